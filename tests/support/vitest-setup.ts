@@ -1,0 +1,35 @@
+import { readFileSync } from 'node:fs';
+import { beforeEach } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+
+/**
+ * The fake browser has no i18n; give it the real English catalogue with Chrome's substitution
+ * rules, so tests see the words an operator sees.
+ */
+type Catalogue = Record<
+  string,
+  { message: string; placeholders?: Record<string, { content: string }> }
+>;
+const english = JSON.parse(
+  readFileSync(new URL('../../public/_locales/en/messages.json', import.meta.url), 'utf8'),
+) as Catalogue;
+
+export function getEnglishMessage(key: string, substitutions?: string | string[]): string {
+  const entry = english[key];
+  if (!entry) return '';
+  const subs = substitutions === undefined ? [] : [substitutions].flat();
+  const fill = (text: string) =>
+    text.replace(/\$(\d)/g, (_, n: string) => subs[Number(n) - 1] ?? '');
+  return entry.message
+    .replace(/\$([A-Za-z0-9_]+)\$/g, (_, name: string) => {
+      const placeholder = entry.placeholders?.[name.toLowerCase()];
+      return placeholder ? fill(placeholder.content) : '';
+    })
+    .replace(/\$\$/g, '$');
+}
+
+beforeEach(() => {
+  fakeBrowser.reset();
+  fakeBrowser.i18n.getMessage = getEnglishMessage;
+  fakeBrowser.i18n.getUILanguage = () => 'en';
+});

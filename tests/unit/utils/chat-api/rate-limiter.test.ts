@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { createRateLimiter } from '../../../../utils/chat-api/rate-limiter';
+
+/** A clock that only moves when the limiter sleeps, so the test is exact and instant. */
+function virtualClock() {
+  let now = 0;
+  return {
+    now: () => now,
+    sleep: async (ms: number) => {
+      now += ms;
+    },
+  };
+}
+
+function peakInWindow(times: number[], windowMs: number): number {
+  let peak = 0;
+  let start = 0;
+  for (let end = 0; end < times.length; end++) {
+    while ((times[end] as number) - (times[start] as number) >= windowMs) start++;
+    peak = Math.max(peak, end - start + 1);
+  }
+  return peak;
+}
+
+describe('createRateLimiter', () => {
+  it('never grants more than the limit in any window, whatever the burst', async () => {
+    const clock = virtualClock();
+    const limiter = createRateLimiter({ limit: 200, windowMs: 1050, ...clock });
+    const grants: number[] = [];
+    await Promise.all(
+      Array.from({ length: 1000 }, () => limiter.acquire().then(() => grants.push(clock.now()))),
+    );
+    expect(grants).toHaveLength(1000);
+    expect(peakInWindow(grants, 1050)).toBe(200);
+    expect(peakInWindow(grants, 1000)).toBeLessThanOrEqual(200);
+    // 1000 grants need four refills of the window after the first 200.
+    expect(grants.at(-1)).toBe(4 * 1050);
+  });
+
+  it('grants in arrival order', async () => {
+    const clock = virtualClock();
+    const limiter = createRateLimiter({ limit: 2, windowMs: 100, ...clock });
+    const order: number[] = [];
+    await Promise.all([0, 1, 2, 3, 4].map((i) => limiter.acquire().then(() => order.push(i))));
+    expect(order).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it('lets a waiting caller give up without blocking the others', async () => {
+    const clock = virtualClock();
+    const limiter = createRateLimiter({ limit: 1, windowMs: 100, ...clock });
+    await limiter.acquire();
+    const controller = new AbortController();
+    controller.abort(new Error('gave up'));
+    await expect(limiter.acquire(controller.signal)).rejects.toThrow('gave up');
+    await limiter.acquire();
+    expect(clock.now()).toBe(100);
+  });
+});

@@ -1,0 +1,44 @@
+import { utf8Bytes } from '../encoding';
+
+/** Longest UserID the Chat service accepts, in UTF-8 bytes (chat-api.md §5). */
+export const MAX_USER_ID_BYTES = 32;
+
+export type UserIdProblem = 'empty' | 'too-long' | 'invalid-characters';
+
+export type UserIdResult = { ok: true; userId: string } | { ok: false; problem: UserIdProblem };
+
+// What a text selection tends to drag along: quotes of several scripts, brackets, @-mentions,
+// and the separator after a name in a log line ("bob: hi", "alice, bob"). A trailing "." or
+// "!" is kept: stripping it could turn one real ID into another.
+const EDGE_JUNK = /^[\s"'`“”‘’«»「」『』()[\]<>@＠]+|[\s"'`“”‘’«»「」『』()[\]<>,;:，；：。]+$/gu;
+
+/** Strips what a selection adds around an ID: white space, quotes, brackets, a leading `@`. */
+export function cleanUserId(raw: string): string {
+  let previous: string;
+  let text = raw;
+  do {
+    previous = text;
+    text = text.replace(EDGE_JUNK, '');
+  } while (text !== previous);
+  return text;
+}
+
+/**
+ * Cleans and validates a UserID: 1–32 bytes of printable ASCII (0x20–0x7E), the set the
+ * Chat SDK tolerates. Anything else gets a problem the UI can explain.
+ */
+export function parseUserId(raw: string): UserIdResult {
+  const userId = cleanUserId(raw);
+  if (userId.length === 0) return { ok: false, problem: 'empty' };
+  if (!/^[\x20-\x7e]+$/.test(userId)) return { ok: false, problem: 'invalid-characters' };
+  if (utf8Bytes(userId).length > MAX_USER_ID_BYTES) return { ok: false, problem: 'too-long' };
+  return { ok: true, userId };
+}
+
+/** Splits a pasted list of IDs on new lines, commas, semicolons and white space. */
+export function splitUserIdList(text: string): string[] {
+  return text
+    .split(/[\s,;，、]+/u)
+    .map((part) => part.trim())
+    .filter((part) => part.length > 0);
+}

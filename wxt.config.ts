@@ -1,0 +1,43 @@
+import preact from '@preact/preset-vite';
+import { defineConfig } from 'wxt';
+import { allRegionHosts } from './utils/chat-api/regions';
+
+/** Loopback origins the demo and test build may reach over plain http (emulator, fixture pages). */
+const LOOPBACK_ORIGINS = ['http://127.0.0.1/*', 'http://localhost/*'];
+
+// The build mode decides what a build may talk to:
+// - production (`wxt build`): the Chat API region hosts over HTTPS, nothing else until the
+//   operator grants an origin at run time.
+// - loopback (`wxt build --mode loopback`): the demo and test build. Production plus plain
+//   http:// API endpoints and admin pages on 127.0.0.1/localhost (see utils/build-mode.ts).
+export default defineConfig({
+  imports: false,
+  modules: ['@wxt-dev/webextension-polyfill'],
+  vite: () => ({
+    plugins: [preact()],
+  }),
+  manifest: ({ browser, mode }) => {
+    const loopback = mode === 'loopback';
+    return {
+      name: '__MSG_extName__',
+      description: '__MSG_extDescription__',
+      default_locale: 'en',
+      permissions: ['storage', 'alarms', 'idle'],
+      host_permissions: [
+        ...allRegionHosts().map((host) => `https://${host}/*`),
+        ...(loopback ? LOOPBACK_ORIGINS : []),
+      ],
+      optional_host_permissions: ['https://*/*'],
+      externally_connectable: { ids: [] },
+      icons: { 16: 'icon/16.png', 32: 'icon/32.png', 48: 'icon/48.png', 128: 'icon/128.png' },
+      action: { default_title: '__MSG_extName__' },
+      ...(browser === 'firefox'
+        ? {
+            browser_specific_settings: {
+              gecko: { id: 'mute-console@mute-console.dev', strict_min_version: '128.0' },
+            },
+          }
+        : {}),
+    };
+  },
+});
