@@ -1,0 +1,27 @@
+import { z } from 'zod';
+
+/** Why a vault operation failed, as data the UI turns into one clear message. */
+export const VaultProblemSchema = z.enum([
+  'wrong-passphrase',
+  'too-many-attempts',
+  'corrupted',
+  'unsupported-version',
+  'weak-kdf',
+  'storage-failed',
+  'locked',
+  'already-exists',
+  'no-vault',
+  'bad-backup',
+  'weak-passphrase',
+]);
+export type VaultProblem = z.infer<typeof VaultProblemSchema>;
+
+export class VaultError extends Error {
+  override name = 'VaultError';
+  constructor(
+    readonly problem: VaultProblem,
+    readonly retryAfterMs?: number,
+  ) {
+    super(`vault: ${problem}`);
+  }
+}
