@@ -1,21 +1,14 @@
 import { KJUR, hextob64 } from 'jsrsasign';
 import { z } from 'zod';
 import { base64ToBytes, bytesToBase64, utf8Bytes } from './encoding';
+import type { UserSigFields } from './usersig-fields';
+
+export type { UserSigFields };
 
 /**
  * TLSSigAPIv2 UserSig minting and decoding (chat-api.md §1). Pure: the clock comes in as
  * parameters, so callers decide what "now" is and tests are exact.
  */
-
-/** The signed fields of a UserSig. `expire` is a lifetime in seconds, relative to `time`. */
-export interface UserSigFields {
-  sdkAppId: number;
-  identifier: string;
-  /** Unix seconds when it was minted. */
-  time: number;
-  /** Lifetime in seconds. */
-  expire: number;
-}
 
 export interface MintInput extends UserSigFields {
   secretKey: string;

@@ -88,6 +88,11 @@ export class VaultService {
     return stored[VAULT_KEY] === undefined ? 'uninitialised' : 'locked';
   }
 
+  /** The secret keys held in memory right now, for the logger's redaction. */
+  secretsInMemory(): string[] {
+    return this.unlocked?.data.profiles.map((p) => p.secretKey) ?? [];
+  }
+
   /** The decrypted data; throws `locked` when the vault is locked. */
   async data(): Promise<VaultData> {
     await this.restore();
@@ -205,7 +210,9 @@ export class VaultService {
    */
   private restore(): Promise<void> {
     this.restoring ??= (async () => {
-      const stored = SessionSchema.safeParse((await this.deps.session.get(SESSION_KEY))[SESSION_KEY]);
+      const stored = SessionSchema.safeParse(
+        (await this.deps.session.get(SESSION_KEY))[SESSION_KEY],
+      );
       if (!stored.success) return;
       const envelope = parseEnvelope((await this.deps.local.get(VAULT_KEY))[VAULT_KEY]);
       if (
@@ -214,7 +221,11 @@ export class VaultService {
         envelope.envelope.kdf.iterations === stored.data.iterations
       ) {
         try {
-          const key = await restoreVaultKey(base64ToBytes(stored.data.key), stored.data.salt, stored.data.iterations);
+          const key = await restoreVaultKey(
+            base64ToBytes(stored.data.key),
+            stored.data.salt,
+            stored.data.iterations,
+          );
           const data = await decryptData(key, envelope.envelope);
           if (data) {
             this.unlocked = { key, data };
@@ -292,14 +303,18 @@ export class VaultService {
   }
 
   private async throttle(): Promise<void> {
-    const failures = FailuresSchema.safeParse((await this.deps.session.get(FAILURES_KEY))[FAILURES_KEY]);
+    const failures = FailuresSchema.safeParse(
+      (await this.deps.session.get(FAILURES_KEY))[FAILURES_KEY],
+    );
     if (!failures.success) return;
     const wait = unlockDelayMs(failures.data.count) - (this.now() - failures.data.lastAt);
     if (wait > 0) throw new VaultError('too-many-attempts', wait);
   }
 
   private async recordFailure(): Promise<void> {
-    const failures = FailuresSchema.safeParse((await this.deps.session.get(FAILURES_KEY))[FAILURES_KEY]);
+    const failures = FailuresSchema.safeParse(
+      (await this.deps.session.get(FAILURES_KEY))[FAILURES_KEY],
+    );
     const count = (failures.success ? failures.data.count : 0) + 1;
     await this.deps.session.set({ [FAILURES_KEY]: { count, lastAt: this.now() } });
   }
@@ -338,6 +353,7 @@ function parseBackup(text: string): Envelope {
   const backup = BackupSchema.safeParse(json);
   if (!backup.success) throw new VaultError('bad-backup');
   const envelope = parseEnvelope(backup.data.vault);
-  if (!envelope.ok) throw new VaultError(envelope.problem === 'corrupted' ? 'bad-backup' : envelope.problem);
+  if (!envelope.ok)
+    throw new VaultError(envelope.problem === 'corrupted' ? 'bad-backup' : envelope.problem);
   return envelope.envelope;
 }

@@ -48,7 +48,7 @@ export interface ChatClientOptions {
   /** Uniform in [0, 1): backoff jitter. */
   random?: () => number;
   randomUint32?: () => number;
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  sleep?: (ms: number) => Promise<void>;
   timeoutMs?: number;
   maxAttempts?: number;
   /** Lifetime of minted admin UserSigs; short, since they are bearer tokens. */
@@ -111,12 +111,14 @@ export class ChatClient {
   private readonly nowMs: () => number;
   private readonly random: () => number;
   private readonly randomUint32: () => number;
-  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  private readonly sleep: (ms: number) => Promise<void>;
   private readonly timeoutMs: number;
   private readonly maxAttempts: number;
   private readonly lifetime: number;
   private readonly baseUrls: string[];
   private userSig: Promise<{ value: string; fields: UserSigFields }> | null = null;
+  /** Host of the last request sent, for diagnostics ("reached adminapisgp…"). */
+  lastHost: string | null = null;
   private preferBackupUntilMs = 0;
   private readonly inFlight = new Map<string, Promise<Record<string, unknown>>>();
 
@@ -260,6 +262,7 @@ export class ChatClient {
       random: String(this.randomUint32() >>> 0),
       contenttype: 'json',
     });
+    this.lastHost = new URL(baseUrl).host;
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(), this.timeoutMs);
     let text: string;

@@ -16,7 +16,12 @@ export const MAX_BACKUP_CHARS = 2_000_000;
 
 export function backupFileText(envelope: Envelope, exportedAt: Date): string {
   return `${JSON.stringify(
-    { type: 'mute-console-vault-backup', version: 1, exportedAt: exportedAt.toISOString(), vault: envelope },
+    {
+      type: 'mute-console-vault-backup',
+      version: 1,
+      exportedAt: exportedAt.toISOString(),
+      vault: envelope,
+    },
     null,
     2,
   )}\n`;

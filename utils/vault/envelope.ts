@@ -46,7 +46,9 @@ export type EnvelopeProblem = 'corrupted' | 'unsupported-version' | 'weak-kdf';
  * Checks a stored value before any crypto runs, and says why it cannot be used: a newer
  * format we do not know, a KDF weaker than the floor, or anything else malformed.
  */
-export function parseEnvelope(value: unknown): { ok: true; envelope: Envelope } | { ok: false; problem: EnvelopeProblem } {
+export function parseEnvelope(
+  value: unknown,
+): { ok: true; envelope: Envelope } | { ok: false; problem: EnvelopeProblem } {
   const parsed = EnvelopeSchema.safeParse(value);
   if (parsed.success) return { ok: true, envelope: parsed.data };
   if (typeof value === 'object' && value !== null) {
@@ -72,10 +74,18 @@ export interface VaultKey {
 
 /** Derives the AES key from a passphrase. The passphrase is NFC-normalised first, so the same
  * characters typed on another system give the same key. */
-export async function deriveVaultKey(passphrase: string, salt: string, iterations: number): Promise<VaultKey> {
-  const material = await crypto.subtle.importKey('raw', utf8Bytes(passphrase.normalize('NFC')), 'PBKDF2', false, [
-    'deriveBits',
-  ]);
+export async function deriveVaultKey(
+  passphrase: string,
+  salt: string,
+  iterations: number,
+): Promise<VaultKey> {
+  const material = await crypto.subtle.importKey(
+    'raw',
+    utf8Bytes(passphrase.normalize('NFC')),
+    'PBKDF2',
+    false,
+    ['deriveBits'],
+  );
   const bits = await crypto.subtle.deriveBits(
     { name: 'PBKDF2', hash: 'SHA-256', salt: base64ToBytes(salt), iterations },
     material,
@@ -86,7 +96,11 @@ export async function deriveVaultKey(passphrase: string, salt: string, iteration
 }
 
 /** Rebuilds a vault key from its raw bytes (kept in session storage while unlocked). */
-export async function restoreVaultKey(raw: Uint8Array<ArrayBuffer>, salt: string, iterations: number): Promise<VaultKey> {
+export async function restoreVaultKey(
+  raw: Uint8Array<ArrayBuffer>,
+  salt: string,
+  iterations: number,
+): Promise<VaultKey> {
   return { key: await importAesKey(raw), raw, salt, iterations };
 }
 

@@ -35,6 +35,11 @@ const REGION_OF_HOST: Record<string, string> = {
 
 export const PERMANENT = 4294967295;
 
+/** Every admin API host name the emulator answers for, to map onto it in Chromium. */
+export function emulatedHosts(): string[] {
+  return Object.keys(REGION_OF_HOST);
+}
+
 export interface EmulatorApp {
   sdkAppId: number;
   secretKey: string;

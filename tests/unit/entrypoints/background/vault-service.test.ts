@@ -30,7 +30,12 @@ const local = () => fakeBrowser.storage.local as unknown as KeyValueArea;
 const session = () => fakeBrowser.storage.session as unknown as KeyValueArea;
 
 function service(overrides: Partial<ConstructorParameters<typeof VaultService>[0]> = {}) {
-  return new VaultService({ local: local(), session: session(), iterations: MIN_ITERATIONS, ...overrides });
+  return new VaultService({
+    local: local(),
+    session: session(),
+    iterations: MIN_ITERATIONS,
+    ...overrides,
+  });
 }
 
 async function problemOf(promise: Promise<unknown>): Promise<string> {
@@ -87,7 +92,8 @@ describe('VaultService lifecycle', () => {
     await vault.create(PASS);
     await vault.lock();
     const before = await snapshotLocal();
-    for (let i = 0; i < 3; i++) expect(await problemOf(vault.unlock('wrong passphrase!'))).toBe('wrong-passphrase');
+    for (let i = 0; i < 3; i++)
+      expect(await problemOf(vault.unlock('wrong passphrase!'))).toBe('wrong-passphrase');
     const blocked = await vault.unlock(PASS).catch((e: unknown) => e);
     expect(blocked).toMatchObject({ problem: 'too-many-attempts', retryAfterMs: 1000 });
     now += 1000;
@@ -110,7 +116,9 @@ describe('VaultService lifecycle', () => {
   });
 
   it('caps the slow-down at 30 seconds', () => {
-    expect([0, 1, 2, 3, 4, 5, 8, 20].map(unlockDelayMs)).toEqual([0, 0, 0, 1000, 2000, 4000, 30000, 30000]);
+    expect([0, 1, 2, 3, 4, 5, 8, 20].map(unlockDelayMs)).toEqual([
+      0, 0, 0, 1000, 2000, 4000, 30000, 30000,
+    ]);
   });
 
   it('stays unlocked across a worker restart, from storage.session', async () => {
@@ -146,12 +154,20 @@ describe('VaultService stored records', () => {
   });
 
   it('keeps decrypting the frozen format-1 fixture, and upgrades it to the current iteration count', async () => {
-    const fixture = JSON.parse(readFileSync(new URL('../../../fixtures/vault/format-1-600k.json', import.meta.url), 'utf8')) as unknown;
+    const fixture = JSON.parse(
+      readFileSync(new URL('../../../fixtures/vault/format-1-600k.json', import.meta.url), 'utf8'),
+    ) as unknown;
     await local().set({ [VAULT_KEY]: fixture });
     const vault = service({ iterations: 700_000 });
     await vault.unlock('fixture passphrase ✓ 正しい');
-    expect((await vault.data()).profiles[0]).toMatchObject({ label: 'Fixture app', secretKey: 'fixture-secret-key-0123456789abcdef' });
-    const { [VAULT_KEY]: upgraded, [VAULT_NEXT_KEY]: slot } = await local().get([VAULT_KEY, VAULT_NEXT_KEY]);
+    expect((await vault.data()).profiles[0]).toMatchObject({
+      label: 'Fixture app',
+      secretKey: 'fixture-secret-key-0123456789abcdef',
+    });
+    const { [VAULT_KEY]: upgraded, [VAULT_NEXT_KEY]: slot } = await local().get([
+      VAULT_KEY,
+      VAULT_NEXT_KEY,
+    ]);
     expect(upgraded).toMatchObject({ format: 1, kdf: { iterations: 700_000 } });
     expect(slot).toBeUndefined();
     await vault.lock();
@@ -160,7 +176,9 @@ describe('VaultService stored records', () => {
   });
 
   it('leaves the old record in place when an upgrade cannot be written', async () => {
-    const fixture = JSON.parse(readFileSync(new URL('../../../fixtures/vault/format-1-600k.json', import.meta.url), 'utf8')) as unknown;
+    const fixture = JSON.parse(
+      readFileSync(new URL('../../../fixtures/vault/format-1-600k.json', import.meta.url), 'utf8'),
+    ) as unknown;
     await local().set({ [VAULT_KEY]: fixture });
     const failing: KeyValueArea = {
       ...local(),
@@ -181,7 +199,15 @@ describe('VaultService stored records', () => {
   it.each([
     ['corrupted', { format: 1, kdf: 'x' }],
     ['unsupported-version', { format: 9, kdf: {}, cipher: {}, ciphertext: '' }],
-    ['weak-kdf', { format: 1, kdf: { name: 'PBKDF2-SHA256', iterations: 10, salt: 'AAAAAAAAAAAAAAAAAAAAAA==' }, cipher: { name: 'AES-256-GCM', iv: 'AAAAAAAAAAAAAAAA' }, ciphertext: 'A'.repeat(40) }],
+    [
+      'weak-kdf',
+      {
+        format: 1,
+        kdf: { name: 'PBKDF2-SHA256', iterations: 10, salt: 'AAAAAAAAAAAAAAAAAAAAAA==' },
+        cipher: { name: 'AES-256-GCM', iv: 'AAAAAAAAAAAAAAAA' },
+        ciphertext: 'A'.repeat(40),
+      },
+    ],
   ])('explains a %s record and leaves it untouched', async (problem, record) => {
     await local().set({ [VAULT_KEY]: record });
     const vault = service();
@@ -193,7 +219,13 @@ describe('VaultService stored records', () => {
   it('reports a failed write and keeps the previous data readable', async () => {
     await service().create(PASS);
     await service().update((d) => ({ ...d, profiles: [PROFILE] }));
-    const failing: KeyValueArea = { ...local(), get: (k) => local().get(k), remove: (k) => local().remove(k), clear: () => local().clear(), set: () => Promise.reject(new Error('disk full')) };
+    const failing: KeyValueArea = {
+      ...local(),
+      get: (k) => local().get(k),
+      remove: (k) => local().remove(k),
+      clear: () => local().clear(),
+      set: () => Promise.reject(new Error('disk full')),
+    };
     const vault = service({ local: failing });
     expect(await problemOf(vault.update((d) => ({ ...d, profiles: [] })))).toBe('storage-failed');
     expect((await vault.data()).profiles).toEqual([PROFILE]);
@@ -214,14 +246,27 @@ describe('VaultService stored records', () => {
     const reader = service();
     await reader.lock();
     await reader.unlock(PASS);
-    expect((await reader.data()).profiles.map((p) => p.id).sort()).toEqual(['p0', 'p1', 'p2', 'p3', 'p4', 'p5', 'p6', 'p7', 'p8', 'p9']);
+    expect((await reader.data()).profiles.map((p) => p.id).sort()).toEqual([
+      'p0',
+      'p1',
+      'p2',
+      'p3',
+      'p4',
+      'p5',
+      'p6',
+      'p7',
+      'p8',
+      'p9',
+    ]);
   });
 
   it('refuses data that does not fit the schema, and writes nothing', async () => {
     const vault = service();
     await vault.create(PASS);
     const before = await snapshotLocal();
-    await expect(vault.update((d) => ({ ...d, profiles: [{ ...PROFILE, sdkAppId: -1 }] }))).rejects.toThrow();
+    await expect(
+      vault.update((d) => ({ ...d, profiles: [{ ...PROFILE, sdkAppId: -1 }] })),
+    ).rejects.toThrow();
     expect(await snapshotLocal()).toBe(before);
   });
 });
@@ -235,7 +280,9 @@ describe('VaultService passphrase change, backup and forgetting', () => {
     const vault = service();
     await vault.create(PASS);
     await vault.update((d) => ({ ...d, profiles: [PROFILE] }));
-    expect(await problemOf(vault.changePassphrase('not the passphrase', 'new passphrase 2026'))).toBe('wrong-passphrase');
+    expect(
+      await problemOf(vault.changePassphrase('not the passphrase', 'new passphrase 2026')),
+    ).toBe('wrong-passphrase');
     await vault.changePassphrase(PASS, 'new passphrase 2026');
     expect(await vault.state()).toBe('unlocked');
     await vault.lock();
@@ -247,9 +294,17 @@ describe('VaultService passphrase change, backup and forgetting', () => {
   it('keeps the old vault whole when the new record cannot be written', async () => {
     const vault = service();
     await vault.create(PASS);
-    const failing: KeyValueArea = { ...local(), get: (k) => local().get(k), remove: (k) => local().remove(k), clear: () => local().clear(), set: () => Promise.reject(new Error('disk full')) };
+    const failing: KeyValueArea = {
+      ...local(),
+      get: (k) => local().get(k),
+      remove: (k) => local().remove(k),
+      clear: () => local().clear(),
+      set: () => Promise.reject(new Error('disk full')),
+    };
     const broken = service({ local: failing });
-    expect(await problemOf(broken.changePassphrase(PASS, 'new passphrase 2026'))).toBe('storage-failed');
+    expect(await problemOf(broken.changePassphrase(PASS, 'new passphrase 2026'))).toBe(
+      'storage-failed',
+    );
     const reader = service();
     await reader.lock();
     await reader.unlock(PASS);
@@ -266,7 +321,9 @@ describe('VaultService passphrase change, backup and forgetting', () => {
     fakeBrowser.reset();
     const other = service();
     expect(await other.state()).toBe('uninitialised');
-    expect(await problemOf(other.importBackup(backup, 'wrong passphrase'))).toBe('wrong-passphrase');
+    expect(await problemOf(other.importBackup(backup, 'wrong passphrase'))).toBe(
+      'wrong-passphrase',
+    );
     expect(await other.state()).toBe('uninitialised');
     await other.importBackup(backup, PASS);
     expect(await other.data()).toEqual({ profiles: [PROFILE], defaultProfileId: 'p1' });
@@ -284,7 +341,15 @@ describe('VaultService passphrase change, backup and forgetting', () => {
   it.each([
     ['not JSON', 'hello'],
     ['another file', '{"type":"something-else"}'],
-    ['a damaged record', JSON.stringify({ type: 'mute-console-vault-backup', version: 1, exportedAt: 'x', vault: { format: 1 } })],
+    [
+      'a damaged record',
+      JSON.stringify({
+        type: 'mute-console-vault-backup',
+        version: 1,
+        exportedAt: 'x',
+        vault: { format: 1 },
+      }),
+    ],
     ['a huge file', 'x'.repeat(2_000_001)],
   ])('refuses %s as a backup', async (_name, text) => {
     expect(await problemOf(service().importBackup(text, PASS))).toBe('bad-backup');

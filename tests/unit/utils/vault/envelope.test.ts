@@ -13,15 +13,25 @@ import {
 } from '../../../../utils/vault/envelope';
 
 async function pbkdf2Hex(password: string, salt: string, iterations: number): Promise<string> {
-  const material = await crypto.subtle.importKey('raw', utf8Bytes(password), 'PBKDF2', false, ['deriveBits']);
-  const bits = await crypto.subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt: utf8Bytes(salt), iterations }, material, 256);
+  const material = await crypto.subtle.importKey('raw', utf8Bytes(password), 'PBKDF2', false, [
+    'deriveBits',
+  ]);
+  const bits = await crypto.subtle.deriveBits(
+    { name: 'PBKDF2', hash: 'SHA-256', salt: utf8Bytes(salt), iterations },
+    material,
+    256,
+  );
   return bytesToHex(new Uint8Array(bits));
 }
 
 describe('known answers of the primitives', () => {
   it('PBKDF2-SHA256 ("password", "salt")', async () => {
-    expect(await pbkdf2Hex('password', 'salt', 1)).toBe('120fb6cffcf8b32c43e7225256c4f837a86548c92ccc35480805987cb70be17b');
-    expect(await pbkdf2Hex('password', 'salt', 4096)).toBe('c5e478d59288c841aa530db6845c4c8d962893a001ce4e11a4963873aa98134a');
+    expect(await pbkdf2Hex('password', 'salt', 1)).toBe(
+      '120fb6cffcf8b32c43e7225256c4f837a86548c92ccc35480805987cb70be17b',
+    );
+    expect(await pbkdf2Hex('password', 'salt', 4096)).toBe(
+      'c5e478d59288c841aa530db6845c4c8d962893a001ce4e11a4963873aa98134a',
+    );
   });
 
   it('HMAC-SHA256 RFC 4231 case 2, through jsrsasign as the UserSig signer uses it', () => {
@@ -45,20 +55,36 @@ describe('seal / open', () => {
 
   it('round-trips random secrets under random Unicode passphrases', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }), fc.string({ unit: 'grapheme', maxLength: 200 }), async (passphrase, secret) => {
-        const key = await deriveVaultKey(passphrase, newSalt(), MIN_ITERATIONS);
-        const envelope = await seal(key, secret);
-        const again = await deriveVaultKey(passphrase, envelope.kdf.salt, envelope.kdf.iterations);
-        expect(await open(again, envelope)).toBe(secret);
-      }),
+      fc.asyncProperty(
+        fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }),
+        fc.string({ unit: 'grapheme', maxLength: 200 }),
+        async (passphrase, secret) => {
+          const key = await deriveVaultKey(passphrase, newSalt(), MIN_ITERATIONS);
+          const envelope = await seal(key, secret);
+          const again = await deriveVaultKey(
+            passphrase,
+            envelope.kdf.salt,
+            envelope.kdf.iterations,
+          );
+          expect(await open(again, envelope)).toBe(secret);
+        },
+      ),
       { numRuns: 6 },
     );
   });
 
   it('treats composed and decomposed forms of a passphrase as the same passphrase', async () => {
     const salt = newSalt();
-    const composed = await deriveVaultKey('caf\u00e9 au lait, s\u2019il vous pla\u00eet', salt, MIN_ITERATIONS);
-    const decomposed = await deriveVaultKey('cafe\u0301 au lait, s\u2019il vous plai\u0302t', salt, MIN_ITERATIONS);
+    const composed = await deriveVaultKey(
+      'caf\u00e9 au lait, s\u2019il vous pla\u00eet',
+      salt,
+      MIN_ITERATIONS,
+    );
+    const decomposed = await deriveVaultKey(
+      'cafe\u0301 au lait, s\u2019il vous plai\u0302t',
+      salt,
+      MIN_ITERATIONS,
+    );
     expect(await open(decomposed, await seal(composed, 'x'))).toBe('x');
   });
 
@@ -74,7 +100,10 @@ describe('seal / open', () => {
       ['a tag bit (the last 16 bytes)', (e) => ({ ...e, ciphertext: flip(e.ciphertext, -1) })],
       ['an IV bit', (e) => ({ ...e, cipher: { ...e.cipher, iv: flip(e.cipher.iv, 0) } })],
       ['a salt bit', (e) => ({ ...e, kdf: { ...e.kdf, salt: flip(e.kdf.salt, 5) } })],
-      ['the iteration count in the header', (e) => ({ ...e, kdf: { ...e.kdf, iterations: e.kdf.iterations + 1 } })],
+      [
+        'the iteration count in the header',
+        (e) => ({ ...e, kdf: { ...e.kdf, iterations: e.kdf.iterations + 1 } }),
+      ],
     ];
     it.each(cases)('a flipped %s makes it refuse to open', async (_name, tamper) => {
       const key = await deriveVaultKey('correct horse battery', newSalt(), MIN_ITERATIONS);

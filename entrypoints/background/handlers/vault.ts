@@ -1,0 +1,57 @@
+import { toMeta } from '../../../utils/vault/profile';
+import type { Handlers } from '../router';
+import type { Services } from '../services';
+
+type VaultHandlers = Pick<
+  Handlers,
+  | 'vault.status'
+  | 'vault.create'
+  | 'vault.unlock'
+  | 'vault.lock'
+  | 'vault.changePassphrase'
+  | 'vault.export'
+  | 'vault.import'
+  | 'vault.forget'
+>;
+
+export function vaultHandlers({ vault }: Services): VaultHandlers {
+  return {
+    async 'vault.status'() {
+      const state = await vault.state();
+      if (state !== 'unlocked') return { state, profiles: [], defaultProfileId: null };
+      const data = await vault.data();
+      return {
+        state,
+        profiles: data.profiles.map(toMeta),
+        defaultProfileId: data.defaultProfileId,
+      };
+    },
+    async 'vault.create'({ passphrase }) {
+      await vault.create(passphrase);
+      return {};
+    },
+    async 'vault.unlock'({ passphrase }) {
+      await vault.unlock(passphrase);
+      return {};
+    },
+    async 'vault.lock'() {
+      await vault.lock();
+      return {};
+    },
+    async 'vault.changePassphrase'({ current, next }) {
+      await vault.changePassphrase(current, next);
+      return {};
+    },
+    async 'vault.export'() {
+      return { fileText: await vault.exportBackup() };
+    },
+    async 'vault.import'({ fileText, passphrase }) {
+      await vault.importBackup(fileText, passphrase);
+      return {};
+    },
+    async 'vault.forget'() {
+      await vault.forget();
+      return {};
+    },
+  };
+}

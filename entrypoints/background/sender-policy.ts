@@ -1,0 +1,67 @@
+import type { RequestType } from '../../utils/messages/protocol';
+
+/** Who is talking to the worker. */
+export type SenderKind = 'extension-page' | 'content-script';
+
+/** The parts of `runtime.MessageSender` the policy looks at. */
+export interface SenderInfo {
+  id?: string;
+  url?: string;
+  origin?: string;
+  tab?: unknown;
+  frameId?: number;
+}
+
+export interface SenderContext {
+  extensionId: string;
+  /** e.g. "chrome-extension://abc…" with no trailing slash. */
+  extensionOrigin: string;
+  /** Whether page buttons are enabled on this web origin. */
+  isEnabledPageOrigin: (origin: string) => boolean;
+}
+
+/**
+ * Classifies a sender, or returns null for anyone we do not serve: another extension, a
+ * subframe, a page on an origin the operator has not enabled.
+ */
+export function classifySender(sender: SenderInfo, context: SenderContext): SenderKind | null {
+  if (sender.id !== context.extensionId || typeof sender.url !== 'string') return null;
+  const origin = originOf(sender.url);
+  if (origin === null) return null;
+  if (sender.origin !== undefined && sender.origin !== origin) return null;
+  if (origin === context.extensionOrigin) return 'extension-page';
+  if (sender.tab && sender.frameId === 0 && context.isEnabledPageOrigin(origin)) {
+    return 'content-script';
+  }
+  return null;
+}
+
+function originOf(url: string): string | null {
+  try {
+    const parsed = new URL(url);
+    // Opaque origins (file:, data:, sandboxed frames) are never served.
+    return parsed.origin === 'null' ? null : parsed.origin;
+  } catch {
+    return null;
+  }
+}
+
+const PAGES: readonly SenderKind[] = ['extension-page'];
+
+/** Which senders may make each request. Anything touching secrets or the vault is pages-only. */
+export const SENDER_POLICY: { [K in RequestType]: readonly SenderKind[] } = {
+  'vault.status': PAGES,
+  'vault.create': PAGES,
+  'vault.unlock': PAGES,
+  'vault.lock': PAGES,
+  'vault.changePassphrase': PAGES,
+  'vault.export': PAGES,
+  'vault.import': PAGES,
+  'vault.forget': PAGES,
+  'profiles.save': PAGES,
+  'profiles.delete': PAGES,
+  'profiles.setDefault': PAGES,
+  'profiles.testConnection': PAGES,
+  'settings.get': PAGES,
+  'settings.update': PAGES,
+};

@@ -1,0 +1,78 @@
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import { browser } from '#imports';
+import { useSend } from '../../components/background';
+import { UnlockForm } from '../../components/UnlockForm';
+import { t } from '../../utils/i18n';
+import type { VaultStatus } from '../../utils/messages/protocol';
+import { CreateVault } from './CreateVault';
+import { ForgetEverything } from './ForgetEverything';
+import { ProfileForm } from './ProfileForm';
+import { ProfileList } from './ProfileList';
+import { SecuritySettings } from './SecuritySettings';
+
+/** The options page: first-run setup, unlock, and managing apps and security. */
+export function App() {
+  const send = useSend();
+  const [status, setStatus] = useState<VaultStatus | null>(null);
+
+  const refresh = useCallback(async () => {
+    setStatus(await send({ type: 'vault.status' }));
+  }, [send]);
+
+  useEffect(() => {
+    void refresh();
+    // The worker may lock on its own (idle, OS lock): follow it.
+    const onChanged = (changes: Record<string, unknown>) => {
+      if ('vaultSession' in changes) void refresh();
+    };
+    browser.storage.session.onChanged.addListener(onChanged);
+    return () => browser.storage.session.onChanged.removeListener(onChanged);
+  }, [refresh]);
+
+  if (!status) return <main class="page" aria-busy="true" />;
+
+  return (
+    <main class="page">
+      <header class="page-header">
+        <h1>
+          <img src="/icon/48.png" alt="" width={32} height={32} /> {t('extName')}
+        </h1>
+        {status.state === 'unlocked' && (
+          <button
+            type="button"
+            class="secondary"
+            onClick={() => void send({ type: 'vault.lock' }).then(refresh)}
+          >
+            {t('ui_lock')}
+          </button>
+        )}
+      </header>
+      {status.state === 'uninitialised' && <CreateVault onCreated={refresh} />}
+      {status.state === 'locked' && (
+        <section class="card narrow">
+          <UnlockForm
+            onUnlock={async (passphrase) => {
+              await send({ type: 'vault.unlock', passphrase });
+              await refresh();
+            }}
+          />
+          <ForgetEverything onForgotten={refresh} />
+        </section>
+      )}
+      {status.state === 'unlocked' && status.profiles.length === 0 && (
+        <section class="card narrow">
+          <p class="step">{t('onboarding_step', ['2', '3'])}</p>
+          <h2>{t('onboarding_firstAppTitle')}</h2>
+          <p class="hint">{t('onboarding_firstAppHint')}</p>
+          <ProfileForm profiles={[]} onSaved={refresh} />
+        </section>
+      )}
+      {status.state === 'unlocked' && status.profiles.length > 0 && (
+        <>
+          <ProfileList status={status} onChange={refresh} />
+          <SecuritySettings onChange={refresh} />
+        </>
+      )}
+    </main>
+  );
+}

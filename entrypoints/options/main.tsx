@@ -1,0 +1,15 @@
+import { render } from 'preact';
+import { BackgroundContext } from '../../components/background';
+import '../../components/ui.css';
+import { t, uiLocale } from '../../utils/i18n';
+import { sendRequest } from '../../utils/messages/client';
+import { App } from './App';
+
+document.title = t('options_title');
+document.documentElement.lang = uiLocale();
+render(
+  <BackgroundContext.Provider value={sendRequest}>
+    <App />
+  </BackgroundContext.Provider>,
+  document.getElementById('app') as HTMLElement,
+);

@@ -1,0 +1,81 @@
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import { browser } from '#imports';
+import { useSend } from '../../components/background';
+import { EnvironmentBadge } from '../../components/EnvironmentBadge';
+import { UnlockForm } from '../../components/UnlockForm';
+import { t } from '../../utils/i18n';
+import type { VaultStatus } from '../../utils/messages/protocol';
+
+/** The toolbar popup. Locked: the unlock form and nothing else. */
+export function App() {
+  const send = useSend();
+  const [status, setStatus] = useState<VaultStatus | null>(null);
+  const refresh = useCallback(async () => setStatus(await send({ type: 'vault.status' })), [send]);
+  useEffect(() => {
+    void refresh();
+  }, [refresh]);
+
+  if (!status) return <main class="popup-main" aria-busy="true" />;
+
+  if (status.state === 'uninitialised') {
+    return (
+      <main class="popup-main">
+        <h1>{t('extName')}</h1>
+        <p>{t('popup_setupText')}</p>
+        <button
+          type="button"
+          class="primary"
+          onClick={() => void browser.runtime.openOptionsPage().then(() => window.close())}
+        >
+          {t('popup_setupButton')}
+        </button>
+      </main>
+    );
+  }
+
+  if (status.state === 'locked') {
+    return (
+      <main class="popup-main">
+        <UnlockForm
+          idPrefix="popup-unlock"
+          onUnlock={async (passphrase) => {
+            await send({ type: 'vault.unlock', passphrase });
+            await refresh();
+          }}
+        />
+      </main>
+    );
+  }
+
+  const current =
+    status.profiles.find((p) => p.id === status.defaultProfileId) ?? status.profiles[0];
+  return (
+    <main class="popup-main">
+      <header class="popup-header">
+        {current ? (
+          <span class="current-app">
+            {current.label} <EnvironmentBadge environment={current.environment} />
+          </span>
+        ) : (
+          <span>{t('popup_noApps')}</span>
+        )}
+        <button
+          type="button"
+          class="secondary"
+          onClick={() => void send({ type: 'vault.lock' }).then(refresh)}
+        >
+          {t('ui_lock')}
+        </button>
+      </header>
+      {!current && (
+        <button
+          type="button"
+          class="primary"
+          onClick={() => void browser.runtime.openOptionsPage()}
+        >
+          {t('popup_addApp')}
+        </button>
+      )}
+    </main>
+  );
+}

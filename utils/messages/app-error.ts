@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { ChatErrorDataSchema } from '../chat-api/errors';
+import { VaultProblemSchema } from '../vault/problems';
+
+/**
+ * Every failure a request can report, as plain data (Error objects do not cross contexts).
+ * Nothing here can carry a secret: only enums, numbers and short field names.
+ */
+export const AppErrorSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('vault'),
+    problem: VaultProblemSchema,
+    retryAfterMs: z.number().int().min(0).optional(),
+  }),
+  z.object({ kind: z.literal('chat-api'), error: ChatErrorDataSchema }),
+  z.object({ kind: z.literal('invalid-input'), field: z.string().max(64) }),
+  z.object({ kind: z.literal('not-found') }),
+  /** A plain stored value (settings, logs) no longer fits its schema; it was left as it is. */
+  z.object({ kind: z.literal('stored-data-unreadable') }),
+  z.object({ kind: z.literal('permission-denied') }),
+  z.object({ kind: z.literal('invalid-request') }),
+  z.object({ kind: z.literal('internal') }),
+]);
+export type AppError = z.infer<typeof AppErrorSchema>;
+
+/** A request that failed, on the caller's side. */
+export class RequestFailed extends Error {
+  override name = 'RequestFailed';
+  constructor(readonly error: AppError) {
+    super(`request failed: ${error.kind}`);
+  }
+}

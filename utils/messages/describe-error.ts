@@ -1,0 +1,54 @@
+import { formatDuration } from '../mute/durations';
+import { keyPart, t, uiLocale, type MessageKey } from '../i18n';
+import type { AppError } from './app-error';
+
+/** What the operator reads: what happened, and what to do about it. */
+export interface ErrorText {
+  message: string;
+  advice: string;
+}
+
+/** Turns any request failure into plain words in the UI language. */
+export function describeError(error: AppError): ErrorText {
+  switch (error.kind) {
+    case 'chat-api': {
+      const category = keyPart(error.error.category);
+      const code = error.error.code === null ? '' : String(error.error.code);
+      return {
+        message: t(`apiError_${category}` as MessageKey, code),
+        advice: t(`apiAdvice_${category}` as MessageKey),
+      };
+    }
+    case 'vault': {
+      const problem = keyPart(error.problem);
+      const wait =
+        error.retryAfterMs === undefined
+          ? ''
+          : formatDuration(Math.ceil(error.retryAfterMs / 1000), uiLocale());
+      return {
+        message: t(`vaultError_${problem}` as MessageKey, wait),
+        advice: t(`vaultAdvice_${problem}` as MessageKey, wait),
+      };
+    }
+    case 'invalid-input':
+      return {
+        message: t('requestError_invalidInput', error.field),
+        advice: t('requestAdvice_invalidInput'),
+      };
+    case 'not-found':
+      return { message: t('requestError_notFound'), advice: t('requestAdvice_notFound') };
+    case 'stored-data-unreadable':
+      return {
+        message: t('requestError_storedDataUnreadable'),
+        advice: t('requestAdvice_storedDataUnreadable'),
+      };
+    case 'permission-denied':
+      return {
+        message: t('requestError_permissionDenied'),
+        advice: t('requestAdvice_permissionDenied'),
+      };
+    case 'invalid-request':
+    case 'internal':
+      return { message: t('requestError_internal'), advice: t('requestAdvice_internal') };
+  }
+}
