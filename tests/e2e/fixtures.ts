@@ -21,6 +21,8 @@ interface Fixtures {
 
 export const test = base.extend<Fixtures, { emulator: Emulator }>({
   emulator: [
+    // Playwright reads fixture dependencies from this destructuring, so it must stay empty.
+    // eslint-disable-next-line no-empty-pattern
     async ({}, use) => {
       const emulator = await startEmulator({
         apps: seedApps(),
