@@ -39,8 +39,9 @@ export function classifySender(sender: SenderInfo, context: SenderContext): Send
 function originOf(url: string): string | null {
   try {
     const parsed = new URL(url);
-    // Opaque origins (file:, data:, sandboxed frames) are never served.
-    return parsed.origin === 'null' ? null : parsed.origin;
+    // Built by hand: URL.origin is "null" for chrome-extension: outside Chromium. Host-less
+    // URLs (file:, data:, javascript:) have no origin we serve.
+    return parsed.host === '' ? null : `${parsed.protocol}//${parsed.host}`;
   } catch {
     return null;
   }

@@ -112,3 +112,33 @@ export async function launchWithExtension(options: LaunchOptions = {}): Promise<
     },
   };
 }
+
+/**
+ * Stops the extension's service worker the way Chromium does when it idles (closing its target
+ * through CDP). Returns a check that the worker now answering is a new one: its globals are fresh.
+ */
+export async function stopServiceWorker(
+  extension: LaunchedExtension,
+  page: Page,
+): Promise<() => Promise<boolean>> {
+  const before = await extension.serviceWorker();
+  await before.evaluate(() => {
+    (globalThis as { __muteConsoleOldWorker?: boolean }).__muteConsoleOldWorker = true;
+  });
+  const cdp = await extension.context.newCDPSession(page);
+  const { targetInfos } = (await cdp.send('Target.getTargets')) as {
+    targetInfos: Array<{ targetId: string; type: string; url: string }>;
+  };
+  const target = targetInfos.find(
+    (t) => t.type === 'service_worker' && t.url.includes(extension.extensionId),
+  );
+  if (!target) throw new Error('the extension has no running service worker');
+  await cdp.send('Target.closeTarget', { targetId: target.targetId });
+  await cdp.detach();
+  return async () => {
+    const now = await extension.serviceWorker();
+    return now.evaluate(
+      () => !(globalThis as { __muteConsoleOldWorker?: boolean }).__muteConsoleOldWorker,
+    );
+  };
+}

@@ -20,12 +20,11 @@ export function getEnglishMessage(key: string, substitutions?: string | string[]
   const subs = substitutions === undefined ? [] : [substitutions].flat();
   const fill = (text: string) =>
     text.replace(/\$(\d)/g, (_, n: string) => subs[Number(n) - 1] ?? '');
-  return entry.message
-    .replace(/\$([A-Za-z0-9_]+)\$/g, (_, name: string) => {
-      const placeholder = entry.placeholders?.[name.toLowerCase()];
-      return placeholder ? fill(placeholder.content) : '';
-    })
-    .replace(/\$\$/g, '$');
+  const named = entry.message.replace(/\$([A-Za-z0-9_]+)\$/g, (_, name: string) => {
+    const placeholder = entry.placeholders?.[name.toLowerCase()];
+    return placeholder?.content ?? '';
+  });
+  return fill(named).replace(/\$\$/g, '$');
 }
 
 beforeEach(() => {

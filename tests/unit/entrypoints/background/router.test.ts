@@ -1,0 +1,189 @@
+import { describe, expect, it, vi } from 'vitest';
+import {
+  createRouter,
+  HandlerError,
+  type Handlers,
+} from '../../../../entrypoints/background/router';
+import {
+  SENDER_POLICY,
+  classifySender,
+  type SenderInfo,
+} from '../../../../entrypoints/background/sender-policy';
+import { ChatApiError } from '../../../../utils/chat-api/errors';
+import type { RequestType } from '../../../../utils/messages/protocol';
+import { VaultError } from '../../../../utils/vault/problems';
+
+const ID = 'ourextensionid';
+const ORIGIN = `chrome-extension://${ID}`;
+const context = {
+  extensionId: ID,
+  extensionOrigin: ORIGIN,
+  isEnabledPageOrigin: (origin: string) => origin === 'https://console.cloud.tencent.com',
+};
+
+const SENDERS: Record<string, SenderInfo> = {
+  'foreign extension': { id: 'someoneelse', url: `chrome-extension://someoneelse/popup.html` },
+  'no id': { url: `${ORIGIN}/popup.html` },
+  'extension page': { id: ID, url: `${ORIGIN}/popup.html`, origin: ORIGIN },
+  'extension page in a tab': { id: ID, url: `${ORIGIN}/options.html`, tab: { id: 3 }, frameId: 0 },
+  'content script, top frame, enabled origin': {
+    id: ID,
+    url: 'https://console.cloud.tencent.com/im/account-management',
+    origin: 'https://console.cloud.tencent.com',
+    tab: { id: 1 },
+    frameId: 0,
+  },
+  'content script, subframe': {
+    id: ID,
+    url: 'https://console.cloud.tencent.com/frame',
+    tab: { id: 1 },
+    frameId: 7,
+  },
+  'content script, other origin': {
+    id: ID,
+    url: 'https://evil.example/',
+    tab: { id: 1 },
+    frameId: 0,
+  },
+  'hostile url': { id: ID, url: 'javascript:alert(1)', tab: { id: 1 }, frameId: 0 },
+  'url and origin disagree': {
+    id: ID,
+    url: `${ORIGIN}/popup.html`,
+    origin: 'https://evil.example',
+  },
+  'file page': { id: ID, url: 'file:///tmp/x.html', tab: { id: 1 }, frameId: 0 },
+};
+
+describe('classifySender', () => {
+  it.each([
+    ['foreign extension', null],
+    ['no id', null],
+    ['extension page', 'extension-page'],
+    ['extension page in a tab', 'extension-page'],
+    ['content script, top frame, enabled origin', 'content-script'],
+    ['content script, subframe', null],
+    ['content script, other origin', null],
+    ['hostile url', null],
+    ['url and origin disagree', null],
+    ['file page', null],
+  ])('%s → %s', (name, kind) => {
+    expect(classifySender(SENDERS[name] as SenderInfo, context)).toBe(kind);
+  });
+});
+
+/** Handlers that record which ran; every request type answers with an empty object. */
+function recordingHandlers() {
+  const ran: string[] = [];
+  const handlers = new Proxy({} as Handlers, {
+    get: (_t, type: string) => async () => {
+      ran.push(type);
+      return {};
+    },
+  });
+  return { handlers, ran };
+}
+
+const SAMPLE: { [K in RequestType]: unknown } = {
+  'vault.status': { type: 'vault.status' },
+  'vault.create': { type: 'vault.create', passphrase: 'a long enough passphrase' },
+  'vault.unlock': { type: 'vault.unlock', passphrase: 'x' },
+  'vault.lock': { type: 'vault.lock' },
+  'vault.changePassphrase': {
+    type: 'vault.changePassphrase',
+    current: 'x',
+    next: 'a long enough passphrase',
+  },
+  'vault.export': { type: 'vault.export' },
+  'vault.import': { type: 'vault.import', fileText: '{}', passphrase: 'x' },
+  'vault.forget': { type: 'vault.forget', confirm: true },
+  'profiles.save': {
+    type: 'profiles.save',
+    profile: {
+      label: 'a',
+      environment: 'test',
+      endpoint: { kind: 'region', region: 'seoul' },
+      sdkAppId: 1,
+      adminAccount: 'administrator',
+      secretKey: 'k',
+    },
+  },
+  'profiles.delete': { type: 'profiles.delete', id: 'x' },
+  'profiles.setDefault': { type: 'profiles.setDefault', id: 'x' },
+  'profiles.testConnection': { type: 'profiles.testConnection', id: 'x' },
+  'settings.get': { type: 'settings.get' },
+  'settings.update': { type: 'settings.update', patch: { autoLockMinutes: 5 } },
+};
+
+describe('router: senders against every command', () => {
+  for (const [name, sender] of Object.entries(SENDERS)) {
+    it(`serves ${name} only what the policy allows`, async () => {
+      const { handlers, ran } = recordingHandlers();
+      const route = createRouter({ handlers, senderContext: () => context });
+      const kind = classifySender(sender, context);
+      for (const [type, request] of Object.entries(SAMPLE) as Array<[RequestType, unknown]>) {
+        const reply = route(request, sender);
+        const allowed = kind !== null && SENDER_POLICY[type].includes(kind);
+        if (allowed) expect(await reply).toEqual({ ok: true, data: {} });
+        else expect(reply).toBeUndefined();
+      }
+      expect(ran).toHaveLength(kind === 'extension-page' ? Object.keys(SAMPLE).length : 0);
+    });
+  }
+});
+
+describe('router: malformed requests', () => {
+  const page = SENDERS['extension page'] as SenderInfo;
+  it.each([
+    ['an unknown type', { type: 'vault.steal' }],
+    ['no type', { passphrase: 'x' }],
+    ['an extra field', { type: 'vault.lock', extra: 1 }],
+    ['a wrong field type', { type: 'vault.unlock', passphrase: 42 }],
+    ['a huge string', { type: 'vault.unlock', passphrase: 'x'.repeat(5000) }],
+    ['a __proto__ key', JSON.parse('{"type":"vault.lock","__proto__":{"admin":true}}')],
+    ['a short new passphrase', { type: 'vault.create', passphrase: 'short' }],
+    ['forget without confirm', { type: 'vault.forget' }],
+    ['not an object', 'vault.lock'],
+    ['null', null],
+  ])('drops %s with invalid-request and keeps serving', async (_name, message) => {
+    const { handlers, ran } = recordingHandlers();
+    const route = createRouter({ handlers, senderContext: () => context });
+    expect(await route(message, page)).toEqual({ ok: false, error: { kind: 'invalid-request' } });
+    expect(ran).toEqual([]);
+    expect(await route({ type: 'vault.lock' }, page)).toEqual({ ok: true, data: {} });
+  });
+});
+
+describe('router: errors become plain data', () => {
+  const page = SENDERS['extension page'] as SenderInfo;
+  const failing = (error: Error): Handlers =>
+    new Proxy({} as Handlers, { get: () => () => Promise.reject(error) });
+
+  it.each([
+    [new VaultError('wrong-passphrase'), { kind: 'vault', problem: 'wrong-passphrase' }],
+    [
+      new VaultError('too-many-attempts', 1500.2),
+      { kind: 'vault', problem: 'too-many-attempts', retryAfterMs: 1501 },
+    ],
+    [
+      new ChatApiError({ category: 'wrong-region', code: 70016, attempts: 1 }),
+      { kind: 'chat-api', error: { category: 'wrong-region', code: 70016, attempts: 1 } },
+    ],
+    [new HandlerError({ kind: 'not-found' }), { kind: 'not-found' }],
+  ])('%s', async (error, expected) => {
+    const route = createRouter({ handlers: failing(error), senderContext: () => context });
+    expect(await route({ type: 'vault.lock' }, page)).toEqual({ ok: false, error: expected });
+  });
+
+  it('hides unexpected errors, and what they say, behind "internal"', async () => {
+    const spy = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const route = createRouter({
+      handlers: failing(
+        new Error('boom usersig=eJsecretsecretsecretsecretsecretsecretsecretsecret'),
+      ),
+      senderContext: () => context,
+    });
+    const reply = await route({ type: 'vault.lock' }, page);
+    expect(reply).toEqual({ ok: false, error: { kind: 'internal' } });
+    expect(JSON.stringify(spy.mock.calls)).not.toContain('eJsecret');
+  });
+});
