@@ -34,7 +34,12 @@ export default defineConfig({
       ...(browser === 'firefox'
         ? {
             browser_specific_settings: {
-              gecko: { id: 'mute-console@mute-console.dev', strict_min_version: '128.0' },
+              gecko: {
+                id: 'mute-console@mute-console.dev',
+                strict_min_version: '142.0',
+                // Nothing leaves the browser except the operator's own Chat API calls.
+                data_collection_permissions: { required: ['none'] },
+              },
             },
           }
         : {}),

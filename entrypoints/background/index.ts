@@ -1,5 +1,6 @@
 import { browser, defineBackground } from '#imports';
 import { setSecretSource } from '../../utils/log';
+import { configureZod } from '../../utils/zod-setup';
 import { AutoLock } from './auto-lock';
 import { ChatService } from './chat-service';
 import { createHandlers } from './handlers';
@@ -11,6 +12,7 @@ import { VaultService } from './vault-service';
 export default defineBackground({
   type: 'module',
   main() {
+    configureZod();
     const settings = createSettingsStore();
     const vault = new VaultService({
       local: browser.storage.local,

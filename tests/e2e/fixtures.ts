@@ -1,5 +1,6 @@
 import { test as base, expect, type Page } from '@playwright/test';
-import { DEMO_APP, DEMO_USERS, generatedUsers, seedApps } from '../support/demo-seed';
+import { DEMO_PASSPHRASE, DEMO_USERS, generatedUsers, seedApps } from '../support/demo-seed';
+import { addApp, createVault, DEMO_APP_INPUT } from '../support/operator';
 import { startEmulator, type Emulator } from '../support/emulator/server';
 import {
   launchWithExtension,
@@ -55,49 +56,8 @@ export const test = base.extend<Fixtures, { emulator: Emulator }>({
 
 export { expect };
 
-export const PASSPHRASE = 'correct horse battery staple';
-
-/** Creates the vault from the options page as an operator would. */
-export async function createVault(page: Page, passphrase = PASSPHRASE): Promise<void> {
-  await page.getByLabel('New passphrase').fill(passphrase);
-  await page.getByLabel('Repeat the passphrase').fill(passphrase);
-  await page.getByRole('button', { name: 'Create vault' }).click();
-  await expect(page.getByRole('heading', { name: 'Add your first app' })).toBeVisible();
-}
-
-export interface AppInput {
-  label: string;
-  environment?: 'Production' | 'Staging' | 'Test';
-  region?: string;
-  sdkAppId: number;
-  adminAccount?: string;
-  secretKey: string;
-}
-
-export const DEMO_APP_INPUT: AppInput = {
-  label: DEMO_APP.label,
-  region: 'Singapore',
-  sdkAppId: DEMO_APP.sdkAppId,
-  secretKey: DEMO_APP.secretKey,
-};
-
-/** Fills the profile form (first app or "Add another app") and saves it. */
-export async function addApp(page: Page, app: AppInput): Promise<void> {
-  const form = page.locator('form.profile-form').last();
-  await form.getByLabel('Name').fill(app.label);
-  if (app.environment)
-    await form.getByLabel('Environment').selectOption({ label: app.environment });
-  if (app.region) {
-    const select = form.getByLabel('Data centre', { exact: true });
-    const value = await select.locator('option', { hasText: app.region }).getAttribute('value');
-    await select.selectOption(value ?? '');
-  }
-  await form.getByLabel('SDKAppID').fill(String(app.sdkAppId));
-  if (app.adminAccount) await form.getByLabel('Admin account').fill(app.adminAccount);
-  await form.getByLabel('Secret key').fill(app.secretKey);
-  await form.getByRole('button', { name: /Add app/ }).click();
-  await expect(page.getByRole('listitem', { name: app.label })).toBeVisible();
-}
+export const PASSPHRASE = DEMO_PASSPHRASE;
+export { addApp, createVault, DEMO_APP_INPUT, type AppInput } from '../support/operator';
 
 /** A fresh browser at the point where the demo app is set up and the vault unlocked. */
 export async function setUpDemoApp(extension: LaunchedExtension): Promise<Page> {

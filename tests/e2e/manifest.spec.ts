@@ -1,0 +1,64 @@
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { expect, test } from '@playwright/test';
+import { REGIONS } from '../../utils/chat-api/regions';
+import { LOOPBACK_BUILD, PRODUCTION_BUILD } from '../support/browser';
+
+// The build that ships, checked as a store reviewer would. No browser needed.
+
+const readManifest = (dir: string) => JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as Record<string, unknown>;
+const REGION_PATTERNS = Object.values(REGIONS)
+  .flatMap((r) => [r.primary, r.backup])
+  .map((h) => `https://${h}/*`)
+  .sort();
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? filesUnder(path.join(dir, e.name)) : [path.join(dir, e.name)],
+  );
+}
+
+test('the production manifest asks for the least it needs', () => {
+  const manifest = readManifest(PRODUCTION_BUILD);
+  expect(manifest.manifest_version).toBe(3);
+  expect(manifest.externally_connectable).toEqual({ ids: [] });
+  expect((manifest.host_permissions as string[]).slice().sort()).toEqual(REGION_PATTERNS);
+  expect(manifest.optional_host_permissions).toEqual(['https://*/*']);
+  expect(manifest).not.toHaveProperty('content_security_policy');
+  expect(manifest).not.toHaveProperty('web_accessible_resources');
+  expect(manifest.name).toBe('__MSG_extName__');
+  expect(manifest.default_locale).toBe('en');
+  for (const icon of Object.values(manifest.icons as Record<string, string>)) {
+    expect(existsSync(path.join(PRODUCTION_BUILD, icon))).toBe(true);
+  }
+  for (const locale of ['en', 'zh_CN', 'ja']) {
+    expect(existsSync(path.join(PRODUCTION_BUILD, '_locales', locale, 'messages.json'))).toBe(true);
+  }
+});
+
+test('every permission the production build asks for is used by its code', () => {
+  const manifest = readManifest(PRODUCTION_BUILD);
+  const code = filesUnder(PRODUCTION_BUILD)
+    .filter((f) => f.endsWith('.js'))
+    .map((f) => readFileSync(f, 'utf8'))
+    .join('\n');
+  for (const permission of manifest.permissions as string[]) {
+    expect(code, permission).toContain(`.${permission}.`);
+  }
+});
+
+test('the production build loads no remote code and allows no plain http', () => {
+  for (const file of filesUnder(PRODUCTION_BUILD).filter((f) => /\.(js|html)$/.test(f))) {
+    const text = readFileSync(file, 'utf8');
+    expect(text, file).not.toMatch(/<script[^>]+src=["']https?:/);
+    expect(text, file).not.toMatch(/import\(["']https?:/);
+  }
+  expect(readManifest(PRODUCTION_BUILD).host_permissions).not.toContain('http://127.0.0.1/*');
+});
+
+test('only the loopback (demo and test) build may reach loopback over plain http', () => {
+  const manifest = readManifest(LOOPBACK_BUILD);
+  expect((manifest.host_permissions as string[]).slice().sort()).toEqual(
+    [...REGION_PATTERNS, 'http://127.0.0.1/*', 'http://localhost/*'].sort(),
+  );
+});

@@ -1,0 +1,56 @@
+import type { Page } from 'playwright-core';
+import { DEMO_APP, DEMO_PASSPHRASE } from './demo-seed';
+
+/**
+ * What an operator does in the options page, step by step through the real UI. Shared by the
+ * E2E suite, the demo launcher and the benchmarks, so all three set the product up the same way.
+ */
+
+export async function createVault(page: Page, passphrase = DEMO_PASSPHRASE): Promise<void> {
+  await page.getByLabel('New passphrase').fill(passphrase);
+  await page.getByLabel('Repeat the passphrase').fill(passphrase);
+  await page.getByRole('button', { name: 'Create vault' }).click();
+  await page.getByRole('heading', { name: 'Add your first app' }).waitFor();
+}
+
+export interface AppInput {
+  label: string;
+  environment?: 'Production' | 'Staging' | 'Test';
+  region?: string;
+  sdkAppId: number;
+  adminAccount?: string;
+  secretKey: string;
+}
+
+export const DEMO_APP_INPUT: AppInput = {
+  label: DEMO_APP.label,
+  region: 'Singapore',
+  sdkAppId: DEMO_APP.sdkAppId,
+  secretKey: DEMO_APP.secretKey,
+};
+
+/** Fills the profile form (first app or "Add another app") and saves it. */
+export async function addApp(page: Page, app: AppInput): Promise<void> {
+  const form = page.locator('form.profile-form').last();
+  await form.getByLabel('Name').fill(app.label);
+  if (app.environment) await form.getByLabel('Environment').selectOption({ label: app.environment });
+  if (app.region) {
+    const select = form.getByLabel('Data centre', { exact: true });
+    const value = await select.locator('option', { hasText: app.region }).getAttribute('value');
+    await select.selectOption(value ?? '');
+  }
+  await form.getByLabel('SDKAppID').fill(String(app.sdkAppId));
+  if (app.adminAccount) await form.getByLabel('Admin account').fill(app.adminAccount);
+  await form.getByLabel('Secret key').fill(app.secretKey);
+  await form.getByRole('button', { name: /Add app/ }).click();
+  await page.getByRole('listitem', { name: app.label }).waitFor();
+}
+
+/** Clicks "Test connection" on an app's card and waits for the verdict. */
+export async function testConnection(page: Page, label: string): Promise<string> {
+  const card = page.getByRole('listitem', { name: label });
+  await card.getByRole('button', { name: 'Test connection' }).click();
+  const verdict = card.locator('.connection-result .notice, .test-result .notice').first();
+  await verdict.waitFor();
+  return verdict.innerText();
+}
