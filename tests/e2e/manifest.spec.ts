@@ -6,7 +6,8 @@ import { LOOPBACK_BUILD, PRODUCTION_BUILD } from '../support/browser';
 
 // The build that ships, checked as a store reviewer would. No browser needed.
 
-const readManifest = (dir: string) => JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as Record<string, unknown>;
+const readManifest = (dir: string) =>
+  JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as Record<string, unknown>;
 const REGION_PATTERNS = Object.values(REGIONS)
   .flatMap((r) => [r.primary, r.backup])
   .map((h) => `https://${h}/*`)

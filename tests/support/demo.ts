@@ -60,7 +60,10 @@ async function main(): Promise<void> {
   if (!findChromium()) explainMissingBrowser();
   if (!values['skip-build']) {
     console.log('Building the demo/test build (npm run build:loopback)…');
-    const build = spawnSync('npm', ['run', '--silent', 'build:loopback'], { stdio: 'inherit', shell: process.platform === 'win32' });
+    const build = spawnSync('npm', ['run', '--silent', 'build:loopback'], {
+      stdio: 'inherit',
+      shell: process.platform === 'win32',
+    });
     if (build.status !== 0) process.exit(build.status ?? 1);
   }
 
@@ -78,7 +81,9 @@ async function main(): Promise<void> {
   await createVault(options, DEMO_PASSPHRASE);
   await addApp(options, DEMO_APP_INPUT);
   const verdict = await testConnection(options, DEMO_APP.label);
-  console.log(`Demo app "${DEMO_APP.label}" (SDKAppID ${DEMO_APP.sdkAppId}, Singapore): ${verdict}`);
+  console.log(
+    `Demo app "${DEMO_APP.label}" (SDKAppID ${DEMO_APP.sdkAppId}, Singapore): ${verdict}`,
+  );
 
   const admin = await extension.context.newPage();
   await admin.goto(pages.url);

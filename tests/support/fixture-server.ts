@@ -11,18 +11,29 @@ export interface FixtureServer {
 }
 
 const ROOT = path.resolve('tests/fixtures/pages');
-const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css' };
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+};
 
 export async function startFixtureServer(port = 0): Promise<FixtureServer> {
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://fixtures');
-    const file = path.normalize(path.join(ROOT, url.pathname === '/' ? 'index.html' : url.pathname));
+    const file = path.normalize(
+      path.join(ROOT, url.pathname === '/' ? 'index.html' : url.pathname),
+    );
     if (!file.startsWith(ROOT)) {
       res.writeHead(403).end();
       return;
     }
     readFile(file).then(
-      (body) => res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' }).end(body),
+      (body) =>
+        res
+          .writeHead(200, {
+            'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
+          })
+          .end(body),
       () => res.writeHead(404).end('not found'),
     );
   });

@@ -33,7 +33,8 @@ export const DEMO_APP_INPUT: AppInput = {
 export async function addApp(page: Page, app: AppInput): Promise<void> {
   const form = page.locator('form.profile-form').last();
   await form.getByLabel('Name').fill(app.label);
-  if (app.environment) await form.getByLabel('Environment').selectOption({ label: app.environment });
+  if (app.environment)
+    await form.getByLabel('Environment').selectOption({ label: app.environment });
   if (app.region) {
     const select = form.getByLabel('Data centre', { exact: true });
     const value = await select.locator('option', { hasText: app.region }).getAttribute('value');

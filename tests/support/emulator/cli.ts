@@ -53,7 +53,9 @@ console.log(`Chat API emulator
   HTTP  ${emulator.httpUrl}    (a custom endpoint for the loopback build)
 Apps:`);
 for (const app of apps) {
-  console.log(`  ${app.sdkAppId}  region ${app.region}  admins ${app.admins.join(', ')}  key ${app.secretKey}`);
+  console.log(
+    `  ${app.sdkAppId}  region ${app.region}  admins ${app.admins.join(', ')}  key ${app.secretKey}`,
+  );
 }
 console.log(`Accounts: ${accounts.length} (${accounts.slice(0, 6).join(', ')}${accounts.length > 6 ? ', …' : ''})
 Point Chromium at it with:
@@ -67,8 +69,10 @@ if (!values.quiet) {
   setInterval(() => {
     for (const r of emulator.requests.slice(shown)) {
       const body = r.body as Record<string, unknown> | undefined;
-      const who = body?.Set_Account ?? body?.Get_Account ?? '';
-      console.log(`${new Date(r.at).toISOString()} ${r.host} ${r.command} ${String(who)} → ${r.errorCode ?? r.httpStatus}`);
+      const who = JSON.stringify(body?.Set_Account ?? body?.Get_Account ?? '');
+      console.log(
+        `${new Date(r.at).toISOString()} ${r.host} ${r.command} ${who} → ${r.errorCode ?? r.httpStatus}`,
+      );
     }
     shown = emulator.requests.length;
   }, 500).unref();
