@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * The signed fields of a UserSig: which app, which admin, when it was minted (Unix seconds)
@@ -6,9 +6,9 @@ import { z } from 'zod';
  * Kept apart from the signer so pages can use it without pulling in the crypto library.
  */
 export const UserSigFieldsSchema = z.object({
-  sdkAppId: z.number().int(),
-  identifier: z.string().max(64),
-  time: z.number().int(),
-  expire: z.number().int(),
+  sdkAppId: z.int(),
+  identifier: z.string().check(z.maxLength(64)),
+  time: z.int(),
+  expire: z.int(),
 });
 export type UserSigFields = z.infer<typeof UserSigFieldsSchema>;

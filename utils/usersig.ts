@@ -1,5 +1,5 @@
 import { KJUR, hextob64 } from 'jsrsasign';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { base64ToBytes, bytesToBase64, utf8Bytes } from './encoding';
 import type { UserSigFields } from './usersig-fields';
 
@@ -23,11 +23,11 @@ export interface DecodedUserSig extends UserSigFields {
 const UserSigDocSchema = z.object({
   'TLS.ver': z.literal('2.0'),
   'TLS.identifier': z.string(),
-  'TLS.sdkappid': z.number().int().nonnegative(),
-  'TLS.time': z.number().int().nonnegative(),
-  'TLS.expire': z.number().int().nonnegative(),
+  'TLS.sdkappid': z.int().check(z.nonnegative()),
+  'TLS.time': z.int().check(z.nonnegative()),
+  'TLS.expire': z.int().check(z.nonnegative()),
   'TLS.sig': z.string(),
-  'TLS.userbuf': z.string().optional(),
+  'TLS.userbuf': z.optional(z.string()),
 });
 
 /** The largest decompressed document we accept: real ones are about 200 bytes. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * Every entrypoint calls this first. Extension pages forbid eval, so zod's compiled fast

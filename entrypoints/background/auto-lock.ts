@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { Settings } from '../../utils/settings';
 import type { KeyValueArea, VaultService } from './vault-service';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { base64ToBytes, bytesToBase64 } from '../../utils/encoding';
 import { createSerialQueue } from '../../utils/serial-queue';
 import { BackupSchema, MAX_BACKUP_CHARS, backupFileText } from '../../utils/vault/backup';
@@ -32,10 +32,12 @@ export const VAULT_NEXT_KEY = 'vaultNext';
 export const SESSION_KEY = 'vaultSession';
 export const FAILURES_KEY = 'unlockFailures';
 
-const SessionSchema = z
-  .object({ key: z.string().max(64), salt: z.string().max(64), iterations: z.number().int() })
-  .strict();
-const FailuresSchema = z.object({ count: z.number().int().min(0), lastAt: z.number() }).strict();
+const SessionSchema = z.strictObject({
+  key: z.string().check(z.maxLength(64)),
+  salt: z.string().check(z.maxLength(64)),
+  iterations: z.int(),
+});
+const FailuresSchema = z.strictObject({ count: z.int().check(z.minimum(0)), lastAt: z.number() });
 
 export type VaultState = 'uninitialised' | 'locked' | 'unlocked';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { mintUserSig, type UserSigFields } from '../usersig';
 import type { ScopedSeconds } from '../mute/scopes';
 import { endpointBaseUrls, type Endpoint } from './endpoint';
@@ -60,22 +60,24 @@ export type ChatCommand =
   'openconfigsvr/setnospeaking' | 'openconfigsvr/getnospeaking' | 'im_open_login_svc/account_check';
 
 const BaseResponseSchema = z.object({
-  ErrorCode: z.number().int(),
-  ErrorInfo: z.string().optional(),
-  ActionStatus: z.string().optional(),
+  ErrorCode: z.int(),
+  ErrorInfo: z.optional(z.string()),
+  ActionStatus: z.optional(z.string()),
 });
 
+const NoSpeakingSeconds = z.int().check(z.minimum(0), z.maximum(4294967295));
+
 const NoSpeakingResponseSchema = z.object({
-  C2CmsgNospeakingTime: z.number().int().min(0).max(4294967295),
-  GroupmsgNospeakingTime: z.number().int().min(0).max(4294967295),
+  C2CmsgNospeakingTime: NoSpeakingSeconds,
+  GroupmsgNospeakingTime: NoSpeakingSeconds,
 });
 
 const AccountCheckResponseSchema = z.object({
   ResultItem: z.array(
     z.object({
       UserID: z.string(),
-      ResultCode: z.number().int(),
-      AccountStatus: z.string().optional(),
+      ResultCode: z.int(),
+      AccountStatus: z.optional(z.string()),
     }),
   ),
 });
@@ -331,7 +333,7 @@ function fail(category: ChatErrorCategory, code: number | null): Attempt {
   return { ok: false, error: { category, code, attempts: 0 } };
 }
 
-function parseOr<T>(schema: z.ZodType<T>, payload: unknown): T {
+function parseOr<T>(schema: z.ZodMiniType<T>, payload: unknown): T {
   const parsed = schema.safeParse(payload);
   if (!parsed.success)
     throw new ChatApiError({ category: 'bad-response', code: null, attempts: 1 });

@@ -1,10 +1,10 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { REGIONS, RegionIdSchema } from './regions';
 
 /** Where an app's admin API lives: one of Tencent's data centres, or an operator's own URL. */
 export const EndpointSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('region'), region: RegionIdSchema }).strict(),
-  z.object({ kind: z.literal('custom'), baseUrl: z.string().url().max(2048) }).strict(),
+  z.strictObject({ kind: z.literal('region'), region: RegionIdSchema }),
+  z.strictObject({ kind: z.literal('custom'), baseUrl: z.url().check(z.maxLength(2048)) }),
 ]);
 export type Endpoint = z.infer<typeof EndpointSchema>;
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * What went wrong with a Chat API call, as plain data (it crosses from the worker to the UI).
@@ -58,9 +58,9 @@ export type ChatErrorCategory = z.infer<typeof ChatErrorCategorySchema>;
 export const ChatErrorDataSchema = z.object({
   category: ChatErrorCategorySchema,
   /** The API's ErrorCode, or the HTTP status for `http-status`; null when nothing came back. */
-  code: z.number().int().nullable(),
+  code: z.nullable(z.int()),
   /** How many attempts were made, retries included. */
-  attempts: z.number().int().min(0),
+  attempts: z.int().check(z.minimum(0)),
 });
 export type ChatErrorData = z.infer<typeof ChatErrorDataSchema>;
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * The Chat data centres and their admin API hosts (chat-api.md §2). An SDKAppID lives in

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { ChatErrorDataSchema } from '../chat-api/errors';
 import { VaultProblemSchema } from '../vault/problems';
 
@@ -10,10 +10,10 @@ export const AppErrorSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('vault'),
     problem: VaultProblemSchema,
-    retryAfterMs: z.number().int().min(0).optional(),
+    retryAfterMs: z.optional(z.int().check(z.minimum(0))),
   }),
   z.object({ kind: z.literal('chat-api'), error: ChatErrorDataSchema }),
-  z.object({ kind: z.literal('invalid-input'), field: z.string().max(64) }),
+  z.object({ kind: z.literal('invalid-input'), field: z.string().check(z.maxLength(64)) }),
   z.object({ kind: z.literal('not-found') }),
   /** A plain stored value (settings, logs) no longer fits its schema; it was left as it is. */
   z.object({ kind: z.literal('stored-data-unreadable') }),

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { EndpointSchema } from '../chat-api/endpoint';
 import { NewPassphraseSchema, PassphraseSchema } from '../vault/passphrase';
 import {
@@ -17,50 +17,44 @@ import { AppErrorSchema } from './app-error';
  * every request against it; callers validate every reply.
  */
 
-const IdSchema = z.string().min(1).max(64);
+const IdSchema = z.string().check(z.minLength(1), z.maxLength(64));
 
 /** What the options page sends to add (no id) or edit (id) a profile. An edit without a
  * secret key keeps the stored one: the form never shows or resends it. */
-export const ProfileInputSchema = z
-  .object({
-    id: IdSchema.optional(),
-    label: z.string().trim().min(1).max(60),
-    environment: EnvironmentSchema,
-    endpoint: EndpointSchema,
-    sdkAppId: SdkAppIdSchema,
-    adminAccount: AdminAccountSchema,
-    secretKey: z.string().trim().min(1).max(512).optional(),
-  })
-  .strict();
+export const ProfileInputSchema = z.strictObject({
+  id: z.optional(IdSchema),
+  label: z.string().check(z.trim(), z.minLength(1), z.maxLength(60)),
+  environment: EnvironmentSchema,
+  endpoint: EndpointSchema,
+  sdkAppId: SdkAppIdSchema,
+  adminAccount: AdminAccountSchema,
+  secretKey: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(512))),
+});
 export type ProfileInput = z.infer<typeof ProfileInputSchema>;
 
 export const RequestSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('vault.status') }).strict(),
-  z.object({ type: z.literal('vault.create'), passphrase: NewPassphraseSchema }).strict(),
-  z.object({ type: z.literal('vault.unlock'), passphrase: PassphraseSchema }).strict(),
-  z.object({ type: z.literal('vault.lock') }).strict(),
-  z
-    .object({
-      type: z.literal('vault.changePassphrase'),
-      current: PassphraseSchema,
-      next: NewPassphraseSchema,
-    })
-    .strict(),
-  z.object({ type: z.literal('vault.export') }).strict(),
-  z
-    .object({
-      type: z.literal('vault.import'),
-      fileText: z.string().max(2_000_000),
-      passphrase: PassphraseSchema,
-    })
-    .strict(),
-  z.object({ type: z.literal('vault.forget'), confirm: z.literal(true) }).strict(),
-  z.object({ type: z.literal('profiles.save'), profile: ProfileInputSchema }).strict(),
-  z.object({ type: z.literal('profiles.delete'), id: IdSchema }).strict(),
-  z.object({ type: z.literal('profiles.setDefault'), id: IdSchema }).strict(),
-  z.object({ type: z.literal('profiles.testConnection'), id: IdSchema }).strict(),
-  z.object({ type: z.literal('settings.get') }).strict(),
-  z.object({ type: z.literal('settings.update'), patch: SettingsPatchSchema }).strict(),
+  z.strictObject({ type: z.literal('vault.status') }),
+  z.strictObject({ type: z.literal('vault.create'), passphrase: NewPassphraseSchema }),
+  z.strictObject({ type: z.literal('vault.unlock'), passphrase: PassphraseSchema }),
+  z.strictObject({ type: z.literal('vault.lock') }),
+  z.strictObject({
+    type: z.literal('vault.changePassphrase'),
+    current: PassphraseSchema,
+    next: NewPassphraseSchema,
+  }),
+  z.strictObject({ type: z.literal('vault.export') }),
+  z.strictObject({
+    type: z.literal('vault.import'),
+    fileText: z.string().check(z.maxLength(2_000_000)),
+    passphrase: PassphraseSchema,
+  }),
+  z.strictObject({ type: z.literal('vault.forget'), confirm: z.literal(true) }),
+  z.strictObject({ type: z.literal('profiles.save'), profile: ProfileInputSchema }),
+  z.strictObject({ type: z.literal('profiles.delete'), id: IdSchema }),
+  z.strictObject({ type: z.literal('profiles.setDefault'), id: IdSchema }),
+  z.strictObject({ type: z.literal('profiles.testConnection'), id: IdSchema }),
+  z.strictObject({ type: z.literal('settings.get') }),
+  z.strictObject({ type: z.literal('settings.update'), patch: SettingsPatchSchema }),
 ]);
 export type Request = z.infer<typeof RequestSchema>;
 export type RequestType = Request['type'];
@@ -69,22 +63,22 @@ export type RequestOf<T extends RequestType> = Extract<Request, { type: T }>;
 export const VaultStatusSchema = z.object({
   state: z.enum(['uninitialised', 'locked', 'unlocked']),
   profiles: z.array(ProfileMetaSchema),
-  defaultProfileId: z.string().nullable(),
+  defaultProfileId: z.nullable(z.string()),
 });
 export type VaultStatus = z.infer<typeof VaultStatusSchema>;
 
 export const ConnectionTestSchema = z.object({
   ok: z.boolean(),
-  error: AppErrorSchema.optional(),
-  latencyMs: z.number().min(0),
+  error: z.optional(AppErrorSchema),
+  latencyMs: z.number().check(z.minimum(0)),
   /** The host that answered (or was tried last), for "reached adminapisgp…". */
-  host: z.string().max(253),
+  host: z.string().check(z.maxLength(253)),
   /** The signed fields of the UserSig used, for diagnostics; never the UserSig itself. */
-  userSig: UserSigFieldsSchema.nullable(),
+  userSig: z.nullable(UserSigFieldsSchema),
 });
 export type ConnectionTest = z.infer<typeof ConnectionTestSchema>;
 
-const Done = z.object({}).strict();
+const Done = z.strictObject({});
 
 export const ResponseSchemas = {
   'vault.status': VaultStatusSchema,
@@ -101,7 +95,7 @@ export const ResponseSchemas = {
   'profiles.testConnection': ConnectionTestSchema,
   'settings.get': SettingsSchema,
   'settings.update': SettingsSchema,
-} satisfies { [K in RequestType]: z.ZodType };
+} satisfies { [K in RequestType]: z.ZodMiniType };
 
 export type ResponseOf<T extends RequestType> = z.infer<(typeof ResponseSchemas)[T]>;
 

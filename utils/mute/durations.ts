@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /** API value that lifts a mute. */
 export const UNMUTE_SECONDS = 0;
@@ -8,12 +8,14 @@ export const PERMANENT_SECONDS = 4294967295;
 export const MAX_TIMED_SECONDS = PERMANENT_SECONDS - 1;
 
 /** A value the API accepts in C2CmsgNospeakingTime / GroupmsgNospeakingTime. */
-export const NoSpeakingSecondsSchema = z.number().int().min(UNMUTE_SECONDS).max(PERMANENT_SECONDS);
+export const NoSpeakingSecondsSchema = z
+  .int()
+  .check(z.minimum(UNMUTE_SECONDS), z.maximum(PERMANENT_SECONDS));
 
 export const DurationPresetSchema = z.object({
   /** Stable id, e.g. "1h"; also what the audit log records. */
-  id: z.string().min(1).max(32),
-  seconds: z.number().int().min(1).max(PERMANENT_SECONDS),
+  id: z.string().check(z.minLength(1), z.maxLength(32)),
+  seconds: z.int().check(z.minimum(1), z.maximum(PERMANENT_SECONDS)),
 });
 export type DurationPreset = z.infer<typeof DurationPresetSchema>;
 

@@ -1,13 +1,12 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * The two independent global-mute scopes: one-to-one (C2C) and group messages. The API keeps
  * them in separate fields; leaving one out leaves that scope unchanged.
  */
 export const ScopesSchema = z
-  .object({ c2c: z.boolean(), group: z.boolean() })
-  .strict()
-  .refine((s) => s.c2c || s.group, { message: 'choose at least one scope' });
+  .strictObject({ c2c: z.boolean(), group: z.boolean() })
+  .check(z.refine((s) => s.c2c || s.group, 'choose at least one scope'));
 export type Scopes = z.infer<typeof ScopesSchema>;
 
 export const BOTH_SCOPES: Scopes = { c2c: true, group: true };

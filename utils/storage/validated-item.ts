@@ -1,5 +1,5 @@
 import type { WxtStorageItem } from '#imports';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 
 /** The stored value exists but does not fit its schema; nothing was written over it. */
 export class StoredValueUnreadable extends Error {
@@ -19,7 +19,7 @@ export interface ValidatedItem<T> {
  */
 export function validatedItem<T>(
   item: WxtStorageItem<unknown, Record<string, unknown>>,
-  schema: z.ZodType<T>,
+  schema: z.ZodMiniType<T>,
   fallback: T,
 ): ValidatedItem<T> {
   const read = async (): Promise<{ value: T; readable: boolean }> => {

@@ -1,15 +1,13 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { Envelope } from './envelope';
 
 /** An exported backup: the encrypted record as it is stored, never a plain copy of secrets. */
-export const BackupSchema = z
-  .object({
-    type: z.literal('mute-console-vault-backup'),
-    version: z.literal(1),
-    exportedAt: z.string().max(64),
-    vault: z.unknown(),
-  })
-  .strict();
+export const BackupSchema = z.strictObject({
+  type: z.literal('mute-console-vault-backup'),
+  version: z.literal(1),
+  exportedAt: z.string().check(z.maxLength(64)),
+  vault: z.unknown(),
+});
 
 /** Largest backup file read: a full vault is a few tens of kilobytes. */
 export const MAX_BACKUP_CHARS = 2_000_000;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { base64ToBytes, bytesToBase64, utf8Bytes } from '../encoding';
 
 /**
@@ -19,25 +19,20 @@ const MAX_ITERATIONS = 10_000_000;
 const MAX_CIPHERTEXT_CHARS = 1_000_000;
 
 const base64Of = (bytes: number) =>
-  z
-    .string()
-    .length(Math.ceil(bytes / 3) * 4)
-    .refine(isBase64, 'not base64');
+  z.string().check(z.length(Math.ceil(bytes / 3) * 4), z.refine(isBase64, 'not base64'));
 
-export const EnvelopeSchema = z
-  .object({
-    format: z.literal(ENVELOPE_FORMAT),
-    kdf: z
-      .object({
-        name: z.literal('PBKDF2-SHA256'),
-        iterations: z.number().int().min(MIN_ITERATIONS).max(MAX_ITERATIONS),
-        salt: base64Of(16),
-      })
-      .strict(),
-    cipher: z.object({ name: z.literal('AES-256-GCM'), iv: base64Of(12) }).strict(),
-    ciphertext: z.string().min(24).max(MAX_CIPHERTEXT_CHARS).refine(isBase64, 'not base64'),
-  })
-  .strict();
+export const EnvelopeSchema = z.strictObject({
+  format: z.literal(ENVELOPE_FORMAT),
+  kdf: z.strictObject({
+    name: z.literal('PBKDF2-SHA256'),
+    iterations: z.int().check(z.minimum(MIN_ITERATIONS), z.maximum(MAX_ITERATIONS)),
+    salt: base64Of(16),
+  }),
+  cipher: z.strictObject({ name: z.literal('AES-256-GCM'), iv: base64Of(12) }),
+  ciphertext: z
+    .string()
+    .check(z.minLength(24), z.maxLength(MAX_CIPHERTEXT_CHARS), z.refine(isBase64, 'not base64')),
+});
 export type Envelope = z.infer<typeof EnvelopeSchema>;
 
 export type EnvelopeProblem = 'corrupted' | 'unsupported-version' | 'weak-kdf';

@@ -1,13 +1,13 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 export const MIN_PASSPHRASE_LENGTH = 12;
 /** A new passphrase: at least 12 characters (code points, so emoji count once). */
-export const NewPassphraseSchema = z
-  .string()
-  .max(1024)
-  .refine((p) => [...p].length >= MIN_PASSPHRASE_LENGTH, 'too short');
+export const NewPassphraseSchema = z.string().check(
+  z.maxLength(1024),
+  z.refine((p) => [...p].length >= MIN_PASSPHRASE_LENGTH, 'too short'),
+);
 /** A passphrase being tried: any length, bounded. */
-export const PassphraseSchema = z.string().min(1).max(1024);
+export const PassphraseSchema = z.string().check(z.minLength(1), z.maxLength(1024));
 
 export type PassphraseStrength = 'too-short' | 'weak' | 'fair' | 'strong';
 

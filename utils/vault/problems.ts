@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /** Why a vault operation failed, as data the UI turns into one clear message. */
 export const VaultProblemSchema = z.enum([

@@ -1,45 +1,39 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { EndpointSchema } from '../chat-api/endpoint';
 
 export const EnvironmentSchema = z.enum(['production', 'staging', 'test']);
 export type Environment = z.infer<typeof EnvironmentSchema>;
 
 /** An SDKAppID: an unsigned 32-bit integer. */
-export const SdkAppIdSchema = z.number().int().min(1).max(4294967295);
+export const SdkAppIdSchema = z.int().check(z.minimum(1), z.maximum(4294967295));
 
 /** Admin accounts follow the UserID rules: 1–32 bytes of printable ASCII. */
 export const AdminAccountSchema = z
   .string()
-  .min(1)
-  .max(32)
-  .regex(/^[\x20-\x7e]+$/);
+  .check(z.minLength(1), z.maxLength(32), z.regex(/^[\x20-\x7e]+$/));
 
 /** What identifies and describes an app profile, without its secret. Safe to show anywhere. */
-export const ProfileMetaSchema = z
-  .object({
-    id: z.string().min(1).max(64),
-    label: z.string().trim().min(1).max(60),
-    environment: EnvironmentSchema,
-    endpoint: EndpointSchema,
-    sdkAppId: SdkAppIdSchema,
-    adminAccount: AdminAccountSchema,
-  })
-  .strict();
+export const ProfileMetaSchema = z.strictObject({
+  id: z.string().check(z.minLength(1), z.maxLength(64)),
+  label: z.string().check(z.trim(), z.minLength(1), z.maxLength(60)),
+  environment: EnvironmentSchema,
+  endpoint: EndpointSchema,
+  sdkAppId: SdkAppIdSchema,
+  adminAccount: AdminAccountSchema,
+});
 export type ProfileMeta = z.infer<typeof ProfileMetaSchema>;
 
 /** A whole profile, secret key included. Exists only inside the vault and the worker. */
-export const ProfileSchema = ProfileMetaSchema.extend({
-  secretKey: z.string().min(1).max(512),
-}).strict();
+export const ProfileSchema = z.extend(ProfileMetaSchema, {
+  secretKey: z.string().check(z.minLength(1), z.maxLength(512)),
+});
 export type Profile = z.infer<typeof ProfileSchema>;
 
 /** What the vault encrypts. */
-export const VaultDataSchema = z
-  .object({
-    profiles: z.array(ProfileSchema).max(100),
-    defaultProfileId: z.string().nullable(),
-  })
-  .strict();
+export const VaultDataSchema = z.strictObject({
+  profiles: z.array(ProfileSchema).check(z.maxLength(100)),
+  defaultProfileId: z.nullable(z.string()),
+});
 export type VaultData = z.infer<typeof VaultDataSchema>;
 
 export const EMPTY_VAULT: VaultData = { profiles: [], defaultProfileId: null };

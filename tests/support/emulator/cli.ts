@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { DEMO_USERS, generatedUsers, seedApps } from '../demo-seed';
 import { emulatedHosts, startEmulator, type EmulatorApp } from './server';
 
@@ -12,13 +12,13 @@ import { emulatedHosts, startEmulator, type EmulatorApp } from './server';
 const SeedSchema = z.object({
   apps: z.array(
     z.object({
-      sdkAppId: z.number().int(),
+      sdkAppId: z.int(),
       secretKey: z.string(),
       region: z.string(),
-      admins: z.array(z.string()).min(1),
+      admins: z.array(z.string()).check(z.minLength(1)),
     }),
   ),
-  accounts: z.array(z.string()).default([]),
+  accounts: z._default(z.array(z.string()), []),
 });
 
 const { values } = parseArgs({
