@@ -22,7 +22,7 @@ export default defineConfig({
       name: '__MSG_extName__',
       description: '__MSG_extDescription__',
       default_locale: 'en',
-      permissions: ['storage', 'alarms', 'idle'],
+      permissions: ['storage', 'alarms', 'idle', 'scripting', 'activeTab'],
       host_permissions: [
         ...allRegionHosts().map((host) => `https://${host}/*`),
         ...(loopback ? LOOPBACK_ORIGINS : []),

@@ -1,4 +1,6 @@
 import * as z from 'zod/mini';
+import { DEFAULT_PRESETS, DurationPresetSchema } from './mute/durations';
+import { BOTH_SCOPES, ScopesSchema } from './mute/scopes';
 
 /**
  * The operator's preferences. Not secret (they live in plain storage.local), but validated on
@@ -7,10 +9,46 @@ import * as z from 'zod/mini';
 export const SettingsSchema = z.strictObject({
   /** Lock after this many idle minutes; null locks only when the browser closes. */
   autoLockMinutes: z.nullable(z.int().check(z.minimum(1), z.maximum(1440))),
+  /** The duration presets, in the order shown (keys 1–6 pick the first six). */
+  presets: z.array(DurationPresetSchema).check(z.minLength(1), z.maxLength(12)),
+  /** Reason presets; null means the built-in list in the UI language. */
+  reasonPresets: z.nullable(
+    z.array(z.string().check(z.minLength(1), z.maxLength(80))).check(z.maxLength(20)),
+  ),
+  /** Ask before any mute on a production app, not only permanent ones. */
+  confirmProduction: z.boolean(),
+  /** The scopes ticked when the form opens. */
+  defaultScopes: ScopesSchema,
+  /** The duration chosen last time (a preset id or custom notation), remembered. */
+  lastDuration: z.nullable(z.string().check(z.maxLength(32))),
+  /** The audit log keeps at most this many entries, and none older than this many days. */
+  auditMaxEntries: z.int().check(z.minimum(100), z.maximum(20000)),
+  auditRetentionDays: z.int().check(z.minimum(1), z.maximum(3650)),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
 export const SettingsPatchSchema = z.partial(SettingsSchema);
 export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
 
-export const DEFAULT_SETTINGS: Settings = { autoLockMinutes: 15 };
+export const DEFAULT_SETTINGS: Settings = {
+  autoLockMinutes: 15,
+  presets: [...DEFAULT_PRESETS],
+  reasonPresets: null,
+  confirmProduction: false,
+  defaultScopes: BOTH_SCOPES,
+  lastDuration: null,
+  auditMaxEntries: 5000,
+  auditRetentionDays: 90,
+};
+
+/** Version 1 of the stored settings, kept to migrate from. */
+export const SettingsV1Schema = z.strictObject({
+  autoLockMinutes: z.nullable(z.int().check(z.minimum(1), z.maximum(1440))),
+});
+
+/** v1 → v2: the popup's preferences and the audit limits arrive with their defaults. Throws on
+ * anything that is not a v1 record, so WXT writes nothing over it. */
+export function migrateSettingsV1toV2(value: unknown): Settings {
+  const v1 = SettingsV1Schema.parse(value);
+  return { ...DEFAULT_SETTINGS, autoLockMinutes: v1.autoLockMinutes };
+}

@@ -1,8 +1,13 @@
 import type { Settings } from '../../utils/settings';
 import type { ValidatedItem } from '../../utils/storage/validated-item';
+import type { ActiveMutes } from './active-mutes';
+import type { AuditLog } from './audit-log';
 import type { AutoLock } from './auto-lock';
+import type { BulkRunner } from './bulk-runner';
 import type { ChatService } from './chat-service';
-import type { VaultService } from './vault-service';
+import type { MuteService } from './mute-service';
+import type { UndoStore } from './undo-store';
+import type { KeyValueArea, VaultService } from './vault-service';
 
 /** What the handlers work with; built once in the background's main(). */
 export interface Services {
@@ -10,7 +15,15 @@ export interface Services {
   chat: ChatService;
   autoLock: AutoLock;
   settings: ValidatedItem<Settings>;
+  mute: MuteService;
+  registry: ActiveMutes;
+  undo: UndoStore;
+  audit: AuditLog;
+  bulk: BulkRunner;
+  session: KeyValueArea;
   /** Whether the extension holds host access to a URL pattern (custom endpoints). */
   hasHostAccess: (pattern: string) => Promise<boolean>;
+  /** Redraws the toolbar badge (after the current app changes). */
+  refreshBadge: () => Promise<void>;
   now: () => number;
 }

@@ -1,10 +1,10 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { browser } from '#imports';
 import { useSend } from '../../components/background';
-import { EnvironmentBadge } from '../../components/EnvironmentBadge';
 import { UnlockForm } from '../../components/UnlockForm';
 import { t } from '../../utils/i18n';
 import type { VaultStatus } from '../../utils/messages/protocol';
+import { MainView } from './MainView';
 
 /** The toolbar popup. Locked: the unlock form and nothing else. */
 export function App() {
@@ -49,25 +49,10 @@ export function App() {
 
   const current =
     status.profiles.find((p) => p.id === status.defaultProfileId) ?? status.profiles[0];
-  return (
-    <main class="popup-main">
-      <header class="popup-header">
-        {current ? (
-          <span class="current-app">
-            {current.label} <EnvironmentBadge environment={current.environment} />
-          </span>
-        ) : (
-          <span>{t('popup_noApps')}</span>
-        )}
-        <button
-          type="button"
-          class="secondary"
-          onClick={() => void send({ type: 'vault.lock' }).then(refresh)}
-        >
-          {t('ui_lock')}
-        </button>
-      </header>
-      {!current && (
+  if (!current) {
+    return (
+      <main class="popup-main">
+        <p>{t('popup_noApps')}</p>
         <button
           type="button"
           class="primary"
@@ -75,7 +60,8 @@ export function App() {
         >
           {t('popup_addApp')}
         </button>
-      )}
-    </main>
-  );
+      </main>
+    );
+  }
+  return <MainView status={status} current={current} onStatusChange={refresh} />;
 }

@@ -30,11 +30,14 @@ export function describeError(error: AppError): ErrorText {
         advice: t(`vaultAdvice_${problem}` as MessageKey, wait),
       };
     }
-    case 'invalid-input':
+    case 'invalid-input': {
+      const key = `inputProblem_${keyPart(error.field)}` as MessageKey;
+      const specific = t(key);
       return {
-        message: t('requestError_invalidInput', error.field),
+        message: specific === key ? t('requestError_invalidInput', error.field) : specific,
         advice: t('requestAdvice_invalidInput'),
       };
+    }
     case 'not-found':
       return { message: t('requestError_notFound'), advice: t('requestAdvice_notFound') };
     case 'stored-data-unreadable':

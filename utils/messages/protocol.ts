@@ -7,6 +7,13 @@ import {
   ProfileMetaSchema,
   SdkAppIdSchema,
 } from '../vault/profile';
+import { AuditEntrySchema } from '../audit/entry';
+import { ActiveMuteSchema } from '../mute/active-mute';
+import { BulkJobSchema } from '../mute/bulk';
+import { NoSpeakingSecondsSchema } from '../mute/durations';
+import { ScopesSchema } from '../mute/scopes';
+import { MuteStateSchema } from '../mute/state';
+import { UserIdSchema } from '../mute/user-id';
 import { SettingsPatchSchema, SettingsSchema } from '../settings';
 import { UserSigFieldsSchema } from '../usersig-fields';
 import { AppErrorSchema } from './app-error';
@@ -18,6 +25,7 @@ import { AppErrorSchema } from './app-error';
  */
 
 const IdSchema = z.string().check(z.minLength(1), z.maxLength(64));
+const ReasonSchema = z.string().check(z.maxLength(200));
 
 /** What the options page sends to add (no id) or edit (id) a profile. An edit without a
  * secret key keeps the stored one: the form never shows or resends it. */
@@ -53,6 +61,40 @@ export const RequestSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('profiles.delete'), id: IdSchema }),
   z.strictObject({ type: z.literal('profiles.setDefault'), id: IdSchema }),
   z.strictObject({ type: z.literal('profiles.testConnection'), id: IdSchema }),
+  z.strictObject({ type: z.literal('mute.state'), profileId: IdSchema, userId: UserIdSchema }),
+  z.strictObject({
+    type: z.literal('mute.apply'),
+    profileId: IdSchema,
+    userId: UserIdSchema,
+    scopes: ScopesSchema,
+    seconds: NoSpeakingSecondsSchema,
+    reason: ReasonSchema,
+    source: z.enum(['popup', 'menu', 'shortcut']),
+    /** Names the storage.session entry where retry progress is reported while it runs. */
+    progressId: z.optional(IdSchema),
+  }),
+  z.strictObject({ type: z.literal('mute.undo'), undoId: IdSchema }),
+  z.strictObject({ type: z.literal('activeMutes.list'), profileId: IdSchema }),
+  z.strictObject({ type: z.literal('activeMutes.refresh'), profileId: IdSchema }),
+  z.strictObject({
+    type: z.literal('bulk.start'),
+    profileId: IdSchema,
+    text: z.string().check(z.maxLength(200_000)),
+    action: z.enum(['mute', 'unmute']),
+    scopes: ScopesSchema,
+    seconds: NoSpeakingSecondsSchema,
+    reason: ReasonSchema,
+  }),
+  z.strictObject({ type: z.literal('bulk.status') }),
+  z.strictObject({ type: z.literal('bulk.apply'), jobId: IdSchema }),
+  z.strictObject({ type: z.literal('bulk.retryFailed'), jobId: IdSchema }),
+  z.strictObject({ type: z.literal('bulk.cancel'), jobId: IdSchema }),
+  z.strictObject({ type: z.literal('bulk.clear') }),
+  z.strictObject({
+    type: z.literal('audit.list'),
+    userQuery: z.optional(z.string().check(z.maxLength(64))),
+    profileId: z.optional(IdSchema),
+  }),
   z.strictObject({ type: z.literal('settings.get') }),
   z.strictObject({ type: z.literal('settings.update'), patch: SettingsPatchSchema }),
 ]);
@@ -78,6 +120,37 @@ export const ConnectionTestSchema = z.object({
 });
 export type ConnectionTest = z.infer<typeof ConnectionTestSchema>;
 
+export const StateViewSchema = z.strictObject({
+  state: MuteStateSchema,
+  /** False when the account does not exist in the app. */
+  exists: z.boolean(),
+  readAt: z.number(),
+});
+export type StateView = z.infer<typeof StateViewSchema>;
+
+export const ApplyOutcomeSchema = z.strictObject({
+  previous: z.nullable(MuteStateSchema),
+  next: MuteStateSchema,
+  undoId: z.nullable(z.string()),
+  undoExpiresAt: z.nullable(z.number()),
+});
+export type ApplyOutcome = z.infer<typeof ApplyOutcomeSchema>;
+
+/** An active mute as the popup lists it, with its undo if one is still open. */
+export const ActiveMuteViewSchema = z.extend(ActiveMuteSchema, {
+  undoId: z.nullable(z.string()),
+  undoExpiresAt: z.nullable(z.number()),
+});
+export type ActiveMuteView = z.infer<typeof ActiveMuteViewSchema>;
+
+/** Retry progress of a running request, written to storage.session under "progress:<id>". */
+export const ProgressSchema = z.strictObject({
+  attempt: z.int(),
+  delayMs: z.number(),
+  category: z.string(),
+});
+export type Progress = z.infer<typeof ProgressSchema>;
+
 const Done = z.strictObject({});
 
 export const ResponseSchemas = {
@@ -93,6 +166,18 @@ export const ResponseSchemas = {
   'profiles.delete': Done,
   'profiles.setDefault': Done,
   'profiles.testConnection': ConnectionTestSchema,
+  'mute.state': StateViewSchema,
+  'mute.apply': ApplyOutcomeSchema,
+  'mute.undo': ApplyOutcomeSchema,
+  'activeMutes.list': z.array(ActiveMuteViewSchema),
+  'activeMutes.refresh': z.array(ActiveMuteViewSchema),
+  'bulk.start': BulkJobSchema,
+  'bulk.status': z.nullable(BulkJobSchema),
+  'bulk.apply': BulkJobSchema,
+  'bulk.retryFailed': BulkJobSchema,
+  'bulk.cancel': BulkJobSchema,
+  'bulk.clear': Done,
+  'audit.list': z.array(AuditEntrySchema),
   'settings.get': SettingsSchema,
   'settings.update': SettingsSchema,
 } satisfies { [K in RequestType]: z.ZodMiniType };

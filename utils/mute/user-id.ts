@@ -1,7 +1,16 @@
+import * as z from 'zod/mini';
 import { utf8Bytes } from '../encoding';
 
 /** Longest UserID the Chat service accepts, in UTF-8 bytes (chat-api.md §5). */
 export const MAX_USER_ID_BYTES = 32;
+
+/** A clean UserID as it crosses a boundary: 1–32 bytes of printable ASCII. */
+export const UserIdSchema = z.string().check(
+  z.minLength(1),
+  z.maxLength(32),
+  z.regex(/^[\x20-\x7e]+$/),
+  z.refine((id) => utf8Bytes(id).length <= MAX_USER_ID_BYTES),
+);
 
 export type UserIdProblem = 'empty' | 'too-long' | 'invalid-characters';
 

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { EndpointSchema } from '../chat-api/endpoint';
+import { UserIdSchema } from '../mute/user-id';
 
 export const EnvironmentSchema = z.enum(['production', 'staging', 'test']);
 export type Environment = z.infer<typeof EnvironmentSchema>;
@@ -8,9 +9,7 @@ export type Environment = z.infer<typeof EnvironmentSchema>;
 export const SdkAppIdSchema = z.int().check(z.minimum(1), z.maximum(4294967295));
 
 /** Admin accounts follow the UserID rules: 1–32 bytes of printable ASCII. */
-export const AdminAccountSchema = z
-  .string()
-  .check(z.minLength(1), z.maxLength(32), z.regex(/^[\x20-\x7e]+$/));
+export const AdminAccountSchema = UserIdSchema;
 
 /** What identifies and describes an app profile, without its secret. Safe to show anywhere. */
 export const ProfileMetaSchema = z.strictObject({

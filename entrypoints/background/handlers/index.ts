@@ -1,5 +1,8 @@
 import type { Handlers } from '../router';
 import type { Services } from '../services';
+import { auditHandlers } from './audit';
+import { bulkHandlers } from './bulk';
+import { muteHandlers } from './mute';
 import { profileHandlers } from './profiles';
 import { settingsHandlers } from './settings';
 import { vaultHandlers } from './vault';
@@ -10,5 +13,8 @@ export function createHandlers(services: Services): Handlers {
     ...vaultHandlers(services),
     ...profileHandlers(services),
     ...settingsHandlers(services),
+    ...muteHandlers(services),
+    ...bulkHandlers(services),
+    ...auditHandlers(services),
   };
 }

@@ -46,6 +46,7 @@ export function profileHandlers(services: Services): ProfileHandlers {
     async 'profiles.setDefault'({ id }) {
       await findProfile(id);
       await vault.update((data) => ({ ...data, defaultProfileId: id }));
+      await services.refreshBadge();
       return {};
     },
     async 'profiles.testConnection'({ id }) {

@@ -7,11 +7,11 @@ import {
 } from '../../../../entrypoints/background/auto-lock';
 import { VaultService, type KeyValueArea } from '../../../../entrypoints/background/vault-service';
 import { MIN_ITERATIONS } from '../../../../utils/vault/envelope';
-import type { Settings } from '../../../../utils/settings';
+import { DEFAULT_SETTINGS, type Settings } from '../../../../utils/settings';
 
 const session = () => fakeBrowser.storage.session as unknown as KeyValueArea;
 
-async function setup(settings: Settings = { autoLockMinutes: 15 }) {
+async function setup(settings: Settings = DEFAULT_SETTINGS) {
   let now = 1_700_000_000_000;
   const vault = new VaultService({
     local: fakeBrowser.storage.local,
@@ -77,7 +77,7 @@ describe('AutoLock', () => {
       vault,
       session: session(),
       alarms: fakeBrowser.alarms,
-      settings: async () => ({ autoLockMinutes: 15 }),
+      settings: async () => DEFAULT_SETTINGS,
       now,
     });
     await autoLock.enforce();
@@ -93,7 +93,10 @@ describe('AutoLock', () => {
   });
 
   it('"only when the browser closes" sets no timer', async () => {
-    const { vault, autoLock, advance } = await setup({ autoLockMinutes: null });
+    const { vault, autoLock, advance } = await setup({
+      ...DEFAULT_SETTINGS,
+      autoLockMinutes: null,
+    });
     expect((await session().get(DEADLINE_KEY))[DEADLINE_KEY]).toBeUndefined();
     expect(await fakeBrowser.alarms.get(AUTO_LOCK_ALARM)).toBeUndefined();
     advance(48 * 3600_000);

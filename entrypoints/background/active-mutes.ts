@@ -1,0 +1,63 @@
+import * as z from 'zod/mini';
+import { storage } from '#imports';
+import { createBatcher } from '../../utils/batcher';
+import { createLogger } from '../../utils/log';
+import {
+  ActiveMuteSchema,
+  activeMuteKey,
+  stillActive,
+  type ActiveMute,
+} from '../../utils/mute/active-mute';
+import { validatedItem } from '../../utils/storage/validated-item';
+
+const log = createLogger('active-mutes');
+
+/**
+ * The registry of mutes this extension applied, in `storage.local` under "activeMutes"
+ * (version 1). An upsert per (profile, user); entries whose every scope has ended drop out
+ * on the next write and never show in a listing. Writes are batched like the audit log.
+ */
+export class ActiveMutes {
+  private readonly item = validatedItem(
+    storage.defineItem<unknown>('local:activeMutes', { version: 1 }),
+    z.array(ActiveMuteSchema),
+    [],
+  );
+  private readonly batch = createBatcher<ActiveMute>((entries) => this.write(entries), 150);
+  private readonly listeners = new Set<() => void>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /** Records the state a user is in now (an unmute records a state that is not muted). */
+  record(entry: ActiveMute): void {
+    this.batch.add(entry);
+  }
+
+  async list(profileId?: string): Promise<ActiveMute[]> {
+    await this.batch.flush();
+    const entries = stillActive(await this.item.get(), this.now());
+    return profileId === undefined ? entries : entries.filter((e) => e.profileId === profileId);
+  }
+
+  flush(): Promise<void> {
+    return this.batch.flush();
+  }
+
+  /** Called after every write (the toolbar badge follows the registry). */
+  onChange(listener: () => void): void {
+    this.listeners.add(listener);
+  }
+
+  private async write(entries: ActiveMute[]): Promise<void> {
+    try {
+      await this.item.update((stored) => {
+        const byKey = new Map(stored.map((e) => [activeMuteKey(e.profileId, e.userId), e]));
+        for (const entry of entries) byKey.set(activeMuteKey(entry.profileId, entry.userId), entry);
+        return stillActive([...byKey.values()], this.now());
+      });
+    } catch (error) {
+      log.error(`could not record ${entries.length} mutes`, error);
+    }
+    for (const listener of this.listeners) listener();
+  }
+}

@@ -1,0 +1,296 @@
+import { ChatApiError } from '../../utils/chat-api/errors';
+import { createLogger } from '../../utils/log';
+import { BulkJobSchema, MAX_BULK_IDS, type BulkItem, type BulkJob } from '../../utils/mute/bulk';
+import { UNMUTE_SECONDS } from '../../utils/mute/durations';
+import type { Scopes } from '../../utils/mute/scopes';
+import { parseUserId, splitUserIdList } from '../../utils/mute/user-id';
+import { VaultError } from '../../utils/vault/problems';
+import type { AlarmsLike } from './auto-lock';
+import type { MuteService } from './mute-service';
+import { HandlerError } from './router';
+import type { KeyValueArea } from './vault-service';
+
+export const BULK_KEY = 'bulkJob';
+export const BULK_ALARM = 'bulk-resume';
+/** Requests in flight at once; the shared rate limiter does the pacing. */
+const CONCURRENCY = 32;
+/** Progress reaches storage.session at most this often. */
+const PERSIST_MS = 250;
+/** How long Tencent blocks an app after 70050. */
+const BLOCK_PAUSE_MS = 60_000;
+/**
+ * A worker that starts mid-job waits this long before sending: the requests its predecessor
+ * sent in the last second are not in this worker's rate limiter.
+ */
+const RESUME_GUARD_MS = 1050;
+
+const log = createLogger('bulk');
+
+export interface BulkStartInput {
+  profileId: string;
+  text: string;
+  action: 'mute' | 'unmute';
+  scopes: Scopes;
+  seconds: number;
+  reason: string;
+}
+
+/**
+ * Runs bulk jobs in the background: a dry run that reads each user's state, then the action
+ * itself, both under the shared rate limiter. The job lives in storage.session, so closing the
+ * popup, a worker restart or a one-minute 70050 block only pauses it: it resumes where it
+ * stopped.
+ */
+export class BulkRunner {
+  private job: BulkJob | null = null;
+  private loaded = false;
+  private loop: Promise<void> | null = null;
+  private persistTimer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(
+    private readonly deps: {
+      session: KeyValueArea;
+      mute: MuteService;
+      alarms: AlarmsLike;
+      now: () => number;
+      sleep?: (ms: number) => Promise<void>;
+    },
+  ) {}
+
+  async status(): Promise<BulkJob | null> {
+    await this.load();
+    return this.job;
+  }
+
+  /** Validates the pasted list and starts the dry run. */
+  async start(input: BulkStartInput): Promise<BulkJob> {
+    await this.load();
+    if (this.job && ['checking', 'running'].includes(this.job.phase)) {
+      throw new HandlerError({ kind: 'invalid-input', field: 'job-running' });
+    }
+    const profile = await this.deps.mute.profile(input.profileId);
+    const seen = new Set<string>();
+    const invalid: BulkJob['invalid'] = [];
+    const items: BulkItem[] = [];
+    for (const text of splitUserIdList(input.text)) {
+      const parsed = parseUserId(text);
+      if (!parsed.ok) invalid.push({ text: text.slice(0, 200), problem: parsed.problem });
+      else if (parsed.userId === profile.adminAccount)
+        invalid.push({ text, problem: 'admin-account' });
+      else if (!seen.has(parsed.userId)) {
+        seen.add(parsed.userId);
+        items.push({
+          userId: parsed.userId,
+          state: null,
+          exists: null,
+          status: 'pending',
+          errorCode: null,
+          errorCategory: null,
+        });
+      }
+    }
+    if (items.length > MAX_BULK_IDS)
+      throw new HandlerError({ kind: 'invalid-input', field: 'too-many-ids' });
+    if (items.length === 0)
+      throw new HandlerError({ kind: 'invalid-input', field: 'no-valid-ids' });
+    this.job = {
+      id: crypto.randomUUID(),
+      profileId: profile.id,
+      action: input.action,
+      scopes: input.scopes,
+      seconds: input.action === 'unmute' ? UNMUTE_SECONDS : input.seconds,
+      reason: input.reason,
+      phase: 'checking',
+      invalid,
+      items,
+      pausedUntil: null,
+      startedAt: this.deps.now(),
+      finishedAt: null,
+    };
+    await this.persist();
+    this.kick();
+    return this.job;
+  }
+
+  /** Applies the checked job. */
+  async apply(jobId: string): Promise<BulkJob> {
+    const job = await this.jobWithId(jobId);
+    if (job.phase !== 'ready')
+      throw new HandlerError({ kind: 'invalid-input', field: 'job-not-ready' });
+    job.phase = 'running';
+    await this.persist();
+    this.kick();
+    return job;
+  }
+
+  /** Puts the failed users back in the queue and runs again. */
+  async retryFailed(jobId: string): Promise<BulkJob> {
+    const job = await this.jobWithId(jobId);
+    if (!['done', 'cancelled', 'paused'].includes(job.phase)) {
+      throw new HandlerError({ kind: 'invalid-input', field: 'job-running' });
+    }
+    for (const item of job.items) {
+      if (item.status === 'failed')
+        Object.assign(item, { status: 'checked', errorCode: null, errorCategory: null });
+    }
+    Object.assign(job, { phase: 'running', pausedUntil: null, finishedAt: null });
+    await this.persist();
+    this.kick();
+    return job;
+  }
+
+  async cancel(jobId: string): Promise<BulkJob> {
+    const job = await this.jobWithId(jobId);
+    if (job.phase !== 'done') {
+      job.phase = 'cancelled';
+      job.finishedAt = this.deps.now();
+    }
+    await this.persist();
+    return job;
+  }
+
+  /** Forgets a finished job. */
+  async clear(): Promise<void> {
+    await this.load();
+    if (this.job && ['checking', 'running'].includes(this.job.phase)) {
+      throw new HandlerError({ kind: 'invalid-input', field: 'job-running' });
+    }
+    this.job = null;
+    await this.deps.session.remove(BULK_KEY);
+  }
+
+  /**
+   * Picks a job back up after a worker restart, an alarm, or an unlock. A worker that did not
+   * run the job waits out the rate-limit window first.
+   */
+  async resume(): Promise<void> {
+    const wasLoaded = this.loaded;
+    await this.load();
+    const job = this.job;
+    if (!job || this.loop) return;
+    if (job.phase === 'paused') {
+      if (job.pausedUntil !== null && job.pausedUntil > this.deps.now()) {
+        await this.deps.alarms.create(BULK_ALARM, { when: job.pausedUntil });
+        return;
+      }
+      job.phase = job.items.some((i) => i.status === 'pending') ? 'checking' : 'running';
+      job.pausedUntil = null;
+      await this.persist();
+    }
+    if (job.phase !== 'checking' && job.phase !== 'running') return;
+    if (!wasLoaded) await this.sleep(RESUME_GUARD_MS);
+    this.kick();
+  }
+
+  private async jobWithId(jobId: string): Promise<BulkJob> {
+    await this.load();
+    if (!this.job || this.job.id !== jobId) throw new HandlerError({ kind: 'not-found' });
+    return this.job;
+  }
+
+  private async load(): Promise<void> {
+    if (this.loaded) return;
+    this.loaded = true;
+    const parsed = BulkJobSchema.safeParse((await this.deps.session.get(BULK_KEY))[BULK_KEY]);
+    this.job ??= parsed.success ? parsed.data : null;
+  }
+
+  private kick(): void {
+    this.loop ??= this.run().finally(() => {
+      this.loop = null;
+    });
+  }
+
+  private async run(): Promise<void> {
+    const job = this.job;
+    if (!job) return;
+    const checking = job.phase === 'checking';
+    const wanted: BulkItem['status'] = checking ? 'pending' : 'checked';
+    const queue = job.items.filter((item) => item.status === wanted);
+    const workers = Array.from({ length: Math.min(CONCURRENCY, queue.length) }, async () => {
+      for (let item = queue.shift(); item; item = queue.shift()) {
+        if (job.phase !== (checking ? 'checking' : 'running')) return;
+        await (checking ? this.check(job, item) : this.act(job, item));
+        this.schedulePersist();
+      }
+    });
+    await Promise.all(workers);
+    if (job.phase === 'checking') job.phase = 'ready';
+    else if (job.phase === 'running') {
+      job.phase = 'done';
+      job.finishedAt = this.deps.now();
+    }
+    await this.persist();
+  }
+
+  private async check(job: BulkJob, item: BulkItem): Promise<void> {
+    try {
+      const view = await this.deps.mute.readState(job.profileId, item.userId);
+      Object.assign(item, { state: view.state, exists: view.exists, status: 'checked' });
+    } catch (error) {
+      this.fail(job, item, error);
+    }
+  }
+
+  private async act(job: BulkJob, item: BulkItem): Promise<void> {
+    try {
+      await this.deps.mute.apply({
+        profileId: job.profileId,
+        userId: item.userId,
+        scopes: job.scopes,
+        seconds: job.seconds,
+        reason: job.reason,
+        source: 'bulk',
+        undoable: false,
+        ...(item.state ? { knownPrevious: item.state } : {}),
+      });
+      item.status = 'done';
+    } catch (error) {
+      this.fail(job, item, error);
+    }
+  }
+
+  /** A failure is the item's, except a block or a lock, which pause the whole job. */
+  private fail(job: BulkJob, item: BulkItem, error: unknown): void {
+    if (error instanceof ChatApiError && error.data.category === 'blocked') {
+      this.pause(job, this.deps.now() + BLOCK_PAUSE_MS);
+      return;
+    }
+    if (error instanceof VaultError && error.problem === 'locked') {
+      this.pause(job, null);
+      return;
+    }
+    if (!(error instanceof ChatApiError)) log.error('bulk item failed unexpectedly', error);
+    Object.assign(item, {
+      status: 'failed',
+      errorCode: error instanceof ChatApiError ? error.data.code : null,
+      errorCategory: error instanceof ChatApiError ? error.data.category : 'unknown-code',
+    });
+  }
+
+  private pause(job: BulkJob, until: number | null): void {
+    if (job.phase === 'paused') return;
+    job.phase = 'paused';
+    job.pausedUntil = until;
+    if (until !== null) void this.deps.alarms.create(BULK_ALARM, { when: until });
+  }
+
+  private schedulePersist(): void {
+    this.persistTimer ??= setTimeout(() => {
+      this.persistTimer = null;
+      void this.persist();
+    }, PERSIST_MS);
+  }
+
+  private async persist(): Promise<void> {
+    if (this.persistTimer !== null) {
+      clearTimeout(this.persistTimer);
+      this.persistTimer = null;
+    }
+    if (this.job) await this.deps.session.set({ [BULK_KEY]: this.job });
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return (this.deps.sleep ?? ((d: number) => new Promise<void>((r) => setTimeout(r, d))))(ms);
+  }
+}

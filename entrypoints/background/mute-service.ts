@@ -1,0 +1,253 @@
+import type { AuditEntry, Source } from '../../utils/audit/entry';
+import type { RetryInfo } from '../../utils/chat-api/client';
+import { ChatApiError } from '../../utils/chat-api/errors';
+import { PERMANENT_SECONDS, UNMUTE_SECONDS } from '../../utils/mute/durations';
+import { scopedSeconds, type ScopedSeconds, type Scopes } from '../../utils/mute/scopes';
+import {
+  NOT_MUTED,
+  SCOPE_NAMES,
+  applySeconds,
+  remainingSeconds,
+  scopeFromSeconds,
+  type MuteState,
+} from '../../utils/mute/state';
+import type { Profile } from '../../utils/vault/profile';
+import type { ActiveMutes } from './active-mutes';
+import type { AuditLog } from './audit-log';
+import type { ChatService } from './chat-service';
+import { HandlerError } from './router';
+import { UNDO_WINDOW_MS, type UndoStore } from './undo-store';
+import type { VaultService } from './vault-service';
+
+/** A state read back is trusted this long as "the previous state" of the next action. */
+const STATE_FRESH_MS = 15_000;
+
+export interface StateView {
+  state: MuteState;
+  /** False when the account does not exist (checked only when it reads as permanently muted). */
+  exists: boolean;
+  readAt: number;
+}
+
+export interface ApplyInput {
+  profileId: string;
+  userId: string;
+  scopes: Scopes;
+  /** 0 unmutes; 4294967295 is permanent. */
+  seconds: number;
+  reason: string;
+  source: Source;
+  pageUrl?: string;
+  /** The previous state when the caller already knows it (a bulk dry run). */
+  knownPrevious?: MuteState;
+  /** Whether to keep an undo record (single actions; not bulk). */
+  undoable: boolean;
+  onRetry?: (info: RetryInfo) => void;
+}
+
+export interface ApplyOutcome {
+  previous: MuteState | null;
+  next: MuteState;
+  undoId: string | null;
+  undoExpiresAt: number | null;
+}
+
+/**
+ * Muting, unmuting and undoing for every path (popup, bulk, menu, page buttons): reads the
+ * state first, applies, then records the action in the audit log, the active-mutes registry
+ * and (for single actions) the undo store.
+ */
+export class MuteService {
+  private readonly states = new Map<string, StateView>();
+
+  constructor(
+    private readonly deps: {
+      vault: VaultService;
+      chat: ChatService;
+      audit: AuditLog;
+      registry: ActiveMutes;
+      undo: UndoStore;
+      now: () => number;
+    },
+  ) {}
+
+  async profile(profileId: string): Promise<Profile> {
+    const profile = (await this.deps.vault.data()).profiles.find((p) => p.id === profileId);
+    if (!profile) throw new HandlerError({ kind: 'not-found' });
+    return profile;
+  }
+
+  /** Reads a user's state; an apparent permanent mute on both scopes is checked for existence. */
+  async readState(profileId: string, userId: string): Promise<StateView> {
+    const profile = await this.profile(profileId);
+    const client = this.deps.chat.clientFor(profile);
+    const seconds = await client.getNoSpeaking(userId);
+    const readAt = this.deps.now();
+    let exists = true;
+    if (seconds.c2c === PERMANENT_SECONDS && seconds.group === PERMANENT_SECONDS) {
+      // One version of Tencent's docs says unknown accounts read as permanently muted.
+      exists = (await client.accountCheck([userId]))[0]?.exists ?? false;
+    }
+    const view: StateView = {
+      state: exists
+        ? {
+            c2c: scopeFromSeconds(seconds.c2c, readAt),
+            group: scopeFromSeconds(seconds.group, readAt),
+          }
+        : NOT_MUTED,
+      exists,
+      readAt,
+    };
+    this.states.set(cacheKey(profileId, userId), view);
+    return view;
+  }
+
+  async apply(input: ApplyInput): Promise<ApplyOutcome> {
+    const profile = await this.profile(input.profileId);
+    if (input.userId === profile.adminAccount) {
+      throw new HandlerError({ kind: 'invalid-input', field: 'admin-account' });
+    }
+    const previous = input.knownPrevious ?? (await this.previousState(profile.id, input.userId));
+    const seconds = scopedSeconds(input.scopes, input.seconds);
+    return this.set(
+      profile,
+      input,
+      seconds,
+      previous,
+      input.seconds === UNMUTE_SECONDS ? 'unmute' : 'mute',
+    );
+  }
+
+  /** Re-applies what an action replaced, on the scopes it changed. */
+  async undo(undoId: string, source: Source): Promise<ApplyOutcome> {
+    const record = await this.deps.undo.take(undoId);
+    if (!record) throw new HandlerError({ kind: 'not-found' });
+    const profile = await this.profile(record.profileId);
+    const now = this.deps.now();
+    const seconds: ScopedSeconds = {};
+    for (const scope of SCOPE_NAMES) {
+      if (record.scopes[scope]) seconds[scope] = remainingSeconds(record.previous[scope], now);
+    }
+    const current = this.states.get(cacheKey(profile.id, record.userId))?.state ?? null;
+    return this.set(
+      profile,
+      {
+        profileId: profile.id,
+        userId: record.userId,
+        scopes: record.scopes,
+        seconds: 0,
+        reason: '',
+        source,
+        undoable: false,
+      },
+      seconds,
+      current,
+      'undo',
+    );
+  }
+
+  private async previousState(profileId: string, userId: string): Promise<MuteState> {
+    const cached = this.states.get(cacheKey(profileId, userId));
+    if (cached && this.deps.now() - cached.readAt < STATE_FRESH_MS) return cached.state;
+    return (await this.readState(profileId, userId)).state;
+  }
+
+  private async set(
+    profile: Profile,
+    input: ApplyInput,
+    seconds: ScopedSeconds,
+    previous: MuteState | null,
+    action: AuditEntry['action'],
+  ): Promise<ApplyOutcome> {
+    const client = this.deps.chat.clientFor(profile);
+    const base = {
+      profileId: profile.id,
+      appLabel: profile.label,
+      sdkAppId: profile.sdkAppId,
+      environment: profile.environment,
+      userId: input.userId,
+      action,
+      scopes: input.scopes,
+      previous,
+      seconds: seconds.c2c ?? seconds.group ?? 0,
+      reason: input.reason,
+      source: input.source,
+      ...(input.pageUrl === undefined ? {} : { pageUrl: input.pageUrl }),
+    };
+    let now = this.deps.now();
+    const intended = applyScoped(previous ?? NOT_MUTED, seconds, now);
+    try {
+      await client.setNoSpeaking(
+        input.userId,
+        seconds,
+        input.onRetry ? { onRetry: input.onRetry } : {},
+      );
+    } catch (error) {
+      if (error instanceof ChatApiError) {
+        this.deps.audit.append({
+          ...base,
+          id: crypto.randomUUID(),
+          at: now,
+          next: intended,
+          outcome: 'failed',
+          errorCode: error.data.code,
+          errorCategory: error.data.category,
+        });
+      }
+      throw error;
+    }
+    now = this.deps.now();
+    const next = applyScoped(previous ?? NOT_MUTED, seconds, now);
+    this.states.set(cacheKey(profile.id, input.userId), { state: next, exists: true, readAt: now });
+    this.deps.audit.append({
+      ...base,
+      id: crypto.randomUUID(),
+      at: now,
+      next,
+      outcome: 'ok',
+      errorCode: null,
+    });
+    this.deps.registry.record({
+      profileId: profile.id,
+      sdkAppId: profile.sdkAppId,
+      userId: input.userId,
+      state: next,
+      reason: input.reason,
+      appliedAt: now,
+      source: input.source,
+      changedElsewhere: false,
+      checkedAt: null,
+    });
+    let undoId: string | null = null;
+    let undoExpiresAt: number | null = null;
+    if (input.undoable && previous) {
+      undoId = crypto.randomUUID();
+      undoExpiresAt = now + UNDO_WINDOW_MS;
+      await this.deps.undo.add({
+        id: undoId,
+        profileId: profile.id,
+        userId: input.userId,
+        previous,
+        scopes: input.scopes,
+        expiresAt: undoExpiresAt,
+      });
+    }
+    return { previous, next, undoId, undoExpiresAt };
+  }
+}
+
+function cacheKey(profileId: string, userId: string): string {
+  return `${profileId}\u0000${userId}`;
+}
+
+/** The state after per-scope seconds (each scope may get its own value, as undo needs). */
+function applyScoped(state: MuteState, seconds: ScopedSeconds, now: number): MuteState {
+  let next = state;
+  for (const scope of SCOPE_NAMES) {
+    const value = seconds[scope];
+    if (value !== undefined) {
+      next = applySeconds(next, { c2c: scope === 'c2c', group: scope === 'group' }, value, now);
+    }
+  }
+  return next;
+}

@@ -1,0 +1,300 @@
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useSend } from '../../components/background';
+import { ConfirmBox } from '../../components/ConfirmBox';
+import {
+  DurationPicker,
+  choiceFromMemory,
+  resolveDuration,
+  type DurationChoice,
+} from '../../components/DurationPicker';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { ReasonField } from '../../components/ReasonField';
+import { ScopePicker, type ScopeChoice } from '../../components/ScopePicker';
+import { useNow } from '../../components/useNow';
+import { keyPart, t, uiLocale, type MessageKey } from '../../utils/i18n';
+import { RequestFailed, type AppError } from '../../utils/messages/app-error';
+import { describeError } from '../../utils/messages/describe-error';
+import { countItems, type BulkJob } from '../../utils/mute/bulk';
+import { PERMANENT_SECONDS, formatDateTime, formatDuration } from '../../utils/mute/durations';
+import { describeState } from '../../utils/mute/state';
+import type { Settings } from '../../utils/settings';
+import type { ProfileMeta } from '../../utils/vault/profile';
+
+const SHOWN_ROWS = 100;
+
+/**
+ * Paste IDs, check them (dry run), confirm, apply with progress; retry what failed. The job runs
+ * in the background: closing the popup loses nothing, and reopening it shows where it is.
+ */
+export function BulkTab(props: {
+  profile: ProfileMeta;
+  profiles: readonly ProfileMeta[];
+  settings: Settings;
+  reasons: readonly string[];
+}) {
+  const send = useSend();
+  const now = useNow(1000);
+  const [job, setJob] = useState<BulkJob | null | undefined>(undefined);
+  const [text, setText] = useState('');
+  const [action, setAction] = useState<'mute' | 'unmute'>('mute');
+  const [scopes, setScopes] = useState<ScopeChoice>(props.settings.defaultScopes);
+  const [duration, setDuration] = useState<DurationChoice>(() =>
+    choiceFromMemory(props.settings.lastDuration, props.settings.presets),
+  );
+  const [reason, setReason] = useState('');
+  const [confirming, setConfirming] = useState(false);
+  const [error, setError] = useState<AppError | null>(null);
+
+  const poll = useCallback(async () => setJob(await send({ type: 'bulk.status' })), [send]);
+  useEffect(() => {
+    void poll();
+  }, [poll]);
+  const active = job && ['checking', 'running', 'paused'].includes(job.phase);
+  useEffect(() => {
+    if (!active) return;
+    const timer = setInterval(() => void poll(), 300);
+    return () => clearInterval(timer);
+  }, [active, poll]);
+
+  async function call(work: () => Promise<BulkJob | null>) {
+    setError(null);
+    try {
+      setJob(await work());
+    } catch (e) {
+      setError(e instanceof RequestFailed ? e.error : { kind: 'internal' });
+    }
+  }
+
+  const resolved = resolveDuration(duration, props.settings.presets);
+
+  if (job === undefined) return <p aria-busy="true" />;
+
+  if (job === null) {
+    const canCheck =
+      text.trim() !== '' && (scopes.c2c || scopes.group) && (action === 'unmute' || resolved.ok);
+    return (
+      <form
+        class="bulk-form"
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (!canCheck) return;
+          void call(() =>
+            send({
+              type: 'bulk.start',
+              profileId: props.profile.id,
+              text,
+              action,
+              scopes,
+              seconds: action === 'mute' && resolved.ok ? resolved.seconds : 0,
+              reason: reason.trim(),
+            }),
+          );
+        }}
+      >
+        <div class="field">
+          <label for="bulk-ids">{t('bulk_idsLabel')}</label>
+          <textarea
+            id="bulk-ids"
+            rows={5}
+            value={text}
+            spellcheck={false}
+            onInput={(e) => setText(e.currentTarget.value)}
+            placeholder="user_0001, user_0002…"
+          />
+          <p class="hint">{t('bulk_idsHint')}</p>
+        </div>
+        <fieldset class="field">
+          <legend>{t('bulk_action')}</legend>
+          <label class="check">
+            <input
+              type="radio"
+              name="bulk-action"
+              checked={action === 'mute'}
+              onChange={() => setAction('mute')}
+            />
+            {t('bulk_actionMute')}
+          </label>
+          <label class="check">
+            <input
+              type="radio"
+              name="bulk-action"
+              checked={action === 'unmute'}
+              onChange={() => setAction('unmute')}
+            />
+            {t('bulk_actionUnmute')}
+          </label>
+        </fieldset>
+        <ScopePicker idPrefix="bulk" value={scopes} onChange={setScopes} />
+        {action === 'mute' && (
+          <DurationPicker
+            idPrefix="bulk"
+            presets={props.settings.presets}
+            value={duration}
+            onChange={setDuration}
+            nowMs={now}
+          />
+        )}
+        <ReasonField idPrefix="bulk" presets={props.reasons} value={reason} onChange={setReason} />
+        {error && <ErrorNotice error={error} />}
+        <button type="submit" class="primary" disabled={!canCheck}>
+          {t('bulk_check')}
+        </button>
+      </form>
+    );
+  }
+
+  const counts = countItems(job);
+  const app = props.profiles.find((p) => p.id === job.profileId) ?? props.profile;
+  const what =
+    job.action === 'unmute'
+      ? t('bulk_whatUnmute', String(counts.total))
+      : job.seconds === PERMANENT_SECONDS
+        ? t('bulk_whatMutePermanent', String(counts.total))
+        : t('bulk_whatMute', [String(counts.total), formatDuration(job.seconds, uiLocale())]);
+  const where = `${app.label}${app.environment === 'production' ? ` (${t('badge_prod')})` : ''}`;
+  const finished = counts.done + counts.failed;
+
+  return (
+    <div class="bulk-job">
+      <p>
+        <strong>{what}</strong> · {where}
+      </p>
+      {job.phase === 'checking' && (
+        <p role="status">
+          {t('bulk_checking', [String(counts.checked + counts.failed), String(counts.total)])}
+        </p>
+      )}
+      {(job.phase === 'running' ||
+        job.phase === 'paused' ||
+        job.phase === 'done' ||
+        job.phase === 'cancelled') && (
+        <>
+          <progress max={counts.total} value={finished} aria-label={t('bulk_progressLabel')} />
+          <p role="status">
+            {t('bulk_progress', [String(counts.done), String(counts.failed), String(counts.total)])}
+          </p>
+        </>
+      )}
+      {job.phase === 'paused' && (
+        <p class="notice warning">
+          {job.pausedUntil === null
+            ? t('bulk_pausedLocked')
+            : t('bulk_pausedBlocked', formatDateTime(job.pausedUntil, uiLocale()))}
+        </p>
+      )}
+      {job.phase === 'done' && (
+        <p class="notice success">{t('bulk_done', [String(counts.done), String(counts.failed)])}</p>
+      )}
+      {job.phase === 'cancelled' && (
+        <p class="notice info">{t('bulk_cancelled', String(counts.total - finished))}</p>
+      )}
+      {job.invalid.length > 0 && (
+        <details>
+          <summary>{t('bulk_invalid', String(job.invalid.length))}</summary>
+          <ul>
+            {job.invalid.map((item) => (
+              <li key={item.text}>
+                <code>{item.text}</code>: {invalidReason(item.problem)}
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
+      {error && <ErrorNotice error={error} />}
+      {confirming && (
+        <ConfirmBox
+          message={t('bulk_confirm', [what, where])}
+          confirmLabel={t('bulk_apply', String(counts.checked))}
+          onConfirm={() => {
+            setConfirming(false);
+            void call(() => send({ type: 'bulk.apply', jobId: job.id }));
+          }}
+          onCancel={() => setConfirming(false)}
+        />
+      )}
+      <div class="actions">
+        {job.phase === 'ready' && !confirming && (
+          <button
+            type="button"
+            class="primary"
+            disabled={counts.checked === 0}
+            onClick={() => setConfirming(true)}
+          >
+            {t('bulk_apply', String(counts.checked))}
+          </button>
+        )}
+        {(job.phase === 'checking' || job.phase === 'running' || job.phase === 'paused') && (
+          <button
+            type="button"
+            class="danger"
+            onClick={() => void call(() => send({ type: 'bulk.cancel', jobId: job.id }))}
+          >
+            {t('bulk_cancel')}
+          </button>
+        )}
+        {(job.phase === 'done' || job.phase === 'cancelled') && counts.failed > 0 && (
+          <button
+            type="button"
+            class="primary"
+            onClick={() => void call(() => send({ type: 'bulk.retryFailed', jobId: job.id }))}
+          >
+            {t('bulk_retryFailed', String(counts.failed))}
+          </button>
+        )}
+        {(job.phase === 'ready' || job.phase === 'done' || job.phase === 'cancelled') && (
+          <button
+            type="button"
+            class="secondary"
+            onClick={() => void call(async () => (await send({ type: 'bulk.clear' }), null))}
+          >
+            {t('bulk_new')}
+          </button>
+        )}
+      </div>
+      <table class="bulk-table">
+        <thead>
+          <tr>
+            <th scope="col">{t('bulk_colUser')}</th>
+            <th scope="col">{t('bulk_colState')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {job.items.slice(0, SHOWN_ROWS).map((item) => (
+            <tr key={item.userId} data-status={item.status}>
+              <td>
+                <code>{item.userId}</code>
+              </td>
+              <td>
+                {item.status === 'failed'
+                  ? describeError({
+                      kind: 'chat-api',
+                      error: {
+                        category: item.errorCategory ?? 'unknown-code',
+                        code: item.errorCode,
+                        attempts: 0,
+                      },
+                    }).message
+                  : item.status === 'done'
+                    ? t(job.action === 'unmute' ? 'bulk_itemUnmuted' : 'bulk_itemMuted')
+                    : item.exists === false
+                      ? t('state_userNotFound')
+                      : item.state
+                        ? describeState(item.state, now)
+                        : t('state_checking')}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {job.items.length > SHOWN_ROWS && (
+        <p class="hint">{t('bulk_more', String(job.items.length - SHOWN_ROWS))}</p>
+      )}
+    </div>
+  );
+}
+
+function invalidReason(problem: string): string {
+  if (problem === 'admin-account') return t('mute_refuseAdmin');
+  return t(`userIdProblem_${keyPart(problem)}` as MessageKey);
+}

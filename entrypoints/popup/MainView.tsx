@@ -1,0 +1,111 @@
+import { useEffect, useState } from 'preact/hooks';
+import { useSend } from '../../components/background';
+import { AppSwitcher } from '../../components/AppSwitcher';
+import { builtInReasons } from '../../components/ReasonField';
+import { t } from '../../utils/i18n';
+import type { VaultStatus } from '../../utils/messages/protocol';
+import type { Settings } from '../../utils/settings';
+import type { ProfileMeta } from '../../utils/vault/profile';
+import { ActiveTab } from './ActiveTab';
+import { BulkTab } from './BulkTab';
+import { MuteTab } from './MuteTab';
+
+type Tab = 'mute' | 'active' | 'bulk';
+
+/** The unlocked popup: the current app, Lock, and the Mute / Active / Bulk tabs. */
+export function MainView(props: {
+  status: VaultStatus;
+  current: ProfileMeta;
+  onStatusChange: () => Promise<void>;
+}) {
+  const send = useSend();
+  const [tab, setTab] = useState<Tab>('mute');
+  const [settings, setSettings] = useState<Settings | null>(null);
+  const [activeCount, setActiveCount] = useState<number | null>(null);
+
+  useEffect(() => {
+    void send({ type: 'settings.get' }).then(setSettings);
+  }, [send]);
+  const currentId = props.current.id;
+  useEffect(() => {
+    void send({ type: 'activeMutes.list', profileId: currentId }).then((list) =>
+      setActiveCount(list.length),
+    );
+  }, [send, currentId, tab]);
+
+  const tabs: Array<[Tab, string]> = [
+    ['mute', t('tab_mute')],
+    ['active', activeCount === null ? t('tab_active') : t('tab_activeCount', String(activeCount))],
+    ['bulk', t('tab_bulk')],
+  ];
+
+  function onTabKey(event: KeyboardEvent) {
+    if (event.key !== 'ArrowRight' && event.key !== 'ArrowLeft') return;
+    const index = tabs.findIndex(([id]) => id === tab);
+    const next = tabs[(index + (event.key === 'ArrowRight' ? 1 : tabs.length - 1)) % tabs.length];
+    if (next) {
+      setTab(next[0]);
+      document.getElementById(`tab-${next[0]}`)?.focus();
+    }
+  }
+
+  return (
+    <main class="popup-main">
+      <header class="popup-header">
+        <AppSwitcher
+          profiles={props.status.profiles}
+          current={props.current}
+          onChange={(id) =>
+            void send({ type: 'profiles.setDefault', id }).then(props.onStatusChange)
+          }
+        />
+        <button
+          type="button"
+          class="secondary"
+          onClick={() => void send({ type: 'vault.lock' }).then(props.onStatusChange)}
+        >
+          {t('ui_lock')}
+        </button>
+      </header>
+      <div class="tabs" role="tablist" aria-label={t('extName')} onKeyDown={onTabKey}>
+        {tabs.map(([id, label]) => (
+          <button
+            key={id}
+            type="button"
+            role="tab"
+            id={`tab-${id}`}
+            aria-selected={tab === id}
+            aria-controls={`panel-${id}`}
+            tabIndex={tab === id ? 0 : -1}
+            onClick={() => setTab(id)}
+          >
+            {label}
+          </button>
+        ))}
+      </div>
+      <section role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
+        {settings &&
+          (tab === 'mute' ? (
+            <MuteTab
+              key={props.current.id}
+              profile={props.current}
+              settings={settings}
+              reasons={settings.reasonPresets ?? builtInReasons()}
+              onActiveChange={(delta) =>
+                setActiveCount((n) => (n === null ? n : Math.max(0, n + delta)))
+              }
+            />
+          ) : tab === 'active' ? (
+            <ActiveTab key={props.current.id} profile={props.current} onCount={setActiveCount} />
+          ) : (
+            <BulkTab
+              profile={props.current}
+              profiles={props.status.profiles}
+              settings={settings}
+              reasons={settings.reasonPresets ?? builtInReasons()}
+            />
+          ))}
+      </section>
+    </main>
+  );
+}

@@ -1,0 +1,284 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { browser } from '#imports';
+import { useSend } from '../../components/background';
+import { ConfirmBox } from '../../components/ConfirmBox';
+import {
+  DurationPicker,
+  choiceFromMemory,
+  choiceToMemory,
+  resolveDuration,
+  type DurationChoice,
+} from '../../components/DurationPicker';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { ReasonField } from '../../components/ReasonField';
+import { ResultMessage, type ActionResult } from '../../components/ResultMessage';
+import { ScopePicker, type ScopeChoice } from '../../components/ScopePicker';
+import { StateLine, type StateStatus } from '../../components/StateLine';
+import { useNow } from '../../components/useNow';
+import { keyPart, t, type MessageKey } from '../../utils/i18n';
+import { RequestFailed, type AppError } from '../../utils/messages/app-error';
+import { ProgressSchema, type Progress } from '../../utils/messages/protocol';
+import { PERMANENT_SECONDS, UNMUTE_SECONDS } from '../../utils/mute/durations';
+import { isMuted, wouldShorten } from '../../utils/mute/state';
+import { parseUserId } from '../../utils/mute/user-id';
+import type { Settings } from '../../utils/settings';
+import type { ProfileMeta } from '../../utils/vault/profile';
+import { readTabSelection } from './selection';
+
+interface Pending {
+  seconds: number;
+  message: string;
+}
+
+/**
+ * One user, one click: the ID (prefilled from the page's selection), its current state, scopes,
+ * duration and reason, then Mute. Risky mutes ask first; every result offers Undo.
+ */
+export function MuteTab(props: {
+  profile: ProfileMeta;
+  settings: Settings;
+  reasons: readonly string[];
+  onActiveChange: (delta: number) => void;
+}) {
+  const { profile, settings } = props;
+  const send = useSend();
+  const now = useNow(1000);
+  const [rawId, setRawId] = useState('');
+  const [touched, setTouched] = useState(false);
+  const [scopes, setScopes] = useState<ScopeChoice>(settings.defaultScopes);
+  const [duration, setDuration] = useState<DurationChoice>(() =>
+    choiceFromMemory(settings.lastDuration, settings.presets),
+  );
+  const [reason, setReason] = useState('');
+  const [stateStatus, setStateStatus] = useState<StateStatus>({ kind: 'idle' });
+  const [confirm, setConfirm] = useState<Pending | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [progress, setProgress] = useState<Progress | null>(null);
+  const [result, setResult] = useState<ActionResult | null>(null);
+  const [error, setError] = useState<AppError | null>(null);
+  const idInput = useRef<HTMLInputElement>(null);
+
+  const parsed = parseUserId(rawId);
+  const userId = parsed.ok ? parsed.userId : null;
+  const resolved = resolveDuration(duration, settings.presets);
+  const known = stateStatus.kind === 'known' ? stateStatus.view : null;
+  const isAdmin = userId !== null && userId === profile.adminAccount;
+  const scopesChosen = scopes.c2c || scopes.group;
+
+  // Prefill from the text selected on the current tab.
+  useEffect(() => {
+    void readTabSelection().then((text) => {
+      const candidate = parseUserId(text);
+      if (candidate.ok) setRawId((current) => (current === '' ? candidate.userId : current));
+    });
+  }, []);
+
+  // Read the state as soon as a valid ID is there (debounced while typing).
+  useEffect(() => {
+    if (userId === null || isAdmin) {
+      setStateStatus({ kind: 'idle' });
+      return;
+    }
+    let cancelled = false;
+    setStateStatus({ kind: 'loading' });
+    const timer = setTimeout(() => {
+      send({ type: 'mute.state', profileId: profile.id, userId }).then(
+        (view) => !cancelled && setStateStatus({ kind: 'known', view }),
+        (e: unknown) => !cancelled && setStateStatus({ kind: 'error', error: asAppError(e) }),
+      );
+    }, 200);
+    return () => {
+      cancelled = true;
+      clearTimeout(timer);
+    };
+  }, [send, profile.id, userId, isAdmin]);
+
+  // Digits pick presets when the focus is not in a text field.
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const target = event.target as HTMLElement;
+      if (target.tagName === 'INPUT' && (target as HTMLInputElement).type === 'text') return;
+      const preset = /^[1-6]$/.test(event.key)
+        ? settings.presets[Number(event.key) - 1]
+        : undefined;
+      if (preset) setDuration({ kind: 'preset', id: preset.id });
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [settings.presets]);
+
+  const shortens =
+    known !== null &&
+    resolved.ok &&
+    scopesChosen &&
+    wouldShorten(known.state, scopes, resolved.seconds, now);
+
+  function request(seconds: number) {
+    setTouched(true);
+    setError(null);
+    if (userId === null || !scopesChosen || busy) {
+      idInput.current?.focus();
+      return;
+    }
+    if (isAdmin) return;
+    const where = `${profile.label}${profile.environment === 'production' ? ` (${t('badge_prod')})` : ''}`;
+    if (seconds === PERMANENT_SECONDS) {
+      setConfirm({ seconds, message: t('confirm_permanent', [userId, where]) });
+    } else if (
+      seconds !== UNMUTE_SECONDS &&
+      profile.environment === 'production' &&
+      settings.confirmProduction
+    ) {
+      setConfirm({ seconds, message: t('confirm_production', [userId, where]) });
+    } else {
+      void run(userId, seconds);
+    }
+  }
+
+  async function run(target: string, seconds: number) {
+    setConfirm(null);
+    setBusy(true);
+    setResult(null);
+    const progressId = crypto.randomUUID();
+    const key = `progress:${progressId}`;
+    const onProgress = (changes: Record<string, { newValue?: unknown }>) => {
+      const parsedProgress = ProgressSchema.safeParse(changes[key]?.newValue);
+      if (parsedProgress.success) setProgress(parsedProgress.data);
+    };
+    browser.storage.session.onChanged.addListener(onProgress);
+    try {
+      const wasMuted = known !== null && isMuted(known.state, Date.now());
+      const outcome = await send({
+        type: 'mute.apply',
+        profileId: profile.id,
+        userId: target,
+        scopes,
+        seconds,
+        reason: reason.trim(),
+        source: 'popup',
+        progressId,
+      });
+      setStateStatus({
+        kind: 'known',
+        view: { state: outcome.next, exists: true, readAt: Date.now() },
+      });
+      setResult({ kind: 'done', userId: target, seconds, scopes, outcome });
+      const nowMuted = isMuted(outcome.next, Date.now());
+      if (nowMuted !== wasMuted) props.onActiveChange(nowMuted ? 1 : -1);
+      if (seconds !== UNMUTE_SECONDS) {
+        void send({ type: 'settings.update', patch: { lastDuration: choiceToMemory(duration) } });
+      }
+    } catch (e) {
+      setError(asAppError(e));
+    } finally {
+      browser.storage.session.onChanged.removeListener(onProgress);
+      setProgress(null);
+      setBusy(false);
+    }
+  }
+
+  async function undo(undoId: string) {
+    setError(null);
+    try {
+      const outcome = await send({ type: 'mute.undo', undoId });
+      setStateStatus({
+        kind: 'known',
+        view: { state: outcome.next, exists: true, readAt: Date.now() },
+      });
+      setResult({ kind: 'undone', userId: result?.kind === 'done' ? result.userId : '', outcome });
+    } catch (e) {
+      setError(asAppError(e));
+    }
+  }
+
+  const idProblem =
+    !parsed.ok && (touched || rawId !== '')
+      ? t(`userIdProblem_${keyPart(parsed.problem)}` as MessageKey)
+      : null;
+
+  return (
+    <form
+      class="mute-form"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (resolved.ok) request(resolved.seconds);
+      }}
+    >
+      <div class="field">
+        <label for="mute-user">{t('mute_userLabel')}</label>
+        <input
+          id="mute-user"
+          ref={idInput}
+          value={rawId}
+          autoFocus
+          autocomplete="off"
+          spellcheck={false}
+          placeholder="user_1234"
+          aria-invalid={idProblem || isAdmin ? 'true' : undefined}
+          aria-describedby="mute-user-problem mute-state"
+          onInput={(e) => setRawId(e.currentTarget.value)}
+          onBlur={() => rawId !== '' && setTouched(true)}
+        />
+        <p class="field-error" id="mute-user-problem">
+          {isAdmin ? t('mute_refuseAdmin') : idProblem}
+        </p>
+        <StateLine status={stateStatus} nowMs={now} id="mute-state" />
+      </div>
+      <ScopePicker idPrefix="mute" value={scopes} onChange={setScopes} />
+      <DurationPicker
+        idPrefix="mute"
+        presets={settings.presets}
+        value={duration}
+        onChange={setDuration}
+        nowMs={now}
+      />
+      <ReasonField idPrefix="mute" presets={props.reasons} value={reason} onChange={setReason} />
+      {shortens && (
+        <p class="notice warning" role="status">
+          {t('mute_shortens')}
+        </p>
+      )}
+      {confirm && userId && (
+        <ConfirmBox
+          message={confirm.message}
+          confirmLabel={t('confirm_yesMute')}
+          onConfirm={() => void run(userId, confirm.seconds)}
+          onCancel={() => setConfirm(null)}
+        />
+      )}
+      <div class="actions">
+        <button
+          type="submit"
+          class="primary"
+          disabled={busy || !resolved.ok || !scopesChosen || isAdmin}
+        >
+          {busy ? t('mute_working') : userId ? t('mute_submitFor', userId) : t('mute_submit')}
+        </button>
+        {known && isMuted(known.state, now) && (
+          <button
+            type="button"
+            class="secondary"
+            disabled={busy || !scopesChosen}
+            onClick={() => request(UNMUTE_SECONDS)}
+          >
+            {t('mute_unmute')}
+          </button>
+        )}
+      </div>
+      <div aria-live="polite" class="result-area">
+        {progress && (
+          <p class="notice info" role="status">
+            {t('mute_retrying', [String(progress.attempt + 1), '3'])}
+          </p>
+        )}
+        {result && <ResultMessage result={result} nowMs={now} onUndo={(id) => void undo(id)} />}
+        {error && <ErrorNotice error={error} />}
+      </div>
+    </form>
+  );
+}
+
+function asAppError(error: unknown): AppError {
+  return error instanceof RequestFailed ? error.error : { kind: 'internal' };
+}

@@ -1,0 +1,81 @@
+import * as z from 'zod/mini';
+import { t, uiLocale } from '../i18n';
+import { PERMANENT_SECONDS, formatDuration } from './durations';
+import type { Scopes } from './scopes';
+
+/** One scope's global mute: none, permanent, or until a moment (epoch ms). */
+export const ScopeStateSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('none') }),
+  z.strictObject({ kind: z.literal('permanent') }),
+  z.strictObject({ kind: z.literal('timed'), until: z.number() }),
+]);
+export type ScopeState = z.infer<typeof ScopeStateSchema>;
+
+/** Both scopes of one user's global mute. */
+export const MuteStateSchema = z.strictObject({ c2c: ScopeStateSchema, group: ScopeStateSchema });
+export type MuteState = z.infer<typeof MuteStateSchema>;
+
+export const NOT_MUTED: MuteState = { c2c: { kind: 'none' }, group: { kind: 'none' } };
+export const SCOPE_NAMES = ['c2c', 'group'] as const;
+export type ScopeName = (typeof SCOPE_NAMES)[number];
+
+/** A scope's state from the API's seconds (getnospeaking answers remaining seconds). */
+export function scopeFromSeconds(seconds: number, nowMs: number): ScopeState {
+  if (seconds === 0) return { kind: 'none' };
+  if (seconds === PERMANENT_SECONDS) return { kind: 'permanent' };
+  return { kind: 'timed', until: nowMs + seconds * 1000 };
+}
+
+/** Seconds left: 0 when not (or no longer) muted, PERMANENT_SECONDS when permanent. */
+export function remainingSeconds(scope: ScopeState, nowMs: number): number {
+  if (scope.kind === 'none') return 0;
+  if (scope.kind === 'permanent') return PERMANENT_SECONDS;
+  return Math.max(0, Math.ceil((scope.until - nowMs) / 1000));
+}
+
+export function isScopeMuted(scope: ScopeState, nowMs: number): boolean {
+  return remainingSeconds(scope, nowMs) > 0;
+}
+
+export function isMuted(state: MuteState, nowMs: number): boolean {
+  return isScopeMuted(state.c2c, nowMs) || isScopeMuted(state.group, nowMs);
+}
+
+/** The state after applying `seconds` to the chosen scopes; the others keep theirs. */
+export function applySeconds(
+  state: MuteState,
+  scopes: Scopes,
+  seconds: number,
+  nowMs: number,
+): MuteState {
+  const next = scopeFromSeconds(seconds, nowMs);
+  return { c2c: scopes.c2c ? next : state.c2c, group: scopes.group ? next : state.group };
+}
+
+/** True when applying `seconds` would end an existing mute on a chosen scope sooner. */
+export function wouldShorten(
+  state: MuteState,
+  scopes: Scopes,
+  seconds: number,
+  nowMs: number,
+): boolean {
+  return SCOPE_NAMES.some(
+    (scope) => scopes[scope] && remainingSeconds(state[scope], nowMs) > seconds,
+  );
+}
+
+function describeScope(scope: ScopeState, nowMs: number): string {
+  const left = remainingSeconds(scope, nowMs);
+  if (left === 0) return t('state_notMuted');
+  if (left === PERMANENT_SECONDS) return t('state_permanent');
+  return t('state_left', formatDuration(left, uiLocale()));
+}
+
+/** "Not muted", or per scope: "One-to-one: muted, 1 hr 12 min left · Group: not muted". */
+export function describeState(state: MuteState, nowMs: number): string {
+  if (!isMuted(state, nowMs)) return t('state_notMutedAtAll');
+  const c2c = describeScope(state.c2c, nowMs);
+  const group = describeScope(state.group, nowMs);
+  if (c2c === group) return t('state_bothScopes', c2c);
+  return `${t('scope_c2c')}: ${c2c} · ${t('scope_group')}: ${group}`;
+}
