@@ -11,7 +11,7 @@ export class ChatService {
   private readonly traffic = new Map<number, AppTraffic>();
   private readonly clients = new Map<string, { profile: Profile; client: ChatClient }>();
 
-  constructor(private readonly fetchImpl?: typeof fetch) {}
+  constructor(private readonly options: { fetch?: typeof fetch; now?: () => number } = {}) {}
 
   /** The client for a profile; rebuilt when the profile's connection details change. */
   clientFor(profile: Profile): ChatClient {
@@ -26,7 +26,8 @@ export class ChatService {
       },
       {
         traffic: this.trafficFor(profile.sdkAppId),
-        ...(this.fetchImpl ? { fetch: this.fetchImpl } : {}),
+        ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
+        ...(this.options.now ? { nowMs: this.options.now } : {}),
       },
     );
     this.clients.set(profile.id, { profile, client });
@@ -41,7 +42,7 @@ export class ChatService {
   private trafficFor(sdkAppId: number): AppTraffic {
     let traffic = this.traffic.get(sdkAppId);
     if (!traffic) {
-      traffic = { limiter: createRateLimiter(CHAT_API_RATE), blockedUntilMs: 0 };
+      traffic = { limiter: createRateLimiter({ windows: CHAT_API_RATE }), blockedUntilMs: 0 };
       this.traffic.set(sdkAppId, traffic);
     }
     return traffic;

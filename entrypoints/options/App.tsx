@@ -4,8 +4,10 @@ import { useSend } from '../../components/background';
 import { UnlockForm } from '../../components/UnlockForm';
 import { t } from '../../utils/i18n';
 import type { VaultStatus } from '../../utils/messages/protocol';
+import { AuditLogView } from './AuditLogView';
 import { CreateVault } from './CreateVault';
 import { ForgetEverything } from './ForgetEverything';
+import { MutePreferences } from './MutePreferences';
 import { ProfileForm } from './ProfileForm';
 import { ProfileList } from './ProfileList';
 import { SecuritySettings } from './SecuritySettings';
@@ -70,6 +72,8 @@ export function App() {
       {status.state === 'unlocked' && status.profiles.length > 0 && (
         <>
           <ProfileList status={status} onChange={refresh} />
+          <MutePreferences />
+          <AuditLogView profiles={status.profiles} />
           <SecuritySettings onChange={refresh} />
         </>
       )}

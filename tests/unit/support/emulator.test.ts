@@ -55,7 +55,10 @@ function client(overrides: Partial<ConstructorParameters<typeof ChatClient>[0]> 
       ...overrides,
     },
     {
-      traffic: { limiter: createRateLimiter({ limit: 200, windowMs: 1050 }), blockedUntilMs: 0 },
+      traffic: {
+        limiter: createRateLimiter({ windows: [{ limit: 200, windowMs: 1050 }] }),
+        blockedUntilMs: 0,
+      },
       fetch: hostMappedFetch(emulator.httpsPort),
       sleep: async () => {},
       maxAttempts: 1,

@@ -45,7 +45,7 @@ function makeClient(steps: Step[], extra: { nowMs?: () => number; timeoutMs?: nu
   const { fetchImpl, sent } = scriptedFetch(steps);
   const sleeps: number[] = [];
   const traffic: AppTraffic = {
-    limiter: createRateLimiter({ limit: 200, windowMs: 1050 }),
+    limiter: createRateLimiter({ windows: [{ limit: 200, windowMs: 1050 }] }),
     blockedUntilMs: 0,
   };
   const client = new ChatClient(credentials, {
@@ -154,7 +154,10 @@ describe('ChatClient requests', () => {
         endpoint: { kind: 'custom', baseUrl: 'https://proxy.example.com/tencent' },
       },
       {
-        traffic: { limiter: createRateLimiter({ limit: 5, windowMs: 1000 }), blockedUntilMs: 0 },
+        traffic: {
+          limiter: createRateLimiter({ windows: [{ limit: 5, windowMs: 1000 }] }),
+          blockedUntilMs: 0,
+        },
         fetch: fetchImpl,
       },
     );

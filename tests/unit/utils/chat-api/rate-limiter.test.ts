@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRateLimiter } from '../../../../utils/chat-api/rate-limiter';
+import { CHAT_API_RATE, createRateLimiter } from '../../../../utils/chat-api/rate-limiter';
 
 /** A clock that only moves when the limiter sleeps, so the test is exact and instant. */
 function virtualClock() {
@@ -25,7 +25,7 @@ function peakInWindow(times: number[], windowMs: number): number {
 describe('createRateLimiter', () => {
   it('never grants more than the limit in any window, whatever the burst', async () => {
     const clock = virtualClock();
-    const limiter = createRateLimiter({ limit: 200, windowMs: 1050, ...clock });
+    const limiter = createRateLimiter({ windows: [{ limit: 200, windowMs: 1050 }], ...clock });
     const grants: number[] = [];
     await Promise.all(
       Array.from({ length: 1000 }, () => limiter.acquire().then(() => grants.push(clock.now()))),
@@ -39,7 +39,7 @@ describe('createRateLimiter', () => {
 
   it('grants in arrival order', async () => {
     const clock = virtualClock();
-    const limiter = createRateLimiter({ limit: 2, windowMs: 100, ...clock });
+    const limiter = createRateLimiter({ windows: [{ limit: 2, windowMs: 100 }], ...clock });
     const order: number[] = [];
     await Promise.all([0, 1, 2, 3, 4].map((i) => limiter.acquire().then(() => order.push(i))));
     expect(order).toEqual([0, 1, 2, 3, 4]);
@@ -47,12 +47,28 @@ describe('createRateLimiter', () => {
 
   it('lets a waiting caller give up without blocking the others', async () => {
     const clock = virtualClock();
-    const limiter = createRateLimiter({ limit: 1, windowMs: 100, ...clock });
+    const limiter = createRateLimiter({ windows: [{ limit: 1, windowMs: 100 }], ...clock });
     await limiter.acquire();
     const controller = new AbortController();
     controller.abort(new Error('gave up'));
     await expect(limiter.acquire(controller.signal)).rejects.toThrow('gave up');
     await limiter.acquire();
     expect(clock.now()).toBe(100);
+  });
+});
+
+describe('the Chat API rate (200 per 1050 ms, 20 per 100 ms)', () => {
+  it('spreads a burst over the second and keeps every 1000 ms window at or under 200', async () => {
+    const clock = virtualClock();
+    const limiter = createRateLimiter({ windows: CHAT_API_RATE, ...clock });
+    const grants: number[] = [];
+    await Promise.all(
+      Array.from({ length: 1000 }, () => limiter.acquire().then(() => grants.push(clock.now()))),
+    );
+    expect(peakInWindow(grants, 100)).toBe(20);
+    // 200 per 1050 ms: arrivals that differ in latency by up to 50 ms still fit 200 per second.
+    expect(peakInWindow(grants, 1050)).toBe(200);
+    // Throughput: at least 0.95 × 200 per second over the run.
+    expect(1000 / ((grants.at(-1) as number) / 1000)).toBeGreaterThanOrEqual(190);
   });
 });

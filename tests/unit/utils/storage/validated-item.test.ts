@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { createSettingsStore } from '../../../../entrypoints/background/settings-store';
 import { DEFAULT_SETTINGS } from '../../../../utils/settings';
@@ -15,28 +15,45 @@ describe('settings storage (a validated item)', () => {
     expect(await fakeBrowser.storage.local.get(null)).toEqual({});
   });
 
-  it('reads the version-1 fixture', async () => {
+  it('migrates the version-1 fixture to version 2, keeping what the operator chose', async () => {
     await fakeBrowser.storage.local.set({ settings: { autoLockMinutes: 30 } });
-    expect(await createSettingsStore().get()).toEqual({ autoLockMinutes: 30 });
+    expect(await createSettingsStore().get()).toEqual({ ...DEFAULT_SETTINGS, autoLockMinutes: 30 });
+    expect(await fakeBrowser.storage.local.get(['settings', 'settings$'])).toEqual({
+      settings: { ...DEFAULT_SETTINGS, autoLockMinutes: 30 },
+      settings$: { v: 2 },
+    });
+  });
+
+  it('reads a version-2 fixture as it is', async () => {
+    const v2 = { ...DEFAULT_SETTINGS, confirmProduction: true, lastDuration: 'custom:2h30m' };
+    await fakeBrowser.storage.local.set({ settings: v2, settings$: { v: 2 } });
+    expect(await createSettingsStore().get()).toEqual(v2);
+  });
+
+  it('writes nothing when a version-1 value cannot be migrated', async () => {
+    const spy = vi.spyOn(console, 'error').mockImplementation(() => {});
+    await fakeBrowser.storage.local.set({ settings: { autoLockMinutes: 'never' } });
+    const settings = createSettingsStore();
+    expect(await settings.get()).toEqual(DEFAULT_SETTINGS);
+    expect(await fakeBrowser.storage.local.get(null)).toEqual({
+      settings: { autoLockMinutes: 'never' },
+    });
+    await expect(settings.update((s) => s)).rejects.toBeInstanceOf(StoredValueUnreadable);
+    expect(spy).toHaveBeenCalled();
   });
 
   it('updates through the schema', async () => {
     const settings = createSettingsStore();
-    expect(await settings.update((s) => ({ ...s, autoLockMinutes: null }))).toEqual({
-      autoLockMinutes: null,
-    });
-    expect((await fakeBrowser.storage.local.get('settings')).settings).toEqual({
-      autoLockMinutes: null,
-    });
+    const expected = { ...DEFAULT_SETTINGS, autoLockMinutes: null };
+    expect(await settings.update((s) => ({ ...s, autoLockMinutes: null }))).toEqual(expected);
+    expect((await fakeBrowser.storage.local.get('settings')).settings).toEqual(expected);
     await expect(settings.update((s) => ({ ...s, autoLockMinutes: 0 }))).rejects.toThrow();
-    expect((await fakeBrowser.storage.local.get('settings')).settings).toEqual({
-      autoLockMinutes: null,
-    });
+    expect((await fakeBrowser.storage.local.get('settings')).settings).toEqual(expected);
   });
 
   it('falls back on an unreadable value but never writes over it', async () => {
-    const damaged = { autoLockMinutes: 'soon', unknownField: true };
-    await fakeBrowser.storage.local.set({ settings: damaged });
+    const damaged = { ...DEFAULT_SETTINGS, autoLockMinutes: 'soon' };
+    await fakeBrowser.storage.local.set({ settings: damaged, settings$: { v: 2 } });
     const settings = createSettingsStore();
     expect(await settings.get()).toEqual(DEFAULT_SETTINGS);
     await expect(settings.update((s) => ({ ...s, autoLockMinutes: 5 }))).rejects.toBeInstanceOf(

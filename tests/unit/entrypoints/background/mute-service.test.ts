@@ -1,0 +1,142 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { ChatApiError } from '../../../../utils/chat-api/errors';
+import { PERMANENT_SECONDS } from '../../../../utils/mute/durations';
+import { backgroundServices, DEMO_PROFILE } from '../../../support/background-harness';
+import { DEMO_USERS, seedApps } from '../../../support/demo-seed';
+import { startEmulator, type Emulator } from '../../../support/emulator/server';
+
+const APP = DEMO_PROFILE.sdkAppId;
+const both = { c2c: true, group: true };
+let emulator: Emulator;
+
+beforeAll(async () => {
+  emulator = await startEmulator({ apps: seedApps(), accounts: DEMO_USERS });
+});
+afterAll(async () => {
+  await emulator.close();
+});
+beforeEach(() => {
+  fakeBrowser.reset();
+  emulator.reset();
+});
+
+describe('MuteService', () => {
+  it('mutes, records the action in the audit log and the registry, and keeps an undo', async () => {
+    const { mute, audit, registry } = await backgroundServices(emulator.httpsPort);
+    const outcome = await mute.apply({
+      profileId: 'demo',
+      userId: 'alice',
+      scopes: both,
+      seconds: 600,
+      reason: 'spam',
+      source: 'popup',
+      undoable: true,
+    });
+    expect(emulator.muteState(APP, 'alice').c2c).toBeGreaterThan(595);
+    expect(outcome.previous).toEqual({ c2c: { kind: 'none' }, group: { kind: 'none' } });
+    expect(outcome.undoId).not.toBeNull();
+    const [entry] = await audit.list();
+    expect(entry).toMatchObject({
+      userId: 'alice',
+      action: 'mute',
+      seconds: 600,
+      reason: 'spam',
+      source: 'popup',
+      outcome: 'ok',
+      appLabel: DEMO_PROFILE.label,
+    });
+    expect(await registry.list('demo')).toMatchObject([{ userId: 'alice', reason: 'spam' }]);
+  });
+
+  it('undo restores the previous longer mute, not just an unmute', async () => {
+    const { mute, audit } = await backgroundServices(emulator.httpsPort);
+    emulator.setMute(APP, 'bob', { c2c: 86400, group: PERMANENT_SECONDS });
+    const outcome = await mute.apply({
+      profileId: 'demo',
+      userId: 'bob',
+      scopes: both,
+      seconds: 600,
+      reason: '',
+      source: 'popup',
+      undoable: true,
+    });
+    expect(emulator.muteState(APP, 'bob').group).toBeLessThanOrEqual(600);
+    await mute.undo(outcome.undoId ?? '', 'popup');
+    const restored = emulator.muteState(APP, 'bob');
+    expect(restored.group).toBe(PERMANENT_SECONDS);
+    expect(restored.c2c).toBeGreaterThan(86390);
+    expect((await audit.list()).map((e) => e.action)).toEqual(['mute', 'undo']);
+    // An undo is used once.
+    await expect(mute.undo(outcome.undoId ?? '', 'popup')).rejects.toThrow();
+  });
+
+  it('changes only the chosen scope', async () => {
+    const { mute } = await backgroundServices(emulator.httpsPort);
+    emulator.setMute(APP, 'carol', { c2c: 3600 });
+    await mute.apply({
+      profileId: 'demo',
+      userId: 'carol',
+      scopes: { c2c: false, group: true },
+      seconds: 120,
+      reason: '',
+      source: 'popup',
+      undoable: false,
+    });
+    const state = emulator.muteState(APP, 'carol');
+    expect(state.c2c).toBeGreaterThan(3590);
+    expect(state.group).toBeGreaterThan(115);
+  });
+
+  it("refuses to mute the app's own admin account, sending nothing", async () => {
+    const { mute } = await backgroundServices(emulator.httpsPort);
+    await expect(
+      mute.apply({
+        profileId: 'demo',
+        userId: 'administrator',
+        scopes: both,
+        seconds: 600,
+        reason: '',
+        source: 'popup',
+        undoable: true,
+      }),
+    ).rejects.toMatchObject({ appError: { kind: 'invalid-input', field: 'admin-account' } });
+    expect(emulator.requests).toHaveLength(0);
+  });
+
+  it('tells a non-existent account from a permanently muted one', async () => {
+    const { mute } = await backgroundServices(emulator.httpsPort);
+    expect(await mute.readState('demo', 'nobody')).toMatchObject({ exists: false });
+    emulator.setMute(APP, 'dave', { c2c: PERMANENT_SECONDS, group: PERMANENT_SECONDS });
+    expect(await mute.readState('demo', 'dave')).toMatchObject({
+      exists: true,
+      state: { c2c: { kind: 'permanent' }, group: { kind: 'permanent' } },
+    });
+  });
+
+  it('records a failed action with its error code and leaves the registry alone', async () => {
+    const { mute, audit, registry } = await backgroundServices(emulator.httpsPort);
+    await expect(
+      mute.apply({
+        profileId: 'demo',
+        userId: 'nobody',
+        scopes: both,
+        seconds: 600,
+        reason: '',
+        source: 'popup',
+        undoable: true,
+        knownPrevious: { c2c: { kind: 'none' }, group: { kind: 'none' } },
+      }),
+    ).rejects.toBeInstanceOf(ChatApiError);
+    expect(await audit.list()).toMatchObject([
+      { userId: 'nobody', outcome: 'failed', errorCode: 70107, errorCategory: 'user-not-found' },
+    ]);
+    expect(await registry.list('demo')).toEqual([]);
+  });
+
+  it('is locked out with the vault', async () => {
+    const { mute, vault } = await backgroundServices(emulator.httpsPort);
+    await vault.lock();
+    await expect(mute.readState('demo', 'alice')).rejects.toMatchObject({ problem: 'locked' });
+  });
+});

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { createBatcher } from '../../../utils/batcher';
+
+describe('createBatcher', () => {
+  it('writes what arrives within the delay together, in order', async () => {
+    const writes: number[][] = [];
+    const batcher = createBatcher<number>(async (items) => {
+      writes.push(items);
+    }, 20);
+    for (let i = 0; i < 5; i++) batcher.add(i);
+    await new Promise((r) => setTimeout(r, 40));
+    batcher.add(5);
+    await batcher.flush();
+    expect(writes).toEqual([[0, 1, 2, 3, 4], [5]]);
+  });
+
+  it('never overlaps writes, and a failing write does not stop the next', async () => {
+    let running = 0;
+    let overlapped = false;
+    const written: number[] = [];
+    const batcher = createBatcher<number>(async (items) => {
+      running++;
+      overlapped ||= running > 1;
+      await new Promise((r) => setTimeout(r, 5));
+      running--;
+      if (items.includes(1)) throw new Error('disk full');
+      written.push(...items);
+    }, 1);
+    batcher.add(1);
+    void batcher.flush();
+    batcher.add(2);
+    await batcher.flush();
+    expect(overlapped).toBe(false);
+    expect(written).toEqual([2]);
+  });
+});
