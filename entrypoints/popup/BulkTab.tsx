@@ -14,7 +14,7 @@ import { useNow } from '../../components/useNow';
 import { keyPart, t, uiLocale, type MessageKey } from '../../utils/i18n';
 import { RequestFailed, type AppError } from '../../utils/messages/app-error';
 import { describeError } from '../../utils/messages/describe-error';
-import { countItems, type BulkJob } from '../../utils/mute/bulk';
+import { countItems, type BulkItem, type BulkJob } from '../../utils/mute/bulk';
 import { PERMANENT_SECONDS, formatDateTime, formatDuration } from '../../utils/mute/durations';
 import { describeState } from '../../utils/mute/state';
 import type { Settings } from '../../utils/settings';
@@ -260,31 +260,33 @@ export function BulkTab(props: {
           </tr>
         </thead>
         <tbody>
-          {job.items.slice(0, SHOWN_ROWS).map((item) => (
-            <tr key={item.userId} data-status={item.status}>
-              <td>
-                <code>{item.userId}</code>
-              </td>
-              <td>
-                {item.status === 'failed'
-                  ? describeError({
-                      kind: 'chat-api',
-                      error: {
-                        category: item.errorCategory ?? 'unknown-code',
-                        code: item.errorCode,
-                        attempts: 0,
-                      },
-                    }).message
-                  : item.status === 'done'
-                    ? t(job.action === 'unmute' ? 'bulk_itemUnmuted' : 'bulk_itemMuted')
-                    : item.exists === false
-                      ? t('state_userNotFound')
-                      : item.state
-                        ? describeState(item.state, now)
-                        : t('state_checking')}
-              </td>
-            </tr>
-          ))}
+          {failedFirst(job.items)
+            .slice(0, SHOWN_ROWS)
+            .map((item) => (
+              <tr key={item.userId} data-status={item.status}>
+                <td>
+                  <code>{item.userId}</code>
+                </td>
+                <td>
+                  {item.status === 'failed'
+                    ? describeError({
+                        kind: 'chat-api',
+                        error: {
+                          category: item.errorCategory ?? 'unknown-code',
+                          code: item.errorCode,
+                          attempts: 0,
+                        },
+                      }).message
+                    : item.status === 'done'
+                      ? t(job.action === 'unmute' ? 'bulk_itemUnmuted' : 'bulk_itemMuted')
+                      : item.exists === false
+                        ? t('state_userNotFound')
+                        : item.state
+                          ? describeState(item.state, now)
+                          : t('state_checking')}
+                </td>
+              </tr>
+            ))}
         </tbody>
       </table>
       {job.items.length > SHOWN_ROWS && (
@@ -292,6 +294,14 @@ export function BulkTab(props: {
       )}
     </div>
   );
+}
+
+/** Failures first: they are what the operator has to act on. */
+function failedFirst(items: readonly BulkItem[]): BulkItem[] {
+  return [
+    ...items.filter((i) => i.status === 'failed'),
+    ...items.filter((i) => i.status !== 'failed'),
+  ];
 }
 
 function invalidReason(problem: string): string {

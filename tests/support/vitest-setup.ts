@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { beforeEach } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 
@@ -11,7 +12,7 @@ type Catalogue = Record<
   { message: string; placeholders?: Record<string, { content: string }> }
 >;
 const english = JSON.parse(
-  readFileSync(new URL('../../public/_locales/en/messages.json', import.meta.url), 'utf8'),
+  readFileSync(path.resolve('public/_locales/en/messages.json'), 'utf8'),
 ) as Catalogue;
 
 export function getEnglishMessage(key: string, substitutions?: string | string[]): string {
