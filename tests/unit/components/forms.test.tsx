@@ -26,7 +26,7 @@ describe('UnlockForm', () => {
       .fn()
       .mockRejectedValue(new RequestFailed({ kind: 'vault', problem: 'wrong-passphrase' }));
     render(<UnlockForm onUnlock={onUnlock} />);
-    const field = screen.getByLabelText('Passphrase') as HTMLInputElement;
+    const field = screen.getByLabelText<HTMLInputElement>('Passphrase');
     expect(field.type).toBe('password');
     expect(field.getAttribute('autocomplete')).toBe('off');
     fireEvent.input(field, { target: { value: 'nope' } });
@@ -63,7 +63,7 @@ describe('PasswordInput', () => {
       return <PasswordInput id="k" label="Secret key" value={value} onInput={setValue} />;
     }
     render(<Harness />);
-    const field = screen.getByLabelText('Secret key') as HTMLInputElement;
+    const field = screen.getByLabelText<HTMLInputElement>('Secret key');
     expect(field.type).toBe('password');
     fireEvent.click(screen.getByRole('button', { name: 'Show' }));
     expect(field.type).toBe('text');
