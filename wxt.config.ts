@@ -22,7 +22,25 @@ export default defineConfig({
       name: '__MSG_extName__',
       description: '__MSG_extDescription__',
       default_locale: 'en',
-      permissions: ['storage', 'alarms', 'idle', 'scripting', 'activeTab'],
+      permissions: [
+        'storage',
+        'alarms',
+        'idle',
+        'scripting',
+        'activeTab',
+        'contextMenus',
+        'notifications',
+      ],
+      commands: {
+        _execute_action: {
+          suggested_key: { default: 'Alt+Shift+M' },
+          description: '__MSG_command_openPopup__',
+        },
+        'mute-selection': {
+          suggested_key: { default: 'Alt+Shift+U' },
+          description: '__MSG_command_muteSelection__',
+        },
+      },
       host_permissions: [
         ...allRegionHosts().map((host) => `https://${host}/*`),
         ...(loopback ? LOOPBACK_ORIGINS : []),

@@ -1,5 +1,8 @@
 import { browser, defineBackground } from '#imports';
 import { setSecretSource } from '../../utils/log';
+import { choiceFromMemory, resolveDuration } from '../../utils/mute/duration-choice';
+import { siteMatches } from '../../utils/sites/site';
+import { readSelection } from '../../utils/tab-selection';
 import { configureZod } from '../../utils/zod-setup';
 import { ActiveMutes } from './active-mutes';
 import { AuditLog } from './audit-log';
@@ -8,7 +11,10 @@ import { BADGE_ALARM, updateBadge } from './badge';
 import { BULK_ALARM, BulkRunner } from './bulk-runner';
 import { ChatService } from './chat-service';
 import { createHandlers } from './handlers';
+import { createMenus, menuIntent } from './menus';
 import { MuteService } from './mute-service';
+import { QuickActions } from './quick-actions';
+import { Sites } from './sites';
 import { createRouter } from './router';
 import type { Services } from './services';
 import { createSettingsStore } from './settings-store';
@@ -36,6 +42,43 @@ export default defineBackground({
     const undo = new UndoStore(session, now);
     const mute = new MuteService({ vault, chat, audit, registry, undo, now });
     const bulk = new BulkRunner({ session, mute, alarms: browser.alarms, now });
+    const sites = new Sites({
+      scripting: browser.scripting,
+      hasOrigin: (pattern) => browser.permissions.contains({ origins: [pattern] }),
+    });
+    const quickActions = new QuickActions({
+      vault,
+      mute,
+      sites,
+      settings,
+      session,
+      now,
+      openWindow: async (existingId) => {
+        if (existingId !== null) {
+          const existing = await browser.windows.get(existingId).catch(() => null);
+          if (existing?.id !== undefined) {
+            await browser.windows.update(existing.id, { focused: true });
+            return existing.id;
+          }
+        }
+        const created = await browser.windows.create({
+          url: browser.runtime.getURL('/quick-action.html'),
+          type: 'popup',
+          width: 440,
+          height: 620,
+          focused: true,
+        });
+        return created?.id ?? null;
+      },
+      notify: async (title, message) => {
+        await browser.notifications.create({
+          type: 'basic',
+          iconUrl: browser.runtime.getURL('/icon/128.png'),
+          title,
+          message,
+        });
+      },
+    });
 
     const refreshBadge = async () => {
       const state = await vault.state();
@@ -52,6 +95,8 @@ export default defineBackground({
       );
     };
     registry.onChange(() => void refreshBadge());
+    const refreshMenus = async () =>
+      createMenus(browser.contextMenus, (await settings.get()).presets);
 
     const services: Services = {
       vault,
@@ -63,9 +108,12 @@ export default defineBackground({
       undo,
       audit,
       bulk,
+      sites,
+      quickActions,
       session,
       hasHostAccess: (pattern) => browser.permissions.contains({ origins: [pattern] }),
       refreshBadge,
+      refreshMenus: () => refreshMenus(),
       now,
     };
     setSecretSource(() => vault.secretsInMemory());
@@ -79,22 +127,57 @@ export default defineBackground({
 
     const route = createRouter({
       handlers: createHandlers(services),
-      senderContext: () => ({
-        extensionId: browser.runtime.id,
-        extensionOrigin: new URL(browser.runtime.getURL('/')).origin,
-        isEnabledPageOrigin: () => false,
-      }),
+      senderContext: async () => {
+        const enabled = (await sites.list()).filter((site) => site.enabled);
+        return {
+          extensionId: browser.runtime.id,
+          extensionOrigin: new URL(browser.runtime.getURL('/')).origin,
+          isEnabledPage: (url) => enabled.some((site) => siteMatches(site, url)),
+        };
+      },
       beforeEach: async () => {
         await autoLock.enforce();
         await autoLock.touch();
       },
     });
     browser.runtime.onMessage.addListener((message, sender, sendResponse) => {
-      const reply = route(message, sender);
-      if (!reply) return false;
-      void reply.then(sendResponse);
+      void route(message, sender).then(sendResponse);
       return true;
     });
+
+    // Selection menu and keyboard shortcut.
+    browser.contextMenus.onClicked.addListener((info, tab) => {
+      const intent = menuIntent(info.menuItemId);
+      if (!intent) return;
+      void quickActions.start({
+        ...intent,
+        selection: info.selectionText ?? '',
+        source: 'menu',
+        ...(tab?.url ? { pageUrl: tab.url } : {}),
+      });
+    });
+    browser.commands.onCommand.addListener((command, tab) => {
+      if (command !== 'mute-selection' || tab?.id === undefined) return;
+      const tabId = tab.id;
+      void (async () => {
+        const prefs = await settings.get();
+        const duration = resolveDuration(
+          choiceFromMemory(prefs.lastDuration, prefs.presets),
+          prefs.presets,
+        );
+        await quickActions.start({
+          kind: 'mute',
+          seconds: duration.ok ? duration.seconds : null,
+          selection: await readSelection(browser.scripting, tabId),
+          source: 'shortcut',
+          ...(tab.url ? { pageUrl: tab.url } : {}),
+        });
+      })();
+    });
+
+    // Operator sites: host access granted from a click (the popup may have closed by then).
+    browser.permissions.onAdded.addListener(() => void sites.syncRegistrations());
+    browser.permissions.onRemoved.addListener(() => void sites.syncRegistrations());
 
     browser.alarms.onAlarm.addListener((alarm) => {
       if (alarm.name === BULK_ALARM) void bulk.resume();
@@ -104,6 +187,8 @@ export default defineBackground({
     browser.idle.onStateChanged.addListener((state) => void autoLock.onIdleState(state));
     browser.runtime.onStartup.addListener(() => void vault.lock());
     browser.runtime.onInstalled.addListener(({ reason }) => {
+      void refreshMenus();
+      void sites.syncRegistrations();
       if (reason === 'install') void browser.runtime.openOptionsPage();
     });
     // A timeout that passed while the worker was stopped locks before anything else runs;

@@ -38,7 +38,7 @@ export type Handlers = {
 
 export interface RouterOptions {
   handlers: Handlers;
-  senderContext: () => SenderContext;
+  senderContext: () => Promise<SenderContext>;
   /** Runs before every accepted request (the auto-lock check and activity mark). */
   beforeEach?: (context: RequestContext) => Promise<void>;
 }
@@ -46,32 +46,28 @@ export interface RouterOptions {
 const log = createLogger('router');
 
 /**
- * The worker's message entry point. Unknown senders are dropped without a reply; malformed
- * requests get `invalid-request`; errors become plain data. Returns undefined to drop.
+ * The worker's message entry point. Unknown senders are dropped (undefined: no reply);
+ * malformed requests get `invalid-request`; errors become plain data.
  */
 export function createRouter(options: RouterOptions) {
-  return (message: unknown, sender: SenderInfo): Promise<Reply> | undefined => {
-    const senderKind = classifySender(sender, options.senderContext());
+  return async (message: unknown, sender: SenderInfo): Promise<Reply | undefined> => {
+    const senderKind = classifySender(sender, await options.senderContext());
     if (senderKind === null) return undefined;
     const parsed = RequestSchema.safeParse(message);
-    if (!parsed.success) {
-      return Promise.resolve({ ok: false, error: { kind: 'invalid-request' } });
-    }
+    if (!parsed.success) return { ok: false, error: { kind: 'invalid-request' } };
     const request = parsed.data;
     if (!SENDER_POLICY[request.type].includes(senderKind)) return undefined;
     const context: RequestContext = { sender, senderKind };
-    return (async (): Promise<Reply> => {
-      try {
-        await options.beforeEach?.(context);
-        const handler = options.handlers[request.type] as (
-          request: Request,
-          context: RequestContext,
-        ) => Promise<unknown>;
-        return { ok: true, data: await handler(request, context) };
-      } catch (error) {
-        return { ok: false, error: toAppError(error, request.type) };
-      }
-    })();
+    try {
+      await options.beforeEach?.(context);
+      const handler = options.handlers[request.type] as (
+        request: Request,
+        context: RequestContext,
+      ) => Promise<unknown>;
+      return { ok: true, data: await handler(request, context) };
+    } catch (error) {
+      return { ok: false, error: toAppError(error, request.type) };
+    }
   };
 }
 

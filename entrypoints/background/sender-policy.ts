@@ -16,8 +16,8 @@ export interface SenderContext {
   extensionId: string;
   /** e.g. "chrome-extension://abc…" with no trailing slash. */
   extensionOrigin: string;
-  /** Whether page buttons are enabled on this web origin. */
-  isEnabledPageOrigin: (origin: string) => boolean;
+  /** Whether page buttons are enabled on this page (a site matches its URL). */
+  isEnabledPage: (url: string) => boolean;
 }
 
 /**
@@ -30,7 +30,7 @@ export function classifySender(sender: SenderInfo, context: SenderContext): Send
   if (origin === null) return null;
   if (sender.origin !== undefined && sender.origin !== origin) return null;
   if (origin === context.extensionOrigin) return 'extension-page';
-  if (sender.tab && sender.frameId === 0 && context.isEnabledPageOrigin(origin)) {
+  if (sender.tab && sender.frameId === 0 && context.isEnabledPage(sender.url)) {
     return 'content-script';
   }
   return null;
@@ -48,6 +48,7 @@ function originOf(url: string): string | null {
 }
 
 const PAGES: readonly SenderKind[] = ['extension-page'];
+const CONTENT: readonly SenderKind[] = ['content-script'];
 
 /** Which senders may make each request. Anything touching secrets or the vault is pages-only. */
 export const SENDER_POLICY: { [K in RequestType]: readonly SenderKind[] } = {
@@ -75,6 +76,17 @@ export const SENDER_POLICY: { [K in RequestType]: readonly SenderKind[] } = {
   'bulk.cancel': PAGES,
   'bulk.clear': PAGES,
   'audit.list': PAGES,
+  'page.config': CONTENT,
+  'page.states': CONTENT,
+  'page.apply': CONTENT,
+  'page.undo': CONTENT,
+  'page.requestUnlock': CONTENT,
+  'sites.list': PAGES,
+  'sites.save': PAGES,
+  'sites.remove': PAGES,
+  'quickAction.get': PAGES,
+  'quickAction.run': PAGES,
+  'quickAction.cancel': PAGES,
   'settings.get': PAGES,
   'settings.update': PAGES,
 };

@@ -6,6 +6,8 @@ import type { AutoLock } from './auto-lock';
 import type { BulkRunner } from './bulk-runner';
 import type { ChatService } from './chat-service';
 import type { MuteService } from './mute-service';
+import type { QuickActions } from './quick-actions';
+import type { Sites } from './sites';
 import type { UndoStore } from './undo-store';
 import type { KeyValueArea, VaultService } from './vault-service';
 
@@ -20,9 +22,13 @@ export interface Services {
   undo: UndoStore;
   audit: AuditLog;
   bulk: BulkRunner;
+  sites: Sites;
+  quickActions: QuickActions;
   session: KeyValueArea;
   /** Whether the extension holds host access to a URL pattern (custom endpoints). */
   hasHostAccess: (pattern: string) => Promise<boolean>;
+  /** Rebuilds the selection menu (after the presets change). */
+  refreshMenus: () => Promise<void>;
   /** Redraws the toolbar badge (after the current app changes). */
   refreshBadge: () => Promise<void>;
   now: () => number;

@@ -23,7 +23,7 @@ import { isMuted, wouldShorten } from '../../utils/mute/state';
 import { parseUserId } from '../../utils/mute/user-id';
 import type { Settings } from '../../utils/settings';
 import type { ProfileMeta } from '../../utils/vault/profile';
-import { readTabSelection } from './selection';
+import { readSelection } from '../../utils/tab-selection';
 
 interface Pending {
   seconds: number;
@@ -67,7 +67,7 @@ export function MuteTab(props: {
 
   // Prefill from the text selected on the current tab.
   useEffect(() => {
-    void readTabSelection().then((text) => {
+    void readActiveTabSelection().then((text) => {
       const candidate = parseUserId(text);
       if (candidate.ok) setRawId((current) => (current === '' ? candidate.userId : current));
     });
@@ -277,6 +277,11 @@ export function MuteTab(props: {
       </div>
     </form>
   );
+}
+
+async function readActiveTabSelection(): Promise<string> {
+  const [tab] = await browser.tabs.query({ active: true, currentWindow: true }).catch(() => []);
+  return tab?.id === undefined ? '' : readSelection(browser.scripting, tab.id);
 }
 
 function asAppError(error: unknown): AppError {

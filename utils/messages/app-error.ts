@@ -18,6 +18,8 @@ export const AppErrorSchema = z.discriminatedUnion('kind', [
   /** A plain stored value (settings, logs) no longer fits its schema; it was left as it is. */
   z.object({ kind: z.literal('stored-data-unreadable') }),
   z.object({ kind: z.literal('permission-denied') }),
+  /** A page asked for more than its per-tab allowance. */
+  z.object({ kind: z.literal('too-fast') }),
   z.object({ kind: z.literal('invalid-request') }),
   z.object({ kind: z.literal('internal') }),
 ]);

@@ -45,6 +45,8 @@ export function describeError(error: AppError): ErrorText {
         message: t('requestError_storedDataUnreadable'),
         advice: t('requestAdvice_storedDataUnreadable'),
       };
+    case 'too-fast':
+      return { message: t('requestError_tooFast'), advice: t('requestAdvice_tooFast') };
     case 'permission-denied':
       return {
         message: t('requestError_permissionDenied'),

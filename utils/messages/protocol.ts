@@ -10,10 +10,12 @@ import {
 import { AuditEntrySchema } from '../audit/entry';
 import { ActiveMuteSchema } from '../mute/active-mute';
 import { BulkJobSchema } from '../mute/bulk';
-import { NoSpeakingSecondsSchema } from '../mute/durations';
+import { DurationPresetSchema, NoSpeakingSecondsSchema } from '../mute/durations';
 import { ScopesSchema } from '../mute/scopes';
 import { MuteStateSchema } from '../mute/state';
+import { QuickActionViewSchema } from '../mute/quick-action';
 import { UserIdSchema } from '../mute/user-id';
+import { FinderSchema, SiteSchema } from '../sites/site';
 import { SettingsPatchSchema, SettingsSchema } from '../settings';
 import { UserSigFieldsSchema } from '../usersig-fields';
 import { AppErrorSchema } from './app-error';
@@ -95,6 +97,37 @@ export const RequestSchema = z.discriminatedUnion('type', [
     userQuery: z.optional(z.string().check(z.maxLength(64))),
     profileId: z.optional(IdSchema),
   }),
+  z.strictObject({
+    type: z.literal('page.config'),
+    /** SDKAppIDs the page itself shows (URL parameters, page text), best first. */
+    pageAppIds: z.array(SdkAppIdSchema).check(z.maxLength(10)),
+  }),
+  z.strictObject({
+    type: z.literal('page.states'),
+    profileId: IdSchema,
+    userIds: z.array(UserIdSchema).check(z.minLength(1), z.maxLength(20)),
+  }),
+  z.strictObject({
+    type: z.literal('page.apply'),
+    profileId: IdSchema,
+    userId: UserIdSchema,
+    scopes: ScopesSchema,
+    seconds: NoSpeakingSecondsSchema,
+    reason: ReasonSchema,
+  }),
+  z.strictObject({ type: z.literal('page.undo'), undoId: IdSchema }),
+  z.strictObject({ type: z.literal('page.requestUnlock') }),
+  z.strictObject({ type: z.literal('sites.list') }),
+  z.strictObject({ type: z.literal('sites.save'), site: SiteSchema }),
+  z.strictObject({ type: z.literal('sites.remove'), id: IdSchema }),
+  z.strictObject({ type: z.literal('quickAction.get') }),
+  z.strictObject({
+    type: z.literal('quickAction.run'),
+    id: IdSchema,
+    /** The duration chosen in the window, when the action left it open. */
+    seconds: z.optional(NoSpeakingSecondsSchema),
+  }),
+  z.strictObject({ type: z.literal('quickAction.cancel'), id: IdSchema }),
   z.strictObject({ type: z.literal('settings.get') }),
   z.strictObject({ type: z.literal('settings.update'), patch: SettingsPatchSchema }),
 ]);
@@ -151,6 +184,37 @@ export const ProgressSchema = z.strictObject({
 });
 export type Progress = z.infer<typeof ProgressSchema>;
 
+/** What a page's content script needs: where IDs are, which app, and the operator's presets.
+ * Never a secret: the app is described by its label, environment and SDKAppID only. */
+export const PageConfigSchema = z.strictObject({
+  site: z.nullable(z.strictObject({ finder: FinderSchema, hoverOnly: z.boolean() })),
+  app: z.nullable(
+    z.strictObject({
+      profileId: z.string(),
+      label: z.string(),
+      environment: z.enum(['production', 'staging', 'test']),
+      sdkAppId: z.int(),
+      adminAccount: z.string(),
+    }),
+  ),
+  locked: z.boolean(),
+  presets: z.array(DurationPresetSchema),
+  reasons: z.nullable(z.array(z.string())),
+  defaultScopes: ScopesSchema,
+  confirmProduction: z.boolean(),
+});
+export type PageConfig = z.infer<typeof PageConfigSchema>;
+
+export const PageStatesSchema = z.array(
+  z.strictObject({ userId: z.string(), view: z.nullable(StateViewSchema) }),
+);
+
+/** What a quick action did, for the action window. */
+export const QuickActionResultSchema = z.strictObject({
+  message: z.string().check(z.maxLength(500)),
+  outcome: z.nullable(ApplyOutcomeSchema),
+});
+
 const Done = z.strictObject({});
 
 export const ResponseSchemas = {
@@ -178,6 +242,17 @@ export const ResponseSchemas = {
   'bulk.cancel': BulkJobSchema,
   'bulk.clear': Done,
   'audit.list': z.array(AuditEntrySchema),
+  'page.config': PageConfigSchema,
+  'page.states': PageStatesSchema,
+  'page.apply': ApplyOutcomeSchema,
+  'page.undo': ApplyOutcomeSchema,
+  'page.requestUnlock': Done,
+  'sites.list': z.array(SiteSchema),
+  'sites.save': z.array(SiteSchema),
+  'sites.remove': z.array(SiteSchema),
+  'quickAction.get': z.nullable(QuickActionViewSchema),
+  'quickAction.run': QuickActionResultSchema,
+  'quickAction.cancel': Done,
   'settings.get': SettingsSchema,
   'settings.update': SettingsSchema,
 } satisfies { [K in RequestType]: z.ZodMiniType };

@@ -3,6 +3,9 @@ import type { Services } from '../services';
 import { auditHandlers } from './audit';
 import { bulkHandlers } from './bulk';
 import { muteHandlers } from './mute';
+import { pageHandlers } from './page';
+import { quickActionHandlers } from './quick-actions';
+import { siteHandlers } from './sites';
 import { profileHandlers } from './profiles';
 import { settingsHandlers } from './settings';
 import { vaultHandlers } from './vault';
@@ -16,5 +19,8 @@ export function createHandlers(services: Services): Handlers {
     ...muteHandlers(services),
     ...bulkHandlers(services),
     ...auditHandlers(services),
+    ...pageHandlers(services),
+    ...siteHandlers(services),
+    ...quickActionHandlers(services),
   };
 }

@@ -1,0 +1,204 @@
+import { render } from 'preact';
+import {
+  browser,
+  createShadowRootUi,
+  type ContentScriptContext,
+  type ShadowRootContentScriptUi,
+} from '#imports';
+import uiCss from '../../components/ui.css?inline';
+import { RequestFailed } from '../../utils/messages/app-error';
+import { sendRequest } from '../../utils/messages/client';
+import type { PageConfig, StateView } from '../../utils/messages/protocol';
+import { detectAppIds } from './app-ids';
+import { createIdFinder } from './find-ids';
+import { PageButtons, type Entry } from './page-buttons';
+import { Popover, type PopoverActions } from './Popover';
+import popoverCss from './popover.css?inline';
+import { StateCache } from './states';
+
+const ROUTE_POLL_MS = 500;
+const UNLOCK_POLL_MS = 1000;
+const UNLOCK_WAIT_MS = 5 * 60_000;
+
+/**
+ * One admin page: asks the background whether this page is an enabled site and which app it
+ * acts on, then runs the buttons and the popover; follows in-app navigation and site changes.
+ * It never sees a secret: it sends "mute this ID on this app" and gets results back.
+ */
+export class AdminPage {
+  private config: PageConfig | null = null;
+  private buttons: PageButtons | null = null;
+  private states: StateCache | null = null;
+  private popover: ShadowRootContentScriptUi<void> | null = null;
+  private href = location.href;
+  private configKey = '';
+  private detachOutside: (() => void) | null = null;
+
+  constructor(private readonly ctx: ContentScriptContext) {}
+
+  async start(): Promise<void> {
+    await this.refresh();
+    this.ctx.setInterval(() => {
+      if (location.href !== this.href) {
+        this.href = location.href;
+        void this.refresh();
+      }
+    }, ROUTE_POLL_MS);
+    const onStorage = (changes: Record<string, unknown>, area: string) => {
+      if (area === 'local' && ('sites' in changes || 'settings' in changes)) void this.refresh();
+    };
+    browser.storage.onChanged.addListener(onStorage);
+    this.ctx.onInvalidated(() => {
+      browser.storage.onChanged.removeListener(onStorage);
+      this.stop();
+    });
+  }
+
+  /** Re-reads the configuration; restarts the buttons only when what they depend on changed. */
+  private async refresh(): Promise<void> {
+    let config: PageConfig | null;
+    try {
+      config = await sendRequest({
+        type: 'page.config',
+        pageAppIds: detectAppIds(document, location.href),
+      });
+    } catch {
+      config = null;
+    }
+    const key = JSON.stringify([config?.site, config?.app?.profileId]);
+    this.config = config;
+    if (key === this.configKey) return;
+    this.configKey = key;
+    this.stop();
+    if (config?.site) this.run(config.site);
+  }
+
+  private run(site: NonNullable<PageConfig['site']>): void {
+    const states = new StateCache(
+      async (userIds) => {
+        const profileId = this.config?.app?.profileId;
+        if (!profileId) throw new Error('no app');
+        return sendRequest({ type: 'page.states', profileId, userIds });
+      },
+      (userIds) => this.buttons?.refreshStates(userIds),
+      (userId) => this.buttons?.isShown(userId) ?? false,
+    );
+    this.states = states;
+    this.buttons = new PageButtons({
+      finder: createIdFinder(site.finder),
+      hoverOnly: site.hoverOnly,
+      stateOf: (userId) => states.stateOf(userId),
+      wantStates: (userIds) => {
+        if (this.config?.app && !this.config.locked) states.want(userIds);
+      },
+      onOpen: (entry, button) => void this.open(entry, button),
+    });
+    this.buttons.start();
+  }
+
+  private stop(): void {
+    this.closePopover();
+    this.buttons?.stop();
+    this.buttons = null;
+    this.states = null;
+  }
+
+  private async open(entry: Entry, button: HTMLButtonElement): Promise<void> {
+    this.closePopover();
+    const config = this.config;
+    if (!config) return;
+    const rect = button.getBoundingClientRect();
+    const close = () => {
+      this.closePopover();
+      button.focus();
+    };
+    const actions: PopoverActions = {
+      readState: (userId) => this.withProfile((profileId) => this.lookupOne(profileId, userId)),
+      apply: (userId, scopes, seconds, reason) =>
+        this.withProfile((profileId) =>
+          sendRequest({ type: 'page.apply', profileId, userId, scopes, seconds, reason }),
+        ),
+      undo: (undoId) => sendRequest({ type: 'page.undo', undoId }),
+      unlock: () => this.unlock(),
+      onStateKnown: (userId, view) => this.states?.set(userId, view),
+      close,
+    };
+    const ui = await createShadowRootUi(this.ctx, {
+      name: 'mute-console-popover',
+      mode: 'closed',
+      position: 'inline',
+      anchor: 'html',
+      css: `${uiCss.replaceAll(':root', ':host')}\n${popoverCss}`,
+      onMount: (container) => {
+        // Fixed to the viewport under the button; above it when there is no room below.
+        const left = Math.max(8, Math.min(rect.left, window.innerWidth - 356));
+        const top =
+          rect.bottom + 300 < window.innerHeight ? rect.bottom + 6 : Math.max(8, rect.top - 420);
+        render(
+          <Popover userId={entry.userId} config={config} actions={actions} at={{ left, top }} />,
+          container,
+        );
+      },
+      onRemove: () => render(null, ui.uiContainer),
+    });
+    ui.mount();
+    const host = ui.shadowHost;
+    this.popover = ui;
+    // A press anywhere else closes it, like any popover.
+    const outside = (event: PointerEvent) => {
+      if (!event.composedPath().includes(host)) close();
+    };
+    document.addEventListener('pointerdown', outside, true);
+    this.detachOutside = () => document.removeEventListener('pointerdown', outside, true);
+  }
+
+  private closePopover(): void {
+    this.detachOutside?.();
+    this.detachOutside = null;
+    this.popover?.remove();
+    this.popover = null;
+  }
+
+  private async lookupOne(profileId: string, userId: string): Promise<StateView> {
+    const [result] = await sendRequest({ type: 'page.states', profileId, userIds: [userId] });
+    if (!result?.view) throw new RequestFailed({ kind: 'internal' });
+    return result.view;
+  }
+
+  private async withProfile<T>(action: (profileId: string) => Promise<T>): Promise<T> {
+    const profileId = this.config?.app?.profileId;
+    if (!profileId) throw new RequestFailed({ kind: 'not-found' });
+    try {
+      return await action(profileId);
+    } catch (error) {
+      if (
+        error instanceof RequestFailed &&
+        error.error.kind === 'vault' &&
+        error.error.problem === 'locked' &&
+        this.config
+      ) {
+        this.config = { ...this.config, locked: true };
+      }
+      throw error;
+    }
+  }
+
+  /** Opens the unlock window, then waits (polling) until the vault is unlocked. */
+  private async unlock(): Promise<PageConfig> {
+    await sendRequest({ type: 'page.requestUnlock' });
+    const deadline = Date.now() + UNLOCK_WAIT_MS;
+    while (Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, UNLOCK_POLL_MS));
+      const config = await sendRequest({
+        type: 'page.config',
+        pageAppIds: detectAppIds(document, location.href),
+      });
+      if (!config.locked) {
+        this.config = config;
+        this.states?.clear();
+        return config;
+      }
+    }
+    throw new RequestFailed({ kind: 'vault', problem: 'locked' });
+  }
+}

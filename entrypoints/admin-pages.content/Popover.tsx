@@ -1,0 +1,286 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { ConfirmBox } from '../../components/ConfirmBox';
+import {
+  DurationPicker,
+  choiceFromMemory,
+  resolveDuration,
+  type DurationChoice,
+} from '../../components/DurationPicker';
+import { EnvironmentBadge } from '../../components/EnvironmentBadge';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { ReasonField, builtInReasons } from '../../components/ReasonField';
+import { ResultMessage, type ActionResult } from '../../components/ResultMessage';
+import { ScopePicker, type ScopeChoice } from '../../components/ScopePicker';
+import { StateLine, type StateStatus } from '../../components/StateLine';
+import { useNow } from '../../components/useNow';
+import { t } from '../../utils/i18n';
+import { RequestFailed, type AppError } from '../../utils/messages/app-error';
+import type { ApplyOutcome, PageConfig, StateView } from '../../utils/messages/protocol';
+import { PERMANENT_SECONDS, UNMUTE_SECONDS } from '../../utils/mute/durations';
+import { isMuted } from '../../utils/mute/state';
+
+export interface PopoverActions {
+  readState: (userId: string) => Promise<StateView>;
+  apply: (
+    userId: string,
+    scopes: ScopeChoice,
+    seconds: number,
+    reason: string,
+  ) => Promise<ApplyOutcome>;
+  undo: (undoId: string) => Promise<ApplyOutcome>;
+  /** Opens the unlock window and resolves with the new configuration once unlocked. */
+  unlock: () => Promise<PageConfig>;
+  onStateKnown: (userId: string, view: StateView) => void;
+  close: () => void;
+}
+
+/**
+ * The page button's popover: the user (as text), the app it acts on with its PROD badge, the
+ * current state, presets (keys 1–6), scopes and reason, Mute / Unmute (U), Undo. Enter confirms,
+ * Esc closes. The same pieces as the popup.
+ */
+export function Popover(props: {
+  userId: string;
+  config: PageConfig;
+  actions: PopoverActions;
+  at: { left: number; top: number };
+}) {
+  const { userId, actions } = props;
+  const [config, setConfig] = useState(props.config);
+  const now = useNow(1000);
+  const [scopes, setScopes] = useState<ScopeChoice>(config.defaultScopes);
+  const [duration, setDuration] = useState<DurationChoice>(() =>
+    choiceFromMemory(null, config.presets),
+  );
+  const [reason, setReason] = useState('');
+  const [status, setStatus] = useState<StateStatus>({ kind: 'idle' });
+  const [confirm, setConfirm] = useState<number | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<ActionResult | null>(null);
+  const [error, setError] = useState<AppError | null>(null);
+  const [waitingUnlock, setWaitingUnlock] = useState(false);
+  const root = useRef<HTMLFormElement>(null);
+  const place = {
+    left: `${props.at.left}px`,
+    top: `${props.at.top}px`,
+    maxHeight: `calc(100vh - ${props.at.top + 8}px)`,
+  };
+
+  const app = config.app;
+  const isAdmin = app !== null && app.adminAccount === userId;
+  const resolved = resolveDuration(duration, config.presets);
+  const known = status.kind === 'known' ? status.view : null;
+
+  // Focus lands on Mute: Enter confirms, 1–6 change the duration first, Esc closes.
+  useEffect(() => {
+    root.current?.querySelector<HTMLElement>('button[type="submit"], button.primary')?.focus();
+  }, [config.locked]);
+
+  useEffect(() => {
+    if (config.locked || !app || isAdmin) return;
+    let cancelled = false;
+    setStatus({ kind: 'loading' });
+    actions.readState(userId).then(
+      (view) => {
+        if (cancelled) return;
+        setStatus({ kind: 'known', view });
+        actions.onStateKnown(userId, view);
+      },
+      (e: unknown) => !cancelled && setStatus({ kind: 'error', error: asAppError(e) }),
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [actions, userId, app, isAdmin, config.locked]);
+
+  function request(seconds: number) {
+    if (busy || isAdmin || !(scopes.c2c || scopes.group)) return;
+    const risky =
+      seconds === PERMANENT_SECONDS ||
+      (seconds !== UNMUTE_SECONDS && app?.environment === 'production' && config.confirmProduction);
+    if (risky) setConfirm(seconds);
+    else void run(seconds);
+  }
+
+  async function run(seconds: number) {
+    setConfirm(null);
+    setBusy(true);
+    setError(null);
+    try {
+      const outcome = await actions.apply(userId, scopes, seconds, reason.trim());
+      const view = { state: outcome.next, exists: true, readAt: Date.now() };
+      setStatus({ kind: 'known', view });
+      actions.onStateKnown(userId, view);
+      setResult({ kind: 'done', userId, seconds, scopes, outcome });
+    } catch (e) {
+      setError(asAppError(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function undo(undoId: string) {
+    try {
+      const outcome = await actions.undo(undoId);
+      const view = { state: outcome.next, exists: true, readAt: Date.now() };
+      setStatus({ kind: 'known', view });
+      actions.onStateKnown(userId, view);
+      setResult({ kind: 'undone', userId, outcome });
+    } catch (e) {
+      setError(asAppError(e));
+    }
+  }
+
+  function onKeyDown(event: KeyboardEvent) {
+    if (event.key === 'Escape') {
+      event.preventDefault();
+      if (confirm !== null) setConfirm(null);
+      else actions.close();
+      return;
+    }
+    const typing =
+      (event.target as HTMLElement).tagName === 'INPUT' &&
+      (event.target as HTMLInputElement).type === 'text';
+    if (typing || event.ctrlKey || event.metaKey || event.altKey) return;
+    const preset = /^[1-6]$/.test(event.key) ? config.presets[Number(event.key) - 1] : undefined;
+    if (preset) {
+      event.preventDefault();
+      setDuration({ kind: 'preset', id: preset.id });
+    } else if (event.key.toLowerCase() === 'u') {
+      event.preventDefault();
+      request(UNMUTE_SECONDS);
+    }
+  }
+
+  if (config.locked) {
+    return (
+      <div
+        class="popover"
+        style={place}
+        role="dialog"
+        ref={root as never}
+        aria-label={t('page_popoverLabel', userId)}
+        onKeyDown={onKeyDown}
+      >
+        <p class="popover-user">
+          <code>{userId}</code>
+        </p>
+        <p>{waitingUnlock ? t('page_waitingUnlock') : t('page_locked')}</p>
+        <div class="actions">
+          <button
+            type="button"
+            class="primary"
+            disabled={waitingUnlock}
+            onClick={() => {
+              setWaitingUnlock(true);
+              actions.unlock().then(
+                (next) => {
+                  setWaitingUnlock(false);
+                  setConfig(next);
+                },
+                (e: unknown) => {
+                  setWaitingUnlock(false);
+                  setError(asAppError(e));
+                },
+              );
+            }}
+          >
+            {t('page_unlock')}
+          </button>
+          <button type="button" class="secondary" onClick={actions.close}>
+            {t('ui_close')}
+          </button>
+        </div>
+        {error && <ErrorNotice error={error} />}
+      </div>
+    );
+  }
+
+  return (
+    <form
+      ref={root}
+      class="popover"
+      style={place}
+      role="dialog"
+      aria-label={t('page_popoverLabel', userId)}
+      noValidate
+      onKeyDown={onKeyDown}
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (resolved.ok) request(resolved.seconds);
+      }}
+    >
+      <div class="popover-head">
+        <code class="popover-user">{userId}</code>
+        {app ? (
+          <span class="popover-app">
+            {app.label} ({app.sdkAppId}) <EnvironmentBadge environment={app.environment} />
+          </span>
+        ) : (
+          <span class="error-text">{t('page_noApp')}</span>
+        )}
+        <button
+          type="button"
+          class="secondary small"
+          aria-label={t('ui_close')}
+          onClick={actions.close}
+        >
+          ✕
+        </button>
+      </div>
+      {isAdmin ? (
+        <p class="field-error">{t('mute_refuseAdmin')}</p>
+      ) : (
+        <StateLine status={status} nowMs={now} />
+      )}
+      <ScopePicker idPrefix="page" value={scopes} onChange={setScopes} />
+      <DurationPicker
+        idPrefix="page"
+        presets={config.presets}
+        value={duration}
+        onChange={setDuration}
+        nowMs={now}
+      />
+      <ReasonField
+        idPrefix="page"
+        presets={config.reasons ?? builtInReasons()}
+        value={reason}
+        onChange={setReason}
+      />
+      {confirm !== null && (
+        <ConfirmBox
+          message={t(confirm === PERMANENT_SECONDS ? 'confirm_permanent' : 'confirm_production', [
+            userId,
+            app?.label ?? '',
+          ])}
+          confirmLabel={t('confirm_yesMute')}
+          onConfirm={() => void run(confirm)}
+          onCancel={() => setConfirm(null)}
+        />
+      )}
+      <div class="actions">
+        <button type="submit" class="primary" disabled={busy || !app || isAdmin || !resolved.ok}>
+          {t('mute_submitFor', userId)}
+        </button>
+        {known && isMuted(known.state, now) && (
+          <button
+            type="button"
+            class="secondary"
+            disabled={busy}
+            onClick={() => request(UNMUTE_SECONDS)}
+          >
+            {t('page_unmuteKey')}
+          </button>
+        )}
+      </div>
+      <div aria-live="polite">
+        {result && <ResultMessage result={result} nowMs={now} onUndo={(id) => void undo(id)} />}
+        {error && <ErrorNotice error={error} />}
+      </div>
+    </form>
+  );
+}
+
+function asAppError(error: unknown): AppError {
+  return error instanceof RequestFailed ? error.error : { kind: 'internal' };
+}

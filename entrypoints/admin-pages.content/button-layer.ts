@@ -1,0 +1,137 @@
+import { t } from '../../utils/i18n';
+
+/** What a button shows about its user: unknown yet, not muted, or muted (icon and text). */
+export type ButtonState = 'unknown' | 'free' | 'muted';
+
+export interface LayerButton {
+  element: HTMLButtonElement;
+  userId: string;
+}
+
+const STYLE = `
+:host { all: initial; }
+.layer { position: absolute; top: 0; left: 0; width: 0; height: 0; overflow: visible; pointer-events: none; }
+button {
+  all: initial; box-sizing: border-box; position: absolute; top: 0; left: 0; pointer-events: auto;
+  display: inline-flex; align-items: center; gap: 3px; height: 18px; padding: 0 5px;
+  font: 600 11px/16px system-ui, -apple-system, 'Segoe UI', sans-serif; white-space: nowrap;
+  color: #1b1f24; background: #ffffff; border: 1px solid #9aa4b2; border-radius: 9px; cursor: pointer;
+  box-shadow: 0 1px 2px rgba(0,0,0,.15);
+}
+button:hover { border-color: #1f5fd6; }
+button:focus-visible { outline: 2px solid #1f5fd6; outline-offset: 1px; }
+button[data-state='muted'] { background: #b42318; border-color: #b42318; color: #ffffff; }
+button[hidden] { display: none; }
+.hover-only button:not(.show):not(:focus-visible) { opacity: 0; }
+.icon { width: 11px; height: 11px; flex: none; }
+@media (prefers-color-scheme: dark) {
+  button { color: #e8ebef; background: #1e2229; border-color: #5b6470; }
+  button[data-state='muted'] { background: #c0392b; border-color: #c0392b; color: #ffffff; }
+}
+`;
+
+/**
+ * One layer over the page holding every page button, kept out of the page's layout: inserting
+ * anything into the rows of a big table would make the browser lay the whole table out again.
+ * The layer sits in a closed shadow root, so page scripts and styles cannot reach the buttons;
+ * all buttons share one stylesheet.
+ */
+export class ButtonLayer {
+  readonly host: HTMLElement;
+  private readonly root: ShadowRoot;
+  private readonly layer: HTMLDivElement;
+  private readonly free: HTMLButtonElement[] = [];
+
+  constructor(private readonly onPress: (button: HTMLButtonElement, event: MouseEvent) => void) {
+    this.host = document.createElement('mute-console-buttons');
+    this.host.style.cssText = 'position:absolute;top:0;left:0;width:0;height:0;z-index:2147483646;';
+    this.root = this.host.attachShadow({ mode: 'closed' });
+    adoptStyle(this.root, STYLE);
+    this.layer = document.createElement('div');
+    this.layer.className = 'layer';
+    this.root.append(this.layer);
+    this.root.addEventListener('click', (event) => {
+      const button = (event.target as Element | null)?.closest('button');
+      if (button) onPress(button, event as MouseEvent);
+    });
+    document.documentElement.append(this.host);
+  }
+
+  setHoverOnly(hoverOnly: boolean): void {
+    this.layer.classList.toggle('hover-only', hoverOnly);
+  }
+
+  /** A button for a user, reused from the pool when possible. */
+  take(userId: string, state: ButtonState): HTMLButtonElement {
+    const button = this.free.pop() ?? document.createElement('button');
+    button.type = 'button';
+    button.hidden = false;
+    this.render(button, userId, state);
+    if (!button.isConnected) this.layer.append(button);
+    return button;
+  }
+
+  /** Hides a button and keeps it for reuse. */
+  release(button: HTMLButtonElement): void {
+    button.hidden = true;
+    button.classList.remove('show');
+    this.free.push(button);
+  }
+
+  render(button: HTMLButtonElement, userId: string, state: ButtonState): void {
+    if (button.dataset.user === userId && button.dataset.state === state) return;
+    button.dataset.user = userId;
+    button.dataset.state = state;
+    button.setAttribute('aria-label', t('page_buttonLabel', userId));
+    button.title =
+      state === 'muted' ? t('page_buttonMutedTitle', userId) : t('page_buttonLabel', userId);
+    // Icon and text both say it: never colour alone.
+    button.textContent = '';
+    button.append(
+      speakerIcon(state === 'muted'),
+      state === 'muted' ? t('page_buttonMuted') : t('page_buttonMute'),
+    );
+  }
+
+  /** Viewport position of the layer's origin, to turn element rects into button offsets. */
+  origin(): DOMRect {
+    return this.host.getBoundingClientRect();
+  }
+
+  remove(): void {
+    this.host.remove();
+  }
+}
+
+const SVG = 'http://www.w3.org/2000/svg';
+
+/** A speaker, struck through when muted. Built from DOM nodes: no markup strings. */
+function speakerIcon(muted: boolean): SVGSVGElement {
+  const svg = document.createElementNS(SVG, 'svg');
+  svg.setAttribute('viewBox', '0 0 16 16');
+  svg.setAttribute('class', 'icon');
+  svg.setAttribute('aria-hidden', 'true');
+  const body = document.createElementNS(SVG, 'path');
+  body.setAttribute('d', 'M2 6h3l4-3v10l-4-3H2z');
+  body.setAttribute('fill', 'currentColor');
+  const mark = document.createElementNS(SVG, 'path');
+  mark.setAttribute('d', muted ? 'M11 5l4 6M15 5l-4 6' : 'M11 6q2 2 0 4M12.5 4q4 4 0 8');
+  mark.setAttribute('stroke', 'currentColor');
+  mark.setAttribute('stroke-width', '1.6');
+  mark.setAttribute('fill', 'none');
+  svg.append(body, mark);
+  return svg;
+}
+
+/** One constructed stylesheet where the browser allows it in a content script, else a style tag. */
+function adoptStyle(root: ShadowRoot, css: string): void {
+  try {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(css);
+    root.adoptedStyleSheets = [sheet];
+  } catch {
+    const style = document.createElement('style');
+    style.textContent = css;
+    root.append(style);
+  }
+}

@@ -1,0 +1,18 @@
+import { defineContentScript } from '#imports';
+import { CONSOLE_HOSTS } from '../../utils/sites/console-hosts';
+import { configureZod } from '../../utils/zod-setup';
+import { AdminPage } from './AdminPage';
+
+/**
+ * Mute buttons next to user IDs on admin pages. Declared for Tencent's console; the background
+ * registers the same script at run time for the operator's own sites once access is granted.
+ */
+export default defineContentScript({
+  matches: CONSOLE_HOSTS.map((host) => `https://${host}/*`),
+  runAt: 'document_idle',
+  cssInjectionMode: 'manual',
+  main(ctx) {
+    configureZod();
+    void new AdminPage(ctx).start();
+  },
+});

@@ -1,0 +1,326 @@
+import { ButtonLayer, type ButtonState } from './button-layer';
+import type { IdFinder } from './find-ids';
+import { isReallyVisible } from './visibility';
+
+/** One user ID on the page. */
+export interface Entry {
+  element: Element;
+  userId: string;
+  button: HTMLButtonElement | null;
+  /** IntersectionObserver v2's verdict on the button: null until it has one. */
+  visible: boolean | null;
+}
+
+export interface PageButtonsOptions {
+  finder: IdFinder;
+  hoverOnly: boolean;
+  stateOf: (userId: string) => ButtonState;
+  /** Asks for the states of users whose buttons just came near the screen. */
+  wantStates: (userIds: string[]) => void;
+  /** A trusted click on a visible button. */
+  onOpen: (entry: Entry, button: HTMLButtonElement) => void;
+}
+
+/** Buttons appear for IDs within this distance of the viewport. */
+const NEAR_MARGIN = '300px 0px';
+/** How long one slice of a big scan may run before yielding to the page. */
+const SLICE_MS = 4;
+const BUTTON_GAP = 4;
+const BUTTON_HEIGHT = 18;
+
+/**
+ * Puts a mute button next to every user ID on or near the screen, and keeps it there: rows
+ * added, re-rendered, virtualised or removed, window and inner scrolling, resizing. Each ID has
+ * at most one button. Work follows what changed (new subtrees, the visible rows), never the
+ * whole page, and big scans run in small slices between the page's own frames.
+ */
+export class PageButtons {
+  private readonly entries = new Map<Element, Entry>();
+  private readonly byButton = new Map<HTMLButtonElement, Entry>();
+  private readonly layer: ButtonLayer;
+  private readonly near: IntersectionObserver;
+  private readonly visibility: IntersectionObserver | null;
+  private readonly mutations: MutationObserver;
+  private readonly range = document.createRange();
+  private frame = 0;
+  private scanQueue: ParentNode[] = [];
+  private scanning = false;
+  private hovered: Entry | null = null;
+  private readonly listeners: Array<[EventTarget, string, EventListener, AddEventListenerOptions]> =
+    [];
+
+  constructor(private readonly options: PageButtonsOptions) {
+    this.layer = new ButtonLayer((button, event) => this.press(button, event));
+    this.layer.setHoverOnly(options.hoverOnly);
+    this.near = new IntersectionObserver((records) => this.onNear(records), {
+      rootMargin: NEAR_MARGIN,
+    });
+    this.visibility = createVisibilityObserver((records) => {
+      for (const record of records) {
+        const entry = this.byButton.get(record.target as HTMLButtonElement);
+        if (entry)
+          entry.visible =
+            (record as IntersectionObserverEntry & { isVisible?: boolean }).isVisible ?? null;
+      }
+    });
+    this.mutations = new MutationObserver((records) => this.onMutations(records));
+  }
+
+  start(): void {
+    this.mutations.observe(document.body, { childList: true, subtree: true, characterData: true });
+    const schedule = () => this.schedulePosition();
+    this.listen(window, 'scroll', schedule, { capture: true, passive: true });
+    this.listen(window, 'resize', schedule, { passive: true });
+    if (this.options.hoverOnly)
+      this.listen(document, 'pointerover', (e) => this.onHover(e), { passive: true });
+    this.enqueueScan(document);
+  }
+
+  stop(): void {
+    this.mutations.disconnect();
+    this.near.disconnect();
+    this.visibility?.disconnect();
+    for (const [target, type, listener, options] of this.listeners)
+      target.removeEventListener(type, listener, options);
+    cancelAnimationFrame(this.frame);
+    this.scanQueue = [];
+    this.entries.clear();
+    this.byButton.clear();
+    this.layer.remove();
+  }
+
+  /** Redraws buttons whose user's state changed. */
+  refreshStates(userIds: Iterable<string>): void {
+    const changed = new Set(userIds);
+    for (const entry of this.byButton.values()) {
+      if (changed.has(entry.userId) && entry.button) {
+        this.layer.render(entry.button, entry.userId, this.options.stateOf(entry.userId));
+      }
+    }
+    this.schedulePosition();
+  }
+
+  /** Whether a user's ID has a button right now (on or near the screen). */
+  isShown(userId: string): boolean {
+    for (const entry of this.byButton.values()) if (entry.userId === userId) return true;
+    return false;
+  }
+
+  private listen(
+    target: EventTarget,
+    type: string,
+    listener: EventListener,
+    options: AddEventListenerOptions,
+  ): void {
+    target.addEventListener(type, listener, options);
+    this.listeners.push([target, type, listener, options]);
+  }
+
+  private enqueueScan(root: ParentNode): void {
+    this.scanQueue.push(root);
+    if (!this.scanning) {
+      this.scanning = true;
+      setTimeout(() => this.scanSlice(), 0);
+    }
+  }
+
+  /** Finds IDs in the queued roots, a few milliseconds at a time. */
+  private scanSlice(): void {
+    const started = performance.now();
+    while (this.scanQueue.length > 0 && performance.now() - started < SLICE_MS) {
+      const root = this.scanQueue.shift() as ParentNode;
+      if (root instanceof Document) {
+        // A whole document: split it into its rows' parents so each slice stays short.
+        const found = this.options.finder.find(root);
+        this.addInSlices(found.map((f) => [f.element, f.userId] as const));
+        continue;
+      }
+      for (const { element, userId } of this.options.finder.find(root)) this.add(element, userId);
+    }
+    if (this.scanQueue.length > 0) setTimeout(() => this.scanSlice(), 0);
+    else this.scanning = false;
+  }
+
+  private addInSlices(found: ReadonlyArray<readonly [Element, string]>): void {
+    let index = 0;
+    const step = () => {
+      const started = performance.now();
+      while (index < found.length && performance.now() - started < SLICE_MS) {
+        const [element, userId] = found[index++] as readonly [Element, string];
+        this.add(element, userId);
+      }
+      if (index < found.length) setTimeout(step, 0);
+    };
+    step();
+  }
+
+  private add(element: Element, userId: string): void {
+    const existing = this.entries.get(element);
+    if (existing) {
+      if (existing.userId !== userId) {
+        existing.userId = userId;
+        if (existing.button)
+          this.layer.render(existing.button, userId, this.options.stateOf(userId));
+        this.options.wantStates([userId]);
+      }
+      return;
+    }
+    this.entries.set(element, { element, userId, button: null, visible: null });
+    this.near.observe(element);
+  }
+
+  private drop(element: Element): void {
+    const entry = this.entries.get(element);
+    if (!entry) return;
+    this.near.unobserve(element);
+    this.hideButton(entry);
+    this.entries.delete(element);
+  }
+
+  private onNear(records: IntersectionObserverEntry[]): void {
+    const wanted: string[] = [];
+    for (const record of records) {
+      const entry = this.entries.get(record.target);
+      if (!entry) continue;
+      if (record.isIntersecting && !entry.button) {
+        entry.button = this.layer.take(entry.userId, this.options.stateOf(entry.userId));
+        this.byButton.set(entry.button, entry);
+        this.visibility?.observe(entry.button);
+        wanted.push(entry.userId);
+      } else if (!record.isIntersecting && entry.button) {
+        this.hideButton(entry);
+      }
+    }
+    if (wanted.length > 0) this.options.wantStates(wanted);
+    this.schedulePosition();
+  }
+
+  private hideButton(entry: Entry): void {
+    if (!entry.button) return;
+    this.visibility?.unobserve(entry.button);
+    this.byButton.delete(entry.button);
+    this.layer.release(entry.button);
+    entry.button = null;
+    entry.visible = null;
+  }
+
+  private onMutations(records: MutationRecord[]): void {
+    for (const record of records) {
+      if (record.type === 'characterData') {
+        const parent = record.target.parentElement;
+        if (parent && !this.layer.host.contains(parent))
+          this.enqueueScan(parent.closest('tr, [role="row"]') ?? parent);
+        continue;
+      }
+      for (const node of record.removedNodes) {
+        if (!(node instanceof Element) || node === this.layer.host) continue;
+        this.drop(node);
+        for (const inner of node.getElementsByTagName('*')) this.drop(inner);
+      }
+      for (const node of record.addedNodes) {
+        if (
+          !(node instanceof Element) ||
+          node === this.layer.host ||
+          node.tagName.startsWith('MUTE-CONSOLE')
+        )
+          continue;
+        if (this.options.finder.rescanHeaders(node)) this.enqueueScan(document);
+        else this.enqueueScan(node);
+      }
+    }
+    this.schedulePosition();
+  }
+
+  private schedulePosition(): void {
+    if (this.frame !== 0) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.position();
+    });
+  }
+
+  /** Reads every shown ID's text box, then moves its button next to it: one layout, no thrash. */
+  private position(): void {
+    const shown = [...this.byButton.values()];
+    const origin = this.layer.origin();
+    const boxes = shown.map((entry) => {
+      this.range.selectNodeContents(entry.element);
+      const text = this.range.getBoundingClientRect();
+      return text.width > 0 ? text : entry.element.getBoundingClientRect();
+    });
+    shown.forEach((entry, i) => {
+      const box = boxes[i] as DOMRect;
+      const button = entry.button as HTMLButtonElement;
+      if (box.width === 0 && box.height === 0) {
+        button.style.visibility = 'hidden';
+        return;
+      }
+      button.style.visibility = '';
+      const x = Math.round(box.right + BUTTON_GAP - origin.left);
+      const y = Math.round(box.top + (box.height - BUTTON_HEIGHT) / 2 - origin.top);
+      button.style.transform = `translate(${x}px, ${y}px)`;
+    });
+  }
+
+  private onHover(event: Event): void {
+    let node = event.target as Element | null;
+    let entry: Entry | undefined;
+    for (let depth = 0; node && depth < 8 && !entry; depth++, node = node.parentElement) {
+      entry = this.entries.get(node) ?? this.rowEntry(node);
+    }
+    if (entry === this.hovered) return;
+    this.hovered?.button?.classList.remove('show');
+    this.hovered = entry ?? null;
+    if (this.hovered?.button) {
+      this.hovered.button.classList.add('show');
+      // It was transparent until now: the next click is judged afresh, not by a stale verdict.
+      this.hovered.visible = null;
+    }
+  }
+
+  private rowEntry(node: Element): Entry | undefined {
+    if (!node.matches('tr, [role="row"]')) return undefined;
+    for (const child of node.children) {
+      const entry = this.entries.get(child);
+      if (entry) return entry;
+    }
+    return undefined;
+  }
+
+  /** Only a real click on a button the operator can see does anything. */
+  private press(button: HTMLButtonElement, event: MouseEvent): void {
+    if (!event.isTrusted) return;
+    const entry = this.byButton.get(button);
+    if (!entry) return;
+    const visible = entry.visible ?? isReallyVisible(button, this.layer.host, event);
+    if (!visible) {
+      button.animate?.(
+        [
+          { transform: button.style.transform },
+          { transform: `${button.style.transform} translateX(2px)` },
+        ],
+        { duration: 120, iterations: 2 },
+      );
+      return;
+    }
+    this.options.onOpen(entry, button);
+  }
+}
+
+/** IntersectionObserver v2 (trackVisibility), where the browser has it. */
+function createVisibilityObserver(
+  callback: IntersectionObserverCallback,
+): IntersectionObserver | null {
+  try {
+    const observer = new IntersectionObserver(callback, {
+      trackVisibility: true,
+      delay: 100,
+    } as IntersectionObserverInit);
+    return 'trackVisibility' in observer &&
+      (observer as { trackVisibility?: boolean }).trackVisibility
+      ? observer
+      : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,85 @@
+import type { ButtonState } from './button-layer';
+import type { StateView } from '../../utils/messages/protocol';
+import { isMuted } from '../../utils/mute/state';
+
+/** Lookups per batch, and at most one batch per second: 20 lookups a second per tab. */
+const BATCH = 20;
+const INTERVAL_MS = 1000;
+/** A state read is reused this long. */
+const CACHE_MS = 30_000;
+
+/**
+ * The mute state of IDs near the screen, looked up lazily: batched, cached briefly, and never
+ * more than 20 lookups a second for this tab.
+ */
+export class StateCache {
+  private readonly known = new Map<string, { view: StateView | null; at: number }>();
+  private readonly queue = new Set<string>();
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private lastBatch = 0;
+
+  constructor(
+    private readonly lookup: (
+      userIds: string[],
+    ) => Promise<Array<{ userId: string; view: StateView | null }>>,
+    private readonly onUpdate: (userIds: string[]) => void,
+    /** Whether an ID still has a button: IDs scrolled past meanwhile are not looked up. */
+    private readonly stillShown: (userId: string) => boolean,
+  ) {}
+
+  stateOf(userId: string): ButtonState {
+    const known = this.known.get(userId);
+    if (!known?.view) return 'unknown';
+    return isMuted(known.view.state, Date.now()) ? 'muted' : 'free';
+  }
+
+  view(userId: string): StateView | null {
+    return this.known.get(userId)?.view ?? null;
+  }
+
+  /** Records a state just read or set elsewhere (the popover). */
+  set(userId: string, view: StateView): void {
+    this.known.set(userId, { view, at: Date.now() });
+    this.onUpdate([userId]);
+  }
+
+  want(userIds: string[]): void {
+    const now = Date.now();
+    for (const id of userIds) {
+      const known = this.known.get(id);
+      if (!known || now - known.at > CACHE_MS) this.queue.add(id);
+    }
+    this.schedule();
+  }
+
+  /** Forgets everything (another app, or the vault just unlocked). */
+  clear(): void {
+    this.known.clear();
+  }
+
+  private schedule(): void {
+    if (this.timer !== null || this.queue.size === 0) return;
+    const wait = Math.max(0, this.lastBatch + INTERVAL_MS - Date.now());
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.runBatch();
+    }, wait);
+  }
+
+  private async runBatch(): Promise<void> {
+    for (const id of this.queue) if (!this.stillShown(id)) this.queue.delete(id);
+    const batch = [...this.queue].slice(0, BATCH);
+    for (const id of batch) this.queue.delete(id);
+    if (batch.length === 0) return;
+    this.lastBatch = Date.now();
+    try {
+      const results = await this.lookup(batch);
+      for (const { userId, view } of results) this.known.set(userId, { view, at: Date.now() });
+      this.onUpdate(results.map((r) => r.userId));
+    } catch {
+      // Locked, too fast or offline: the buttons stay neutral and a later batch tries again.
+      for (const id of batch) this.known.set(id, { view: null, at: Date.now() });
+    }
+    this.schedule();
+  }
+}

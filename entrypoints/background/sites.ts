@@ -1,0 +1,129 @@
+import * as z from 'zod/mini';
+import { storage } from '#imports';
+import { createLogger } from '../../utils/log';
+import {
+  BUILT_IN_SITES,
+  SiteSchema,
+  originOfPattern,
+  siteMatches,
+  type Site,
+} from '../../utils/sites/site';
+import { validatedItem } from '../../utils/storage/validated-item';
+
+const log = createLogger('sites');
+
+/** The content script file WXT builds from entrypoints/admin-pages.content. */
+export const ADMIN_PAGES_SCRIPT = 'content-scripts/admin-pages.js';
+const REGISTERED_PREFIX = 'site:';
+
+export interface ScriptingLike {
+  getRegisteredContentScripts(): Promise<Array<{ id: string; matches?: string[] }>>;
+  registerContentScripts(
+    scripts: Array<{
+      id: string;
+      matches: string[];
+      js: string[];
+      runAt: 'document_idle';
+      persistAcrossSessions: boolean;
+      allFrames: boolean;
+    }>,
+  ): Promise<void>;
+  unregisterContentScripts(filter: { ids: string[] }): Promise<void>;
+}
+
+export interface SitesDeps {
+  scripting: ScriptingLike;
+  hasOrigin: (pattern: string) => Promise<boolean>;
+}
+
+/**
+ * The admin pages where buttons appear: Tencent's console (built in, declared in the manifest)
+ * and the operator's own sites, in `storage.local` under "sites" (version 1). Operator sites
+ * get a content script registered at run time once their host access is granted, and lose it
+ * when it is revoked or the site is disabled.
+ */
+export class Sites {
+  private readonly item = validatedItem(
+    storage.defineItem<unknown>('local:sites', { version: 1 }),
+    z.array(SiteSchema),
+    [],
+  );
+  private cache: Site[] | null = null;
+
+  constructor(private readonly deps: SitesDeps) {}
+
+  /** Built-in sites (with the operator's overrides) followed by the operator's own. */
+  async list(): Promise<Site[]> {
+    if (this.cache) return this.cache;
+    const stored = await this.item.get();
+    const builtIns = BUILT_IN_SITES.map((site) => stored.find((s) => s.id === site.id) ?? site);
+    this.cache = [...builtIns, ...stored.filter((s) => !s.builtIn)];
+    return this.cache;
+  }
+
+  /** The enabled site a page URL belongs to, if any. */
+  async forUrl(url: string): Promise<Site | null> {
+    return (await this.list()).find((site) => site.enabled && siteMatches(site, url)) ?? null;
+  }
+
+  async save(site: Site): Promise<Site[]> {
+    await this.write((sites) =>
+      sites.some((s) => s.id === site.id)
+        ? sites.map((s) => (s.id === site.id ? site : s))
+        : [...sites, site],
+    );
+    return this.list();
+  }
+
+  async remove(id: string): Promise<Site[]> {
+    await this.write((sites) => sites.filter((s) => s.id !== id || s.builtIn));
+    return this.list();
+  }
+
+  /** Makes registered content scripts match the enabled operator sites that have host access. */
+  async syncRegistrations(): Promise<void> {
+    try {
+      const wanted = new Map<string, string>();
+      for (const site of await this.list()) {
+        const origin = originOfPattern(site.pattern);
+        if (!site.builtIn && site.enabled && origin && (await this.deps.hasOrigin(origin))) {
+          wanted.set(`${REGISTERED_PREFIX}${site.id}`, site.pattern);
+        }
+      }
+      const registered = (await this.deps.scripting.getRegisteredContentScripts()).filter((s) =>
+        s.id.startsWith(REGISTERED_PREFIX),
+      );
+      const stale = registered.filter((s) => wanted.get(s.id) !== s.matches?.[0]).map((s) => s.id);
+      if (stale.length > 0) await this.deps.scripting.unregisterContentScripts({ ids: stale });
+      const current = new Set(registered.map((s) => s.id).filter((id) => !stale.includes(id)));
+      const missing = [...wanted].filter(([id]) => !current.has(id));
+      if (missing.length > 0) {
+        await this.deps.scripting.registerContentScripts(
+          missing.map(([id, pattern]) => ({
+            id,
+            matches: [pattern],
+            js: [ADMIN_PAGES_SCRIPT],
+            runAt: 'document_idle',
+            persistAcrossSessions: true,
+            allFrames: false,
+          })),
+        );
+      }
+    } catch (error) {
+      log.error('could not register content scripts', error);
+    }
+  }
+
+  private async write(change: (sites: Site[]) => Site[]): Promise<void> {
+    const all = change(await this.list());
+    // Built-ins are stored only once the operator changed them.
+    const toStore = all.filter(
+      (s) =>
+        !s.builtIn ||
+        JSON.stringify(s) !== JSON.stringify(BUILT_IN_SITES.find((b) => b.id === s.id)),
+    );
+    await this.item.update(() => toStore);
+    this.cache = null;
+    await this.syncRegistrations();
+  }
+}

@@ -1,0 +1,72 @@
+import type { CDPSession, Page } from 'playwright-core';
+
+/**
+ * Reaching into closed shadow roots as assistive technology does: through the accessibility
+ * tree (CDP Accessibility.getFullAXTree), then clicking with real mouse input at the node's box
+ * (DOM.getBoxModel), so the page sees a trusted click like an operator's.
+ */
+interface AxNode {
+  ignored: boolean;
+  role?: { value: string };
+  name?: { value: string };
+  backendDOMNodeId?: number;
+}
+
+const sessions = new WeakMap<Page, Promise<CDPSession>>();
+
+function session(page: Page): Promise<CDPSession> {
+  let cdp = sessions.get(page);
+  if (!cdp) {
+    cdp = page
+      .context()
+      .newCDPSession(page)
+      .then(async (s) => {
+        await s.send('DOM.enable');
+        await s.send('Accessibility.enable');
+        return s;
+      });
+    sessions.set(page, cdp);
+  }
+  return cdp;
+}
+
+/** The names of accessible elements with a role, e.g. every "Mute …" button on the page. */
+export async function axNames(page: Page, role: string, name?: RegExp): Promise<string[]> {
+  const cdp = await session(page);
+  await cdp.send('DOM.getDocument', { depth: -1, pierce: true });
+  const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as { nodes: AxNode[] };
+  return nodes
+    .filter(
+      (n) => !n.ignored && n.role?.value === role && (!name || name.test(n.name?.value ?? '')),
+    )
+    .map((n) => n.name?.value ?? '');
+}
+
+/** The centre of an accessible element's box, or null when it has none (off screen, hidden). */
+export async function axCentre(
+  page: Page,
+  role: string,
+  name: string,
+): Promise<{ x: number; y: number } | null> {
+  const cdp = await session(page);
+  await cdp.send('DOM.getDocument', { depth: -1, pierce: true });
+  const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as { nodes: AxNode[] };
+  const node = nodes.find((n) => !n.ignored && n.role?.value === role && n.name?.value === name);
+  if (node?.backendDOMNodeId === undefined) return null;
+  try {
+    const { model } = (await cdp.send('DOM.getBoxModel', {
+      backendNodeId: node.backendDOMNodeId,
+    })) as { model: { content: number[] } };
+    const [x1, y1, , , x3, y3] = model.content as [number, number, number, number, number, number];
+    return { x: (x1 + x3) / 2, y: (y1 + y3) / 2 };
+  } catch {
+    return null;
+  }
+}
+
+/** Clicks an accessible element with real mouse input. Throws if it has no box. */
+export async function axClick(page: Page, role: string, name: string): Promise<void> {
+  const centre = await axCentre(page, role, name);
+  if (!centre) throw new Error(`no ${role} named "${name}" on screen`);
+  await page.mouse.click(centre.x, centre.y);
+}

@@ -1,0 +1,40 @@
+import * as z from 'zod/mini';
+import { DurationPresetSchema, NoSpeakingSecondsSchema } from './durations';
+import { UserIdSchema } from './user-id';
+import { EnvironmentSchema } from '../vault/profile';
+
+/**
+ * An action started outside the popup (context menu, keyboard shortcut, page button) that needs
+ * the small action window: to unlock first, to choose a custom duration, or to confirm.
+ * Kept in storage.session until done, so it is never silently dropped.
+ */
+export const QuickActionSchema = z.strictObject({
+  id: z.string().check(z.maxLength(64)),
+  kind: z.enum(['mute', 'unmute', 'check', 'unlock']),
+  userId: z.nullable(UserIdSchema),
+  /** The app; null means the default app, decided once unlocked. */
+  profileId: z.nullable(z.string().check(z.maxLength(64))),
+  /** Seconds to apply; null means the operator chooses in the window. */
+  seconds: z.nullable(NoSpeakingSecondsSchema),
+  source: z.enum(['menu', 'shortcut', 'page']),
+  pageUrl: z.optional(z.string().check(z.maxLength(2048))),
+  createdAt: z.number(),
+});
+export type QuickAction = z.infer<typeof QuickActionSchema>;
+
+/** What the action window shows: the action, the app it will act on, and the presets. */
+export const QuickActionViewSchema = z.strictObject({
+  action: QuickActionSchema,
+  locked: z.boolean(),
+  app: z.nullable(
+    z.strictObject({
+      profileId: z.string(),
+      label: z.string(),
+      environment: EnvironmentSchema,
+      sdkAppId: z.int(),
+    }),
+  ),
+  presets: z.array(DurationPresetSchema),
+  confirmProduction: z.boolean(),
+});
+export type QuickActionView = z.infer<typeof QuickActionViewSchema>;
