@@ -10,7 +10,7 @@ import { RequestFailed } from '../../utils/messages/app-error';
 import { sendRequest } from '../../utils/messages/client';
 import type { PageConfig, StateView } from '../../utils/messages/protocol';
 import { detectAppIds } from './app-ids';
-import { createIdFinder } from './find-ids';
+import { createIdFinder } from '../../utils/sites/find-ids';
 import { PageButtons, type Entry } from './page-buttons';
 import { Popover, type PopoverActions } from './Popover';
 import popoverCss from './popover.css?inline';

@@ -12,6 +12,10 @@ export default defineContentScript({
   runAt: 'document_idle',
   cssInjectionMode: 'manual',
   main(ctx) {
+    // The background may inject this again into a page that already runs it (after the picker).
+    const flag = window as { __muteConsoleAdminPage?: boolean };
+    if (flag.__muteConsoleAdminPage) return;
+    flag.__muteConsoleAdminPage = true;
     configureZod();
     void new AdminPage(ctx).start();
   },

@@ -1,5 +1,5 @@
 import { ButtonLayer, type ButtonState } from './button-layer';
-import type { IdFinder } from './find-ids';
+import type { IdFinder } from '../../utils/sites/find-ids';
 import { isReallyVisible } from './visibility';
 
 /** One user ID on the page. */

@@ -13,6 +13,7 @@ import { ChatService } from './chat-service';
 import { createHandlers } from './handlers';
 import { createMenus, menuIntent } from './menus';
 import { MuteService } from './mute-service';
+import { PickerLauncher } from './picker';
 import { QuickActions } from './quick-actions';
 import { Sites } from './sites';
 import { createRouter } from './router';
@@ -45,6 +46,14 @@ export default defineBackground({
     const sites = new Sites({
       scripting: browser.scripting,
       hasOrigin: (pattern) => browser.permissions.contains({ origins: [pattern] }),
+    });
+    const picker = new PickerLauncher({
+      sites,
+      session,
+      hasOrigin: (pattern) => browser.permissions.contains({ origins: [pattern] }),
+      inject: async (tabId, file) => {
+        await browser.scripting.executeScript({ target: { tabId }, files: [`/${file}`] as never });
+      },
     });
     const quickActions = new QuickActions({
       vault,
@@ -110,6 +119,7 @@ export default defineBackground({
       bulk,
       sites,
       quickActions,
+      picker,
       session,
       hasHostAccess: (pattern) => browser.permissions.contains({ origins: [pattern] }),
       refreshBadge,
@@ -176,7 +186,10 @@ export default defineBackground({
     });
 
     // Operator sites: host access granted from a click (the popup may have closed by then).
-    browser.permissions.onAdded.addListener(() => void sites.syncRegistrations());
+    browser.permissions.onAdded.addListener(() => {
+      void sites.syncRegistrations();
+      void picker.injectIfAllowed();
+    });
     browser.permissions.onRemoved.addListener(() => void sites.syncRegistrations());
 
     browser.alarms.onAlarm.addListener((alarm) => {

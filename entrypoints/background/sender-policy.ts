@@ -84,6 +84,8 @@ export const SENDER_POLICY: { [K in RequestType]: readonly SenderKind[] } = {
   'sites.list': PAGES,
   'sites.save': PAGES,
   'sites.remove': PAGES,
+  'picker.start': PAGES,
+  'picker.save': CONTENT,
   'quickAction.get': PAGES,
   'quickAction.run': PAGES,
   'quickAction.cancel': PAGES,

@@ -6,6 +6,7 @@ import type { AutoLock } from './auto-lock';
 import type { BulkRunner } from './bulk-runner';
 import type { ChatService } from './chat-service';
 import type { MuteService } from './mute-service';
+import type { PickerLauncher } from './picker';
 import type { QuickActions } from './quick-actions';
 import type { Sites } from './sites';
 import type { UndoStore } from './undo-store';
@@ -24,6 +25,7 @@ export interface Services {
   bulk: BulkRunner;
   sites: Sites;
   quickActions: QuickActions;
+  picker: PickerLauncher;
   session: KeyValueArea;
   /** Whether the extension holds host access to a URL pattern (custom endpoints). */
   hasHostAccess: (pattern: string) => Promise<boolean>;

@@ -11,6 +11,7 @@ import { MutePreferences } from './MutePreferences';
 import { ProfileForm } from './ProfileForm';
 import { ProfileList } from './ProfileList';
 import { SecuritySettings } from './SecuritySettings';
+import { SitesSection } from './SitesSection';
 
 /** The options page: first-run setup, unlock, and managing apps and security. */
 export function App() {
@@ -73,6 +74,7 @@ export function App() {
         <>
           <ProfileList status={status} onChange={refresh} />
           <MutePreferences />
+          <SitesSection profiles={status.profiles} />
           <AuditLogView profiles={status.profiles} />
           <SecuritySettings onChange={refresh} />
         </>

@@ -9,6 +9,7 @@ import type { ProfileMeta } from '../../utils/vault/profile';
 import { ActiveTab } from './ActiveTab';
 import { BulkTab } from './BulkTab';
 import { MuteTab } from './MuteTab';
+import { ThisSite } from './ThisSite';
 
 type Tab = 'mute' | 'active' | 'bulk';
 
@@ -106,6 +107,9 @@ export function MainView(props: {
             />
           ))}
       </section>
+      <footer class="popup-footer">
+        <ThisSite />
+      </footer>
     </main>
   );
 }

@@ -120,6 +120,13 @@ export const RequestSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('sites.list') }),
   z.strictObject({ type: z.literal('sites.save'), site: SiteSchema }),
   z.strictObject({ type: z.literal('sites.remove'), id: IdSchema }),
+  z.strictObject({
+    type: z.literal('picker.start'),
+    tabId: z.int().check(z.minimum(0)),
+    /** The origin pattern of the tab, e.g. "https://admin.example.com/*". */
+    origin: z.string().check(z.maxLength(300)),
+  }),
+  z.strictObject({ type: z.literal('picker.save'), finder: FinderSchema }),
   z.strictObject({ type: z.literal('quickAction.get') }),
   z.strictObject({
     type: z.literal('quickAction.run'),
@@ -250,6 +257,8 @@ export const ResponseSchemas = {
   'sites.list': z.array(SiteSchema),
   'sites.save': z.array(SiteSchema),
   'sites.remove': z.array(SiteSchema),
+  'picker.start': Done,
+  'picker.save': Done,
   'quickAction.get': z.nullable(QuickActionViewSchema),
   'quickAction.run': QuickActionResultSchema,
   'quickAction.cancel': Done,

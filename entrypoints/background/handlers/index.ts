@@ -4,6 +4,7 @@ import { auditHandlers } from './audit';
 import { bulkHandlers } from './bulk';
 import { muteHandlers } from './mute';
 import { pageHandlers } from './page';
+import { pickerHandlers } from './picker';
 import { quickActionHandlers } from './quick-actions';
 import { siteHandlers } from './sites';
 import { profileHandlers } from './profiles';
@@ -22,5 +23,6 @@ export function createHandlers(services: Services): Handlers {
     ...pageHandlers(services),
     ...siteHandlers(services),
     ...quickActionHandlers(services),
+    ...pickerHandlers(services),
   };
 }

@@ -166,6 +166,8 @@ const SAMPLE: { [K in RequestType]: unknown } = {
     },
   },
   'sites.remove': { type: 'sites.remove', id: 's' },
+  'picker.start': { type: 'picker.start', tabId: 3, origin: 'https://admin.example.com/*' },
+  'picker.save': { type: 'picker.save', finder: { kind: 'column', header: 'UserID' } },
   'quickAction.get': { type: 'quickAction.get' },
   'quickAction.run': { type: 'quickAction.run', id: 'q' },
   'quickAction.cancel': { type: 'quickAction.cancel', id: 'q' },

@@ -1,5 +1,5 @@
-import { parseUserId } from '../../utils/mute/user-id';
-import type { Finder } from '../../utils/sites/site';
+import { parseUserId } from '../mute/user-id';
+import type { Finder } from './site';
 
 /** A user ID shown on the page, and the element that shows it. */
 export interface FoundId {

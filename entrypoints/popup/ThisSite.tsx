@@ -1,0 +1,100 @@
+import { useEffect, useState } from 'preact/hooks';
+import { browser } from '#imports';
+import { useSend } from '../../components/background';
+import { t } from '../../utils/i18n';
+import { USER_ID_HEADER, siteMatches, type Site } from '../../utils/sites/site';
+
+interface TabInfo {
+  id: number;
+  url: string;
+  origin: string;
+}
+
+/**
+ * "Buttons on this site": turns page buttons on for the current tab's site, asking for host
+ * access from this click, then lets the operator pick the IDs on the page. The background
+ * finishes the job if the permission prompt closes the popup.
+ */
+export function ThisSite() {
+  const send = useSend();
+  const [tab, setTab] = useState<TabInfo | null>(null);
+  const [site, setSite] = useState<Site | null | undefined>(undefined);
+
+  useEffect(() => {
+    void (async () => {
+      const [active] = await browser.tabs
+        .query({ active: true, currentWindow: true })
+        .catch(() => []);
+      if (active?.id === undefined || !active.url || !/^https?:/.test(active.url)) return;
+      const url = new URL(active.url);
+      setTab({ id: active.id, url: active.url, origin: `${url.protocol}//${url.hostname}/*` });
+      const sites = await send({ type: 'sites.list' });
+      setSite(sites.find((s) => s.enabled && siteMatches(s, active.url ?? '')) ?? null);
+    })();
+  }, [send]);
+
+  if (!tab || site === undefined) return null;
+
+  function pick(current: TabInfo) {
+    void send({ type: 'picker.start', tabId: current.id, origin: current.origin }).then(() =>
+      window.close(),
+    );
+  }
+
+  if (site) {
+    return (
+      <div class="this-site">
+        <p class="hint">{t('thisSite_on', site.label)}</p>
+        {!site.builtIn && (
+          <div class="actions">
+            <button type="button" class="secondary small" onClick={() => pick(tab)}>
+              {t('thisSite_pick')}
+            </button>
+            <button
+              type="button"
+              class="secondary small"
+              onClick={() =>
+                void send({ type: 'sites.save', site: { ...site, enabled: false } }).then(() =>
+                  setSite(null),
+                )
+              }
+            >
+              {t('thisSite_off')}
+            </button>
+          </div>
+        )}
+      </div>
+    );
+  }
+
+  function enable(current: TabInfo) {
+    // The permission request must come first, straight from the click.
+    const granted = browser.permissions.request({ origins: [current.origin] }).catch(() => false);
+    const hostname = new URL(current.url).hostname;
+    void send({
+      type: 'sites.save',
+      site: {
+        id: crypto.randomUUID(),
+        label: hostname,
+        pattern: current.origin,
+        pathPrefixes: [],
+        finder: { kind: 'column', header: USER_ID_HEADER },
+        profileId: null,
+        enabled: true,
+        hoverOnly: false,
+        builtIn: false,
+      },
+    })
+      .then(() => send({ type: 'picker.start', tabId: current.id, origin: current.origin }))
+      .then(() => granted)
+      .then(() => window.close());
+  }
+
+  return (
+    <div class="this-site">
+      <button type="button" class="secondary small" onClick={() => enable(tab)}>
+        {t('thisSite_enable')}
+      </button>
+    </div>
+  );
+}
