@@ -105,8 +105,13 @@ export class AdminPage {
 
   private async open(entry: Entry, button: HTMLButtonElement): Promise<void> {
     this.closePopover();
-    const config = this.config;
+    // The vault may have locked or unlocked since the page loaded: ask again.
+    const config = await sendRequest({
+      type: 'page.config',
+      pageAppIds: detectAppIds(document, location.href),
+    }).catch(() => this.config);
     if (!config) return;
+    this.config = config;
     const rect = button.getBoundingClientRect();
     const close = () => {
       this.closePopover();

@@ -86,7 +86,12 @@ export function Popover(props: {
         setStatus({ kind: 'known', view });
         actions.onStateKnown(userId, view);
       },
-      (e: unknown) => !cancelled && setStatus({ kind: 'error', error: asAppError(e) }),
+      (e: unknown) => {
+        if (cancelled) return;
+        const appError = asAppError(e);
+        if (isLocked(appError)) setConfig((c) => ({ ...c, locked: true }));
+        else setStatus({ kind: 'error', error: appError });
+      },
     );
     return () => {
       cancelled = true;
@@ -113,7 +118,9 @@ export function Popover(props: {
       actions.onStateKnown(userId, view);
       setResult({ kind: 'done', userId, seconds, scopes, outcome });
     } catch (e) {
-      setError(asAppError(e));
+      const appError = asAppError(e);
+      if (isLocked(appError)) setConfig((c) => ({ ...c, locked: true }));
+      else setError(appError);
     } finally {
       setBusy(false);
     }
@@ -138,9 +145,14 @@ export function Popover(props: {
       else actions.close();
       return;
     }
-    const typing =
-      (event.target as HTMLElement).tagName === 'INPUT' &&
-      (event.target as HTMLInputElement).type === 'text';
+    const target = event.target as HTMLElement;
+    if (event.key === 'Enter' && target.tagName !== 'BUTTON' && target.tagName !== 'TEXTAREA') {
+      // Enter confirms from anywhere in the form, a checkbox or a preset included.
+      event.preventDefault();
+      root.current?.requestSubmit();
+      return;
+    }
+    const typing = target.tagName === 'INPUT' && (target as HTMLInputElement).type === 'text';
     if (typing || event.ctrlKey || event.metaKey || event.altKey) return;
     const preset = /^[1-6]$/.test(event.key) ? config.presets[Number(event.key) - 1] : undefined;
     if (preset) {
@@ -283,4 +295,8 @@ export function Popover(props: {
 
 function asAppError(error: unknown): AppError {
   return error instanceof RequestFailed ? error.error : { kind: 'internal' };
+}
+
+function isLocked(error: AppError): boolean {
+  return error.kind === 'vault' && error.problem === 'locked';
 }

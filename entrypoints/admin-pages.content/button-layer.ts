@@ -71,6 +71,21 @@ export class ButtonLayer {
     return button;
   }
 
+  /** Puts the shown buttons in this order (moving only those out of place). */
+  order(buttons: HTMLButtonElement[]): void {
+    let previous: Element | null = null;
+    for (const button of buttons) {
+      const expected: Element | null = previous
+        ? previous.nextElementSibling
+        : this.layer.firstElementChild;
+      if (expected !== button) {
+        if (previous) previous.after(button);
+        else this.layer.prepend(button);
+      }
+      previous = button;
+    }
+  }
+
   /** Hides a button and keeps it for reuse. */
   release(button: HTMLButtonElement): void {
     button.hidden = true;

@@ -43,6 +43,8 @@ export class PageButtons {
   private readonly mutations: MutationObserver;
   private readonly range = document.createRange();
   private frame = 0;
+  /** Buttons came or went: put them back in page order so Tab follows the page. */
+  private orderDirty = false;
   private scanQueue: ParentNode[] = [];
   private scanning = false;
   private hovered: Entry | null = null;
@@ -192,6 +194,7 @@ export class PageButtons {
       }
     }
     if (wanted.length > 0) this.options.wantStates(wanted);
+    this.orderDirty = true;
     this.schedulePosition();
   }
 
@@ -242,6 +245,13 @@ export class PageButtons {
   /** Reads every shown ID's text box, then moves its button next to it: one layout, no thrash. */
   private position(): void {
     const shown = [...this.byButton.values()];
+    if (this.orderDirty) {
+      this.orderDirty = false;
+      shown.sort((a, b) =>
+        a.element.compareDocumentPosition(b.element) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1,
+      );
+      this.layer.order(shown.map((entry) => entry.button as HTMLButtonElement));
+    }
     const origin = this.layer.origin();
     const boxes = shown.map((entry) => {
       this.range.selectNodeContents(entry.element);

@@ -156,34 +156,42 @@ export default defineBackground({
     });
 
     // Selection menu and keyboard shortcut.
-    browser.contextMenus.onClicked.addListener((info, tab) => {
+    const onMenuClicked = async (
+      info: { menuItemId: string | number; selectionText?: string },
+      tab?: { url?: string },
+    ) => {
       const intent = menuIntent(info.menuItemId);
       if (!intent) return;
-      void quickActions.start({
+      await quickActions.start({
         ...intent,
         selection: info.selectionText ?? '',
         source: 'menu',
         ...(tab?.url ? { pageUrl: tab.url } : {}),
       });
-    });
-    browser.commands.onCommand.addListener((command, tab) => {
+    };
+    const onCommand = async (command: string, tab?: { id?: number; url?: string }) => {
       if (command !== 'mute-selection' || tab?.id === undefined) return;
-      const tabId = tab.id;
-      void (async () => {
-        const prefs = await settings.get();
-        const duration = resolveDuration(
-          choiceFromMemory(prefs.lastDuration, prefs.presets),
-          prefs.presets,
-        );
-        await quickActions.start({
-          kind: 'mute',
-          seconds: duration.ok ? duration.seconds : null,
-          selection: await readSelection(browser.scripting, tabId),
-          source: 'shortcut',
-          ...(tab.url ? { pageUrl: tab.url } : {}),
-        });
-      })();
-    });
+      const prefs = await settings.get();
+      const duration = resolveDuration(
+        choiceFromMemory(prefs.lastDuration, prefs.presets),
+        prefs.presets,
+      );
+      await quickActions.start({
+        kind: 'mute',
+        seconds: duration.ok ? duration.seconds : null,
+        selection: await readSelection(browser.scripting, tab.id),
+        source: 'shortcut',
+        ...(tab.url ? { pageUrl: tab.url } : {}),
+      });
+    };
+    browser.contextMenus.onClicked.addListener((info, tab) => void onMenuClicked(info, tab));
+    browser.commands.onCommand.addListener((command, tab) => void onCommand(command, tab));
+    // The same two handlers, reachable only from inside this worker: E2E drives them through
+    // CDP, since a browser's native menu and shortcuts cannot be driven headless.
+    (globalThis as { muteConsoleHandlers?: unknown }).muteConsoleHandlers = {
+      onMenuClicked,
+      onCommand,
+    };
 
     // Operator sites: host access granted from a click (the popup may have closed by then).
     browser.permissions.onAdded.addListener(() => {

@@ -1,4 +1,5 @@
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { browser } from '#imports';
 import { useSend } from '../../components/background';
 import {
   DurationPicker,
@@ -30,14 +31,29 @@ export function App() {
   const [result, setResult] = useState<string | null>(null);
   const [error, setError] = useState<AppError | null>(null);
   const [busy, setBusy] = useState(false);
+  const closeTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
   const load = useCallback(async () => {
     const next = await send({ type: 'quickAction.get' });
     setView(next);
     if (next) setDuration((d) => d ?? choiceFromMemory(null, next.presets));
+    // Focus follows the window to the operator.
+    window.focus();
   }, [send]);
   useEffect(() => {
     void load();
+    // A new action while this window is still open (it is reused): show that one.
+    const onChanged = (changes: Record<string, { newValue?: unknown }>) => {
+      if ('quickAction' in changes && changes.quickAction?.newValue !== undefined) {
+        clearTimeout(closeTimer.current);
+        setResult(null);
+        setError(null);
+        setDuration(null);
+        void load();
+      }
+    };
+    browser.storage.session.onChanged.addListener(onChanged);
+    return () => browser.storage.session.onChanged.removeListener(onChanged);
   }, [load]);
 
   const run = useCallback(
@@ -52,7 +68,7 @@ export function App() {
           ...(seconds === undefined ? {} : { seconds }),
         });
         setResult(done.message);
-        setTimeout(() => window.close(), CLOSE_AFTER_MS);
+        closeTimer.current = setTimeout(() => window.close(), CLOSE_AFTER_MS);
       } catch (e) {
         setError(e instanceof RequestFailed ? e.error : { kind: 'internal' });
       } finally {

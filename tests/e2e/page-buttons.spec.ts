@@ -1,10 +1,12 @@
 import type { Page } from '@playwright/test';
-import { axClick, axNames } from '../support/ax';
-import { DEMO_APP } from '../support/demo-seed';
+import { axCentre, axClick, axNames, axNodes } from '../support/ax';
+import { LOOPBACK_BUILD, type LaunchedExtension } from '../support/browser';
+import { DEMO_APP, SECOND_APP } from '../support/demo-seed';
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
-import { expect, setUpDemoApp, test } from './fixtures';
+import { addApp, expect, setUpDemoApp, test, PASSPHRASE } from './fixtures';
 
 const APP = DEMO_APP.sdkAppId;
+const CONSOLE = 'https://console.cloud.tencent.com';
 let fixtures: FixtureServer;
 
 test.beforeAll(async () => {
@@ -14,35 +16,231 @@ test.afterAll(async () => {
   await fixtures.close();
 });
 
+/** Page buttons in the order the accessibility tree (and Tab) meets them. */
 const muteButtons = (page: Page) => axNames(page, 'button', /^Mute /);
+const sortedButtons = async (page: Page) => (await muteButtons(page)).sort();
 
-test('buttons appear next to the UserID column of the console account list, and a real click mutes', async ({
-  launch,
-  emulator,
-}) => {
+async function openConsole(launch: (o?: object) => Promise<LaunchedExtension>) {
   const extension = await launch({
     extraHostPorts: { 'console.cloud.tencent.com': fixtures.httpsPort },
   });
-  await setUpDemoApp(extension);
+  const options = await setUpDemoApp(extension);
   const page = await extension.context.newPage();
-  await page.goto('https://console.cloud.tencent.com/im/account-management');
-  await expect
-    .poll(() => muteButtons(page))
-    .toEqual([
-      'Mute alice',
-      'Mute bob',
-      'Mute carol',
-      'Mute dave',
-      'Mute erin',
-      'Mute spammer_01',
-      'Mute spammer_02',
-      'Mute troll-42',
-    ]);
+  await page.goto(`${CONSOLE}/im/account-management`);
+  return { extension, options, page };
+}
+
+const ACCOUNTS = ['alice', 'bob', 'carol', 'dave', 'erin', 'spammer_01', 'spammer_02', 'troll-42'];
+
+test('console account list: a button per UserID, a real click mutes with the chosen preset', async ({
+  launch,
+  emulator,
+}) => {
+  const { page } = await openConsole(launch);
+  await expect.poll(() => muteButtons(page)).toEqual(ACCOUNTS.map((id) => `Mute ${id}`));
   await axClick(page, 'button', 'Mute spammer_01');
   await expect.poll(() => axNames(page, 'dialog')).toEqual(['Mute Console: spammer_01']);
   await page.keyboard.press('1');
-  await page.screenshot({ path: 'test-results/popover.png' });
   await page.keyboard.press('Enter');
   await expect.poll(() => emulator.muteState(APP, 'spammer_01').c2c).toBeGreaterThan(590);
   expect(emulator.muteState(APP, 'spammer_01').c2c).toBeLessThanOrEqual(600);
+  // The button now says so, in words as well as colour.
+  await page.keyboard.press('Escape');
+  await expect
+    .poll(async () => (await axNodes(page, 'button', /^Mute spammer_01$/))[0]?.description)
+    .toBe('spammer_01 is muted: click to change');
+  const log = emulator.requests.filter((r) => r.command === 'setnospeaking');
+  expect(log).toHaveLength(1);
 });
+
+test('the app is the one the page shows, whatever the default', async ({ launch, emulator }) => {
+  const { options, page } = await openConsole(launch);
+  await options.getByRole('button', { name: 'Add another app' }).click();
+  await addApp(options, {
+    label: SECOND_APP.label,
+    region: 'Frankfurt',
+    sdkAppId: SECOND_APP.sdkAppId,
+    secretKey: SECOND_APP.secretKey,
+  });
+  await options
+    .getByRole('listitem', { name: SECOND_APP.label })
+    .getByRole('button', { name: 'Make default' })
+    .click();
+  await page.reload();
+  await expect.poll(() => muteButtons(page)).toContain('Mute carol');
+  await axClick(page, 'button', 'Mute carol');
+  await expect.poll(() => axNames(page, 'dialog')).toEqual(['Mute Console: carol']);
+  expect((await axNodes(page, 'StaticText', /Demo community/)).length).toBeGreaterThan(0);
+  await page.keyboard.press('Enter');
+  await expect.poll(() => emulator.muteState(APP, 'carol').group).toBeGreaterThan(0);
+});
+
+test('single-page app: navigation, appended and re-rendered rows, never a duplicate', async ({
+  launch,
+}) => {
+  const { page } = await openConsole(launch);
+  await expect.poll(() => muteButtons(page)).toHaveLength(8);
+  await page.getByRole('link', { name: 'Group members' }).click();
+  // The member list names its UserID column 用户ID; the first column is not an ID.
+  await expect.poll(() => muteButtons(page)).toEqual(ACCOUNTS.map((id) => `Mute ${id}`));
+  await page.getByRole('link', { name: 'Overview' }).click();
+  await expect.poll(() => muteButtons(page)).toEqual([]);
+  await page.goBack();
+  await expect.poll(() => muteButtons(page)).toHaveLength(8);
+  await page.getByRole('link', { name: 'Account management' }).click();
+  await expect.poll(() => muteButtons(page)).toEqual(ACCOUNTS.map((id) => `Mute ${id}`));
+  await page.evaluate(() =>
+    (window as unknown as { addAccount(id: string): void }).addAccount('frank'),
+  );
+  await expect.poll(() => muteButtons(page)).toContain('Mute frank');
+  for (let i = 0; i < 3; i++)
+    await page.evaluate(() => (window as unknown as { rerender(): void }).rerender());
+  await expect.poll(() => muteButtons(page)).toHaveLength(9);
+  expect(new Set(await muteButtons(page)).size).toBe(9);
+});
+
+test('a hostile page: programmatic clicks, a covering element and a transparent button achieve nothing; markup stays text', async ({
+  launch,
+  emulator,
+}) => {
+  const extension = await launch({ extensionDir: LOOPBACK_BUILD });
+  const options = await setUpDemoApp(extension);
+  await addSiteThroughOptions(options, {
+    label: 'Hostile',
+    pattern: 'http://127.0.0.1/hostile*',
+    kind: 'column',
+  });
+  const page = await extension.context.newPage();
+  await page.goto(`${fixtures.url}/hostile.html`);
+  // The markup ID is shown as text (a selection's edge brackets are trimmed like quotes).
+  await expect
+    .poll(() => sortedButtons(page))
+    .toEqual(['Mute alice', 'Mute bob', 'Mute img src=x onerror=pwn']);
+  emulator.reset();
+
+  expect(
+    await page.evaluate(() =>
+      (window as unknown as { attacks: { syntheticClicks(): number } }).attacks.syntheticClicks(),
+    ),
+  ).toBe(1);
+  await page.evaluate(() => (window as unknown as { attacks: { cover(): void } }).attacks.cover());
+  const bob = await axCentre(page, 'button', 'Mute bob');
+  await page.mouse.click(bob?.x ?? 0, bob?.y ?? 0);
+  await page.evaluate(() => (window as unknown as { attacks: { fade(): void } }).attacks.fade());
+  await page.waitForTimeout(300);
+  await axClick(page, 'button', 'Mute alice');
+  await page.waitForTimeout(500);
+  expect(await axNames(page, 'dialog')).toEqual([]);
+  expect(await page.evaluate(() => (window as unknown as { pwned: boolean }).pwned)).toBe(false);
+  // State lookups may run; nothing was muted.
+  expect(emulator.requests.filter((r) => r.command === 'setnospeaking')).toEqual([]);
+
+  // Control: once the page stops interfering, the same real click opens the popover.
+  await page.evaluate(() => {
+    document.getElementById('cover')?.remove();
+    for (const style of document.querySelectorAll('style'))
+      if (style.textContent?.includes('mute-console-buttons')) style.remove();
+  });
+  await page.waitForTimeout(300);
+  await axClick(page, 'button', 'Mute alice');
+  await expect.poll(() => axNames(page, 'dialog')).toEqual(['Mute Console: alice']);
+});
+
+test('an operator site added in the options page: IDs in attributes, scope and duration from the popover', async ({
+  launch,
+  emulator,
+}) => {
+  const extension = await launch({ extensionDir: LOOPBACK_BUILD });
+  const options = await setUpDemoApp(extension);
+  await addSiteThroughOptions(options, {
+    label: 'Acme reports',
+    pattern: 'http://127.0.0.1/custom*',
+    kind: 'selector',
+    selector: '.member',
+    attribute: 'data-uid',
+  });
+  const page = await extension.context.newPage();
+  await page.goto(`${fixtures.url}/custom-admin.html`);
+  await expect
+    .poll(() => muteButtons(page))
+    .toEqual(['Mute spammer_02', 'Mute troll-42', 'Mute erin']);
+  await axClick(page, 'button', 'Mute troll-42');
+  await expect.poll(() => axNames(page, 'dialog')).toEqual(['Mute Console: troll-42']);
+  await axClick(page, 'checkbox', 'One-to-one');
+  await page.keyboard.press('3');
+  await page.keyboard.press('Enter');
+  await expect.poll(() => emulator.muteState(APP, 'troll-42').group).toBeGreaterThan(86000);
+  expect(emulator.muteState(APP, 'troll-42').c2c).toBe(0);
+
+  // Turning the site off removes every button.
+  await options.reload();
+  await options.getByRole('listitem', { name: 'Acme reports' }).getByLabel('Buttons on').uncheck();
+  await expect.poll(() => muteButtons(page)).toEqual([]);
+});
+
+test('locked vault: the button still shows, a click asks to unlock in a window, then carries on', async ({
+  launch,
+  emulator,
+}) => {
+  const { extension, options, page } = await openConsole(launch);
+  await options.getByRole('button', { name: 'Lock' }).click();
+  await expect.poll(() => muteButtons(page)).toContain('Mute dave');
+  await axClick(page, 'button', 'Mute dave');
+  await expect.poll(() => axNames(page, 'button', /^Unlock/)).toEqual(['Unlock…']);
+  const windowOpened = extension.context.waitForEvent('page');
+  await axClick(page, 'button', 'Unlock…');
+  const unlockWindow = await windowOpened;
+  await unlockWindow.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
+  await unlockWindow.getByRole('button', { name: 'Unlock' }).click();
+  await expect
+    .poll(() => axNames(page, 'button', /^Mute dave$/), { timeout: 15_000 })
+    .toEqual(['Mute dave', 'Mute dave']);
+  await page.keyboard.press('Enter');
+  await expect.poll(() => emulator.muteState(APP, 'dave').c2c).toBeGreaterThan(0);
+});
+
+test('an inner scroll container: buttons follow their IDs', async ({ launch }) => {
+  const extension = await launch({ extensionDir: LOOPBACK_BUILD });
+  const options = await setUpDemoApp(extension);
+  await addSiteThroughOptions(options, {
+    label: 'Logs',
+    pattern: 'http://127.0.0.1/inner*',
+    kind: 'column',
+  });
+  const page = await extension.context.newPage();
+  await page.goto(`${fixtures.url}/inner-scroll.html`);
+  await expect.poll(() => muteButtons(page)).toContain('Mute user_0001');
+  await page.locator('#box').evaluate((box) => box.scrollTo(0, 2400));
+  await expect.poll(() => muteButtons(page)).toContain('Mute user_0100');
+  const cell = await page.getByRole('cell', { name: 'user_0100', exact: true }).boundingBox();
+  await expect
+    .poll(async () =>
+      Math.abs(
+        ((await axCentre(page, 'button', 'Mute user_0100'))?.y ?? 0) -
+          ((cell?.y ?? 0) + (cell?.height ?? 0) / 2),
+      ),
+    )
+    .toBeLessThan(4);
+  expect(await muteButtons(page)).not.toContain('Mute user_0001');
+});
+
+interface SiteInput {
+  label: string;
+  pattern: string;
+  kind: 'selector' | 'column';
+  selector?: string;
+  attribute?: string;
+}
+
+async function addSiteThroughOptions(options: Page, site: SiteInput): Promise<void> {
+  await options.getByRole('button', { name: 'Add a site' }).click();
+  await options.getByLabel('Name', { exact: true }).last().fill(site.label);
+  await options.getByLabel('Pages (match pattern)').fill(site.pattern);
+  if (site.kind === 'column') await options.getByLabel('A table column, by its header').check();
+  else {
+    await options.getByLabel('CSS selector', { exact: true }).fill(site.selector ?? '');
+    if (site.attribute) await options.getByLabel(/^Attribute holding the ID/).fill(site.attribute);
+  }
+  await options.getByRole('button', { name: 'Save site' }).click();
+  await expect(options.getByRole('listitem', { name: site.label })).toBeVisible();
+}

@@ -9,6 +9,7 @@ interface AxNode {
   ignored: boolean;
   role?: { value: string };
   name?: { value: string };
+  description?: { value: string };
   backendDOMNodeId?: number;
 }
 
@@ -40,6 +41,22 @@ export async function axNames(page: Page, role: string, name?: RegExp): Promise<
       (n) => !n.ignored && n.role?.value === role && (!name || name.test(n.name?.value ?? '')),
     )
     .map((n) => n.name?.value ?? '');
+}
+
+/** Accessible elements with a role (and a name matching), with their description. */
+export async function axNodes(
+  page: Page,
+  role: string,
+  name?: RegExp,
+): Promise<Array<{ name: string; description: string }>> {
+  const cdp = await session(page);
+  await cdp.send('DOM.getDocument', { depth: -1, pierce: true });
+  const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as { nodes: AxNode[] };
+  return nodes
+    .filter(
+      (n) => !n.ignored && n.role?.value === role && (!name || name.test(n.name?.value ?? '')),
+    )
+    .map((n) => ({ name: n.name?.value ?? '', description: n.description?.value ?? '' }));
 }
 
 /** The centre of an accessible element's box, or null when it has none (off screen, hidden). */

@@ -103,7 +103,10 @@ export async function launchWithExtension(options: LaunchOptions = {}): Promise<
     serviceWorker,
     async openPage(file) {
       const page = await context.newPage();
-      await page.goto(`chrome-extension://${extensionId}/${file}`);
+      const url = `chrome-extension://${extensionId}/${file}`;
+      // On a first run the extension opens its options page itself; that navigation can race
+      // with ours, so try once more if it interrupted.
+      await page.goto(url).catch(() => page.goto(url));
       return page;
     },
     async close() {
