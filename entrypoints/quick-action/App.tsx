@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useState } from 'preact/hooks';
 import { browser } from '#imports';
 import { useSend } from '../../components/background';
 import {
@@ -31,7 +31,6 @@ export function App() {
   const [result, setResult] = useState<string | null>(null);
   const [error, setError] = useState<AppError | null>(null);
   const [busy, setBusy] = useState(false);
-  const closeTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
   const load = useCallback(async () => {
     const next = await send({ type: 'quickAction.get' });
@@ -45,7 +44,6 @@ export function App() {
     // A new action while this window is still open (it is reused): show that one.
     const onChanged = (changes: Record<string, { newValue?: unknown }>) => {
       if ('quickAction' in changes && changes.quickAction?.newValue !== undefined) {
-        clearTimeout(closeTimer.current);
         setResult(null);
         setError(null);
         setDuration(null);
@@ -55,6 +53,13 @@ export function App() {
     browser.storage.session.onChanged.addListener(onChanged);
     return () => browser.storage.session.onChanged.removeListener(onChanged);
   }, [load]);
+
+  // Done: the window closes itself a moment later (a new action arriving cancels that).
+  useEffect(() => {
+    if (result === null) return;
+    const timer = setTimeout(() => window.close(), CLOSE_AFTER_MS);
+    return () => clearTimeout(timer);
+  }, [result]);
 
   const run = useCallback(
     async (seconds?: number) => {
@@ -68,7 +73,6 @@ export function App() {
           ...(seconds === undefined ? {} : { seconds }),
         });
         setResult(done.message);
-        closeTimer.current = setTimeout(() => window.close(), CLOSE_AFTER_MS);
       } catch (e) {
         setError(e instanceof RequestFailed ? e.error : { kind: 'internal' });
       } finally {
