@@ -1,5 +1,5 @@
 import { ButtonLayer, type ButtonState } from './button-layer';
-import type { IdFinder } from '../../utils/sites/find-ids';
+import { isDocument, type IdFinder } from '../../utils/sites/find-ids';
 import { isReallyVisible } from './visibility';
 
 /** One user ID on the page. */
@@ -131,7 +131,7 @@ export class PageButtons {
     const started = performance.now();
     while (this.scanQueue.length > 0 && performance.now() - started < SLICE_MS) {
       const root = this.scanQueue.shift() as ParentNode;
-      if (root instanceof Document) {
+      if (isDocument(root)) {
         // A whole document: split it into its rows' parents so each slice stays short.
         const found = this.options.finder.find(root);
         this.addInSlices(found.map((f) => [f.element, f.userId] as const));

@@ -47,7 +47,7 @@ function selectorFinder(finder: Extract<Finder, { kind: 'selector' }>): IdFinder
         const parsed = value === null ? null : parseUserId(value);
         if (parsed?.ok) found.push({ element, userId: parsed.userId });
       };
-      if (root instanceof Element && root.matches(finder.selector)) consider(root);
+      if (isElement(root) && root.matches(finder.selector)) consider(root);
       for (const element of root.querySelectorAll(finder.selector)) consider(element);
       return found;
     },
@@ -88,17 +88,13 @@ function columnFinder(header: RegExp): IdFinder {
 
   return {
     find(root) {
-      const doc = root instanceof Document ? root : (root as Node).ownerDocument;
+      const doc = isDocument(root) ? root : (root as Node).ownerDocument;
       if (!doc) return [];
-      if (
-        columns === null ||
-        root instanceof Document ||
-        columns.some((c) => !c.header.isConnected)
-      )
+      if (columns === null || isDocument(root) || columns.some((c) => !c.header.isConnected))
         columns = locate(doc);
       const found: FoundId[] = [];
       const rows = new Set<Element>();
-      if (root instanceof Element) {
+      if (isElement(root)) {
         const enclosing = root.closest(ROW);
         if (enclosing) rows.add(enclosing);
       }
@@ -112,8 +108,7 @@ function columnFinder(header: RegExp): IdFinder {
     },
     rescanHeaders(root) {
       const changed =
-        root instanceof Element &&
-        (root.matches(HEADER_CELL) || root.querySelector(HEADER_CELL) !== null);
+        isElement(root) && (root.matches(HEADER_CELL) || root.querySelector(HEADER_CELL) !== null);
       if (changed) columns = null;
       return changed;
     },
@@ -143,4 +138,13 @@ function bodyScope(table: Element): Element {
       return scope;
   }
   return table;
+}
+
+/** A document (by node type: `instanceof` fails across realms and in DOM emulations). */
+export function isDocument(node: ParentNode): node is Document {
+  return (node as Node).nodeType === 9;
+}
+
+function isElement(node: ParentNode): node is Element {
+  return (node as Node).nodeType === 1;
 }

@@ -1,0 +1,142 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { pageHandlers } from '../../../../entrypoints/background/handlers/page';
+import type { RequestContext } from '../../../../entrypoints/background/router';
+import type { Services } from '../../../../entrypoints/background/services';
+import { createSettingsStore } from '../../../../entrypoints/background/settings-store';
+import { Sites } from '../../../../entrypoints/background/sites';
+import { createAllowance } from '../../../../utils/allowance';
+import { backgroundServices, DEMO_PROFILE } from '../../../support/background-harness';
+import { DEMO_USERS, SECOND_APP, generatedUsers, seedApps } from '../../../support/demo-seed';
+import { startEmulator, type Emulator } from '../../../support/emulator/server';
+
+let emulator: Emulator;
+beforeAll(async () => {
+  emulator = await startEmulator({
+    apps: seedApps(),
+    accounts: [...DEMO_USERS, ...generatedUsers(50)],
+  });
+});
+afterAll(async () => {
+  await emulator.close();
+});
+beforeEach(() => {
+  fakeBrowser.reset();
+  emulator.reset();
+});
+
+const consolePage = (tabId = 1): RequestContext => ({
+  senderKind: 'content-script',
+  sender: {
+    id: 'x',
+    url: 'https://console.cloud.tencent.com/im/account-management',
+    tab: { id: tabId },
+    frameId: 0,
+  },
+});
+
+async function handlers() {
+  const core = await backgroundServices(emulator.httpsPort);
+  const second = {
+    ...DEMO_PROFILE,
+    id: 'second',
+    label: SECOND_APP.label,
+    sdkAppId: SECOND_APP.sdkAppId,
+    secretKey: SECOND_APP.secretKey,
+    endpoint: { kind: 'region' as const, region: 'frankfurt' as const },
+  };
+  await core.vault.update((d) => ({
+    profiles: [...d.profiles, second],
+    defaultProfileId: 'second',
+  }));
+  const sites = new Sites({
+    scripting: {
+      getRegisteredContentScripts: async () => [],
+      registerContentScripts: async () => {},
+      unregisterContentScripts: async () => {},
+    },
+    hasOrigin: async () => true,
+  });
+  const services = {
+    ...core,
+    sites,
+    settings: createSettingsStore(),
+    quickActions: { openUnlock: async () => {} },
+    now: Date.now,
+  } as unknown as Services;
+  return { page: pageHandlers(services), core };
+}
+
+describe('page handlers', () => {
+  it('choose the app the page shows, else the default', async () => {
+    const { page } = await handlers();
+    expect(
+      (
+        await page['page.config'](
+          { type: 'page.config', pageAppIds: [DEMO_PROFILE.sdkAppId] },
+          consolePage(),
+        )
+      ).app,
+    ).toMatchObject({ profileId: 'demo' });
+    expect(
+      (await page['page.config']({ type: 'page.config', pageAppIds: [] }, consolePage())).app,
+    ).toMatchObject({ profileId: 'second' });
+    expect(
+      (await page['page.config']({ type: 'page.config', pageAppIds: [999999] }, consolePage())).app,
+    ).toMatchObject({ profileId: 'second' });
+  });
+
+  it("give a page no secret, only the app's label, environment and IDs", async () => {
+    const { page } = await handlers();
+    const config = JSON.stringify(
+      await page['page.config']({ type: 'page.config', pageAppIds: [] }, consolePage()),
+    );
+    expect(config).not.toContain(DEMO_PROFILE.secretKey);
+    expect(config).not.toContain(SECOND_APP.secretKey);
+  });
+
+  it('refuse a page that is not an enabled site', async () => {
+    const { page } = await handlers();
+    const other: RequestContext = {
+      senderKind: 'content-script',
+      sender: { id: 'x', url: 'https://console.cloud.tencent.com/cvm', tab: { id: 1 }, frameId: 0 },
+    };
+    await expect(
+      page['page.config']({ type: 'page.config', pageAppIds: [] }, other),
+    ).rejects.toMatchObject({ appError: { kind: 'permission-denied' } });
+  });
+
+  it('allow a tab 20 state lookups a second, and more to another tab', async () => {
+    const { page } = await handlers();
+    const ids = generatedUsers(20);
+    await page['page.states'](
+      { type: 'page.states', profileId: 'demo', userIds: ids },
+      consolePage(1),
+    );
+    await expect(
+      page['page.states'](
+        { type: 'page.states', profileId: 'demo', userIds: ['alice'] },
+        consolePage(1),
+      ),
+    ).rejects.toMatchObject({ appError: { kind: 'too-fast' } });
+    const other = await page['page.states'](
+      { type: 'page.states', profileId: 'demo', userIds: ['alice'] },
+      consolePage(2),
+    );
+    expect(other).toMatchObject([{ userId: 'alice', view: { exists: true } }]);
+  });
+});
+
+describe('createAllowance', () => {
+  it('refuses past the limit inside the window, then recovers', () => {
+    let now = 0;
+    const allowance = createAllowance(3, 1000, () => now);
+    expect([allowance.take('t', 2), allowance.take('t'), allowance.take('t')]).toEqual([
+      true,
+      true,
+      false,
+    ]);
+    now = 1001;
+    expect(allowance.take('t', 3)).toBe(true);
+  });
+});

@@ -1,0 +1,102 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import {
+  ADMIN_PAGES_SCRIPT,
+  Sites,
+  type ScriptingLike,
+} from '../../../../entrypoints/background/sites';
+import { menuIntent } from '../../../../entrypoints/background/menus';
+import type { Site } from '../../../../utils/sites/site';
+
+function fakeScripting() {
+  const registered = new Map<string, string[]>();
+  const scripting: ScriptingLike = {
+    getRegisteredContentScripts: async () =>
+      [...registered].map(([id, matches]) => ({ id, matches })),
+    registerContentScripts: async (scripts) => {
+      for (const s of scripts) {
+        expect(s.js).toEqual([ADMIN_PAGES_SCRIPT]);
+        registered.set(s.id, s.matches);
+      }
+    },
+    unregisterContentScripts: async ({ ids }) => {
+      for (const id of ids) registered.delete(id);
+    },
+  };
+  return { scripting, registered };
+}
+
+const ACME: Site = {
+  id: 'acme',
+  label: 'Acme',
+  pattern: 'https://admin.acme.example/*',
+  pathPrefixes: [],
+  finder: { kind: 'selector', selector: '.uid', source: 'text' },
+  profileId: null,
+  enabled: true,
+  hoverOnly: false,
+  builtIn: false,
+};
+
+describe('Sites', () => {
+  beforeEach(() => {
+    fakeBrowser.reset();
+  });
+
+  it("lists the console built in, then the operator's sites", async () => {
+    const { scripting } = fakeScripting();
+    const sites = new Sites({ scripting, hasOrigin: async () => false });
+    expect((await sites.list()).map((s) => s.id)).toEqual([
+      'builtin:console.cloud.tencent.com',
+      'builtin:console.tencentcloud.com',
+      'builtin:console.trtc.io',
+    ]);
+    await sites.save(ACME);
+    expect((await sites.list()).at(-1)).toEqual(ACME);
+    expect(await sites.forUrl('https://admin.acme.example/reports')).toEqual(ACME);
+    expect(await sites.forUrl('https://elsewhere.example/')).toBeNull();
+  });
+
+  it('registers a content script once access is granted, and removes it when access is revoked or the site is off', async () => {
+    const { scripting, registered } = fakeScripting();
+    let granted = false;
+    const sites = new Sites({ scripting, hasOrigin: async () => granted });
+    await sites.save(ACME);
+    expect([...registered.keys()]).toEqual([]);
+    granted = true; // permissions.onAdded
+    await sites.syncRegistrations();
+    expect([...registered]).toEqual([['site:acme', ['https://admin.acme.example/*']]]);
+    granted = false; // permissions.onRemoved
+    await sites.syncRegistrations();
+    expect([...registered.keys()]).toEqual([]);
+    granted = true;
+    await sites.syncRegistrations();
+    await sites.save({ ...ACME, enabled: false });
+    expect([...registered.keys()]).toEqual([]);
+    expect(await sites.forUrl('https://admin.acme.example/reports')).toBeNull();
+  });
+
+  it('keeps built-in sites but lets the operator switch them off', async () => {
+    const { scripting } = fakeScripting();
+    const sites = new Sites({ scripting, hasOrigin: async () => true });
+    const [console] = await sites.list();
+    await sites.save({ ...(console as Site), enabled: false });
+    await sites.remove((console as Site).id);
+    const again = new Sites({ scripting, hasOrigin: async () => true });
+    expect((await again.list())[0]).toMatchObject({ id: (console as Site).id, enabled: false });
+    expect(
+      await again.forUrl('https://console.cloud.tencent.com/im/account-management'),
+    ).toBeNull();
+  });
+});
+
+describe('menuIntent', () => {
+  it('reads the menu item ids', () => {
+    expect(menuIntent('mute:preset:600')).toEqual({ kind: 'mute', seconds: 600 });
+    expect(menuIntent('mute:custom')).toEqual({ kind: 'mute', seconds: null });
+    expect(menuIntent('unmute')).toEqual({ kind: 'unmute', seconds: 0 });
+    expect(menuIntent('check')).toEqual({ kind: 'check', seconds: null });
+    expect(menuIntent('mute:preset:-1')).toBeNull();
+    expect(menuIntent('someone-else')).toBeNull();
+  });
+});
