@@ -89,6 +89,7 @@ export class ButtonLayer {
   /** Hides a button and keeps it for reuse. */
   release(button: HTMLButtonElement): void {
     button.hidden = true;
+    button.style.transform = '';
     button.classList.remove('show');
     this.free.push(button);
   }

@@ -46,6 +46,7 @@ export class PageButtons {
   /** Buttons came or went: put them back in page order so Tab follows the page. */
   private orderDirty = false;
   private scanQueue: ParentNode[] = [];
+  private scanHead = 0;
   private scanning = false;
   private hovered: Entry | null = null;
   private readonly listeners: Array<[EventTarget, string, EventListener, AddEventListenerOptions]> =
@@ -86,6 +87,7 @@ export class PageButtons {
       target.removeEventListener(type, listener, options);
     cancelAnimationFrame(this.frame);
     this.scanQueue = [];
+    this.scanHead = 0;
     this.entries.clear();
     this.byButton.clear();
     this.layer.remove();
@@ -129,31 +131,19 @@ export class PageButtons {
   /** Finds IDs in the queued roots, a few milliseconds at a time. */
   private scanSlice(): void {
     const started = performance.now();
-    while (this.scanQueue.length > 0 && performance.now() - started < SLICE_MS) {
-      const root = this.scanQueue.shift() as ParentNode;
-      if (isDocument(root)) {
-        // A whole document: split it into its rows' parents so each slice stays short.
-        const found = this.options.finder.find(root);
-        this.addInSlices(found.map((f) => [f.element, f.userId] as const));
-        continue;
-      }
-      for (const { element, userId } of this.options.finder.find(root)) this.add(element, userId);
+    while (this.scanHead < this.scanQueue.length && performance.now() - started < SLICE_MS) {
+      const root = this.scanQueue[this.scanHead++] as ParentNode;
+      // A whole document becomes its rows (or matches), each looked at in later slices.
+      if (isDocument(root)) for (const unit of this.options.finder.units(root)) this.scanQueue.push(unit);
+      else for (const { element, userId } of this.options.finder.find(root)) this.add(element, userId);
     }
-    if (this.scanQueue.length > 0) setTimeout(() => this.scanSlice(), 0);
-    else this.scanning = false;
-  }
-
-  private addInSlices(found: ReadonlyArray<readonly [Element, string]>): void {
-    let index = 0;
-    const step = () => {
-      const started = performance.now();
-      while (index < found.length && performance.now() - started < SLICE_MS) {
-        const [element, userId] = found[index++] as readonly [Element, string];
-        this.add(element, userId);
-      }
-      if (index < found.length) setTimeout(step, 0);
-    };
-    step();
+    if (this.scanHead < this.scanQueue.length) {
+      setTimeout(() => this.scanSlice(), 0);
+    } else {
+      this.scanQueue = [];
+      this.scanHead = 0;
+      this.scanning = false;
+    }
   }
 
   private add(element: Element, userId: string): void {
@@ -245,6 +235,7 @@ export class PageButtons {
   /** Reads every shown ID's text box, then moves its button next to it: one layout, no thrash. */
   private position(): void {
     const shown = [...this.byButton.values()];
+    const placed = shown.filter((entry) => !entry.button?.style.transform).length;
     if (this.orderDirty) {
       this.orderDirty = false;
       shown.sort((a, b) =>
@@ -270,6 +261,8 @@ export class PageButtons {
       const y = Math.round(box.top + (box.height - BUTTON_HEIGHT) / 2 - origin.top);
       button.style.transform = `translate(${x}px, ${y}px)`;
     });
+    // User Timing for the benchmarks: when new buttons reached the screen.
+    if (placed > 0) performance.mark('mute-console:buttons-placed', { detail: placed });
   }
 
   private onHover(event: Event): void {

@@ -4,18 +4,25 @@ import { useSend } from '../../components/background';
 import { UnlockForm } from '../../components/UnlockForm';
 import { t } from '../../utils/i18n';
 import type { VaultStatus } from '../../utils/messages/protocol';
+import type { Settings } from '../../utils/settings';
 import { MainView } from './MainView';
 
 /** The toolbar popup. Locked: the unlock form and nothing else. */
 export function App() {
   const send = useSend();
   const [status, setStatus] = useState<VaultStatus | null>(null);
-  const refresh = useCallback(async () => setStatus(await send({ type: 'vault.status' })), [send]);
+  const [settings, setSettings] = useState<Settings | null>(null);
+  // Both at once: the form needs the presets as soon as the vault is known to be open.
+  const refresh = useCallback(async () => {
+    const [nextStatus, nextSettings] = await Promise.all([send({ type: 'vault.status' }), send({ type: 'settings.get' })]);
+    setSettings(nextSettings);
+    setStatus(nextStatus);
+  }, [send]);
   useEffect(() => {
     void refresh();
   }, [refresh]);
 
-  if (!status) return <main class="popup-main" aria-busy="true" />;
+  if (!status || !settings) return <main class="popup-main" aria-busy="true" />;
 
   if (status.state === 'uninitialised') {
     return (
@@ -63,5 +70,5 @@ export function App() {
       </main>
     );
   }
-  return <MainView status={status} current={current} onStatusChange={refresh} />;
+  return <MainView status={status} settings={settings} current={current} onStatusChange={refresh} />;
 }

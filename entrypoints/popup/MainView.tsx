@@ -16,17 +16,15 @@ type Tab = 'mute' | 'active' | 'bulk';
 /** The unlocked popup: the current app, Lock, and the Mute / Active / Bulk tabs. */
 export function MainView(props: {
   status: VaultStatus;
+  settings: Settings;
   current: ProfileMeta;
   onStatusChange: () => Promise<void>;
 }) {
   const send = useSend();
   const [tab, setTab] = useState<Tab>('mute');
-  const [settings, setSettings] = useState<Settings | null>(null);
+  const settings = props.settings;
   const [activeCount, setActiveCount] = useState<number | null>(null);
 
-  useEffect(() => {
-    void send({ type: 'settings.get' }).then(setSettings);
-  }, [send]);
   const currentId = props.current.id;
   useEffect(() => {
     void send({ type: 'activeMutes.list', profileId: currentId }).then((list) =>

@@ -65,6 +65,11 @@ export function MuteTab(props: {
   const isAdmin = userId !== null && userId === profile.adminAccount;
   const scopesChosen = scopes.c2c || scopes.group;
 
+  // User Timing for the benchmarks: the form is on screen and takes input.
+  useEffect(() => {
+    performance.mark('mute-console:popup-interactive');
+  }, []);
+
   // Prefill from the text selected on the current tab.
   useEffect(() => {
     void readActiveTabSelection().then((text) => {

@@ -27,7 +27,7 @@ const TYPES: Record<string, string> = {
 
 function handle(req: IncomingMessage, res: ServerResponse): void {
   const url = new URL(req.url ?? '/', 'http://fixtures');
-  if (url.pathname === '/big-table.html') {
+  if (url.pathname === '/big-table.html' || url.pathname === '/im/big-table') {
     res
       .writeHead(200, { 'content-type': TYPES['.html'] as string })
       .end(bigTable(Number(url.searchParams.get('rows') ?? 10000)));

@@ -16,6 +16,9 @@ const TABLE = 'table, [role="table"], [role="grid"], [role="treegrid"]';
  * added subtree; the cost is proportional to what it is given, not to the page.
  */
 export interface IdFinder {
+  /** What to look at in a whole document, cheaply: rows under an ID column, or selector matches.
+   * Each can then go through `find` on its own, a slice at a time. */
+  units(doc: Document): Element[];
   find(root: ParentNode): FoundId[];
   /** Whether a subtree may have changed where the IDs or their headers are. */
   rescanHeaders(root: ParentNode): boolean;
@@ -40,6 +43,7 @@ function selectorFinder(finder: Extract<Finder, { kind: 'selector' }>): IdFinder
     return match ? (match[1] ?? match[0]) : null;
   };
   return {
+    units: (doc) => Array.from(doc.querySelectorAll(finder.selector)),
     find(root) {
       const found: FoundId[] = [];
       const consider = (element: Element) => {
@@ -87,6 +91,11 @@ function columnFinder(header: RegExp): IdFinder {
   }
 
   return {
+    units(doc) {
+      columns = locate(doc);
+      const scopes = columns.map((c) => c.scope);
+      return Array.from(doc.querySelectorAll(ROW)).filter((row) => scopes.some((scope) => scope.contains(row)));
+    },
     find(root) {
       const doc = isDocument(root) ? root : (root as Node).ownerDocument;
       if (!doc) return [];

@@ -91,7 +91,7 @@ export interface LoggedRequest {
   random: string | null;
   body: unknown;
   /** What the UserSig check concluded: null when it was not reached. */
-  userSig: { valid: boolean; identifier?: string; sdkAppId?: number; expire?: number } | null;
+  userSig: { valid: boolean; identifier?: string; sdkAppId?: number; expire?: number; time?: number } | null;
   errorCode: number | null;
   httpStatus: number;
 }
@@ -280,7 +280,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       nowSec: Math.floor(t / 1000),
     });
     entry.userSig = sig.ok
-      ? { valid: true, identifier: sig.identifier, sdkAppId: sig.sdkAppId, expire: sig.expire }
+      ? { valid: true, identifier: sig.identifier, sdkAppId: sig.sdkAppId, expire: sig.expire, time: sig.time }
       : { valid: false };
     if (!sig.ok) {
       if (sig.code === 70009) {
