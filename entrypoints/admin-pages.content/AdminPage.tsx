@@ -9,6 +9,8 @@ import uiCss from '../../components/ui.css?inline';
 import { RequestFailed } from '../../utils/messages/app-error';
 import { sendRequest } from '../../utils/messages/client';
 import type { PageConfig, StateView } from '../../utils/messages/protocol';
+import * as z from 'zod/mini';
+import { SiteSchema, mergeSites, siteMatches } from '../../utils/sites/site';
 import { detectAppIds } from './app-ids';
 import { createIdFinder } from '../../utils/sites/find-ids';
 import { PageButtons, type Entry } from './page-buttons';
@@ -17,6 +19,18 @@ import popoverCss from './popover.css?inline';
 import { StateCache } from './states';
 
 const ROUTE_POLL_MS = 500;
+
+/** The enabled site for a URL from the stored list, validated like every storage read. */
+async function storedSiteFor(url: string): Promise<PageConfig['site']> {
+  try {
+    const stored = (await browser.storage.local.get('sites')).sites ?? [];
+    const parsed = z.array(SiteSchema).safeParse(stored);
+    const site = mergeSites(parsed.success ? parsed.data : []).find((s) => s.enabled && siteMatches(s, url));
+    return site ? { finder: site.finder, hoverOnly: site.hoverOnly } : null;
+  } catch {
+    return null;
+  }
+}
 const UNLOCK_POLL_MS = 1000;
 const UNLOCK_WAIT_MS = 5 * 60_000;
 
@@ -54,23 +68,30 @@ export class AdminPage {
     });
   }
 
-  /** Re-reads the configuration; restarts the buttons only when what they depend on changed. */
+  /**
+   * Re-reads the configuration; restarts the buttons only when where they go changed. The
+   * stored site list (readable here, and never secret) starts the buttons at once; the
+   * background's answer, which also names the app, confirms or corrects it a moment later.
+   */
   private async refresh(): Promise<void> {
-    let config: PageConfig | null;
-    try {
-      config = await sendRequest({
-        type: 'page.config',
-        pageAppIds: detectAppIds(document, location.href),
-      });
-    } catch {
-      config = null;
-    }
-    const key = JSON.stringify([config?.site, config?.app?.profileId]);
+    const configured = sendRequest({
+      type: 'page.config',
+      pageAppIds: detectAppIds(document, location.href),
+    }).catch(() => null);
+    this.apply(await storedSiteFor(location.href));
+    const config = await configured;
+    const appChanged = config?.app?.profileId !== this.config?.app?.profileId;
     this.config = config;
+    this.apply(config?.site ?? null);
+    if (appChanged) this.states?.clear();
+  }
+
+  private apply(site: PageConfig['site']): void {
+    const key = JSON.stringify(site);
     if (key === this.configKey) return;
     this.configKey = key;
     this.stop();
-    if (config?.site) this.run(config.site);
+    if (site) this.run(site);
   }
 
   private run(site: NonNullable<PageConfig['site']>): void {

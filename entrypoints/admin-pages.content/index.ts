@@ -9,7 +9,8 @@ import { AdminPage } from './AdminPage';
  */
 export default defineContentScript({
   matches: CONSOLE_HOSTS.map((host) => `https://${host}/*`),
-  runAt: 'document_idle',
+  // Right after DOMContentLoaded: the first screen of IDs gets its buttons as soon as it paints.
+  runAt: 'document_end',
   cssInjectionMode: 'manual',
   main(ctx) {
     // The background may inject this again into a page that already runs it (after the picker).

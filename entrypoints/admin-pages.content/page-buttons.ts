@@ -45,7 +45,10 @@ export class PageButtons {
   private frame = 0;
   /** Buttons came or went: put them back in page order so Tab follows the page. */
   private orderDirty = false;
-  private scanQueue: ParentNode[] = [];
+  /** What to scan, and whether it was just added to the page (those get buttons eagerly). */
+  private scanQueue: Array<[ParentNode, boolean]> = [];
+  /** Entries that just appeared: placed in the next frame, without waiting for the observer. */
+  private fresh: Entry[] = [];
   private scanHead = 0;
   private scanning = false;
   private hovered: Entry | null = null;
@@ -120,8 +123,8 @@ export class PageButtons {
     this.listeners.push([target, type, listener, options]);
   }
 
-  private enqueueScan(root: ParentNode): void {
-    this.scanQueue.push(root);
+  private enqueueScan(root: ParentNode, added = false): void {
+    this.scanQueue.push([root, added]);
     if (!this.scanning) {
       this.scanning = true;
       setTimeout(() => this.scanSlice(), 0);
@@ -132,11 +135,12 @@ export class PageButtons {
   private scanSlice(): void {
     const started = performance.now();
     while (this.scanHead < this.scanQueue.length && performance.now() - started < SLICE_MS) {
-      const root = this.scanQueue[this.scanHead++] as ParentNode;
+      const [root, added] = this.scanQueue[this.scanHead++] as [ParentNode, boolean];
       // A whole document becomes its rows (or matches), each looked at in later slices.
-      if (isDocument(root)) for (const unit of this.options.finder.units(root)) this.scanQueue.push(unit);
-      else for (const { element, userId } of this.options.finder.find(root)) this.add(element, userId);
+      if (isDocument(root)) for (const unit of this.options.finder.units(root)) this.scanQueue.push([unit, false]);
+      else for (const { element, userId } of this.options.finder.find(root)) this.add(element, userId, added);
     }
+    if (this.fresh.length > 0) this.schedulePosition();
     if (this.scanHead < this.scanQueue.length) {
       setTimeout(() => this.scanSlice(), 0);
     } else {
@@ -146,7 +150,7 @@ export class PageButtons {
     }
   }
 
-  private add(element: Element, userId: string): void {
+  private add(element: Element, userId: string, added = false): void {
     const existing = this.entries.get(element);
     if (existing) {
       if (existing.userId !== userId) {
@@ -157,8 +161,10 @@ export class PageButtons {
       }
       return;
     }
-    this.entries.set(element, { element, userId, button: null, visible: null });
+    const entry: Entry = { element, userId, button: null, visible: null };
+    this.entries.set(element, entry);
     this.near.observe(element);
+    if (added) this.fresh.push(entry);
   }
 
   private drop(element: Element): void {
@@ -218,7 +224,7 @@ export class PageButtons {
         )
           continue;
         if (this.options.finder.rescanHeaders(node)) this.enqueueScan(document);
-        else this.enqueueScan(node);
+        else this.enqueueScan(node, true);
       }
     }
     this.schedulePosition();
@@ -234,6 +240,7 @@ export class PageButtons {
 
   /** Reads every shown ID's text box, then moves its button next to it: one layout, no thrash. */
   private position(): void {
+    this.placeFresh();
     const shown = [...this.byButton.values()];
     const placed = shown.filter((entry) => !entry.button?.style.transform).length;
     if (this.orderDirty) {
@@ -263,6 +270,30 @@ export class PageButtons {
     });
     // User Timing for the benchmarks: when new buttons reached the screen.
     if (placed > 0) performance.mark('mute-console:buttons-placed', { detail: placed });
+  }
+
+  /**
+   * Rows just added near the screen get their buttons in this frame rather than after the
+   * observer's first report (a frame later, which on a big table is a slow one).
+   */
+  private placeFresh(): void {
+    const fresh = this.fresh.splice(0, 200);
+    const margin = 300;
+    const tops = fresh.map((entry) => entry.element.getBoundingClientRect());
+    const wanted: string[] = [];
+    fresh.forEach((entry, i) => {
+      const rect = tops[i] as DOMRect;
+      const near = rect.bottom > -margin && rect.top < innerHeight + margin && (rect.width > 0 || rect.height > 0);
+      if (!near || entry.button || !this.entries.has(entry.element)) return;
+      entry.button = this.layer.take(entry.userId, this.options.stateOf(entry.userId));
+      this.byButton.set(entry.button, entry);
+      this.visibility?.observe(entry.button);
+      wanted.push(entry.userId);
+    });
+    if (wanted.length > 0) {
+      this.orderDirty = true;
+      this.options.wantStates(wanted);
+    }
   }
 
   private onHover(event: Event): void {

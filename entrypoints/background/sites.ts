@@ -3,6 +3,7 @@ import { storage } from '#imports';
 import { createLogger } from '../../utils/log';
 import {
   BUILT_IN_SITES,
+  mergeSites,
   SiteSchema,
   originOfPattern,
   siteMatches,
@@ -23,7 +24,7 @@ export interface ScriptingLike {
       id: string;
       matches: string[];
       js: string[];
-      runAt: 'document_idle';
+      runAt: 'document_end';
       persistAcrossSessions: boolean;
       allFrames: boolean;
     }>,
@@ -55,9 +56,7 @@ export class Sites {
   /** Built-in sites (with the operator's overrides) followed by the operator's own. */
   async list(): Promise<Site[]> {
     if (this.cache) return this.cache;
-    const stored = await this.item.get();
-    const builtIns = BUILT_IN_SITES.map((site) => stored.find((s) => s.id === site.id) ?? site);
-    this.cache = [...builtIns, ...stored.filter((s) => !s.builtIn)];
+    this.cache = mergeSites(await this.item.get());
     return this.cache;
   }
 
@@ -103,7 +102,7 @@ export class Sites {
             id,
             matches: [pattern],
             js: [ADMIN_PAGES_SCRIPT],
-            runAt: 'document_idle',
+            runAt: 'document_end',
             persistAcrossSessions: true,
             allFrames: false,
           })),

@@ -125,15 +125,21 @@ async function runTable(extension: LaunchedExtension, fixtures: FixtureServer, e
   const lookups = emulator.requests.filter((r) => r.command === 'getnospeaking').length;
   const frames = await loafSince(page, 0);
 
+  // Rows appended in view: with the extension, until their buttons are placed; without it, the
+  // baseline is the page's own next frame after the insertion (the table lays itself out again).
   let appended: number | null = null;
-  if (withExtension) {
-    const t0 = await page.evaluate(() => {
-      const rowsInView = [...document.querySelectorAll('#users tbody tr')].find((tr) => tr.getBoundingClientRect().top > 60);
-      const html = Array.from({ length: 20 }, (_, i) => `<tr><td>new</td><td class="uid">added_${i}</td><td>New</td><td>2026-11-25</td></tr>`).join('');
-      const start = performance.now();
-      rowsInView?.insertAdjacentHTML('beforebegin', html);
-      return start;
-    });
+  const t0 = await page.evaluate(() => {
+    const rowsInView = [...document.querySelectorAll('#users tbody tr')].find((tr) => tr.getBoundingClientRect().top > 60);
+    const html = Array.from({ length: 20 }, (_, i) => `<tr><td>new</td><td class="uid">added_${i}</td><td>New</td><td>2026-11-25</td></tr>`).join('');
+    const start = performance.now();
+    rowsInView?.insertAdjacentHTML('beforebegin', html);
+    requestAnimationFrame(() => setTimeout(() => ((window as unknown as { __framed: number }).__framed = performance.now() - start), 0));
+    return start;
+  });
+  if (!withExtension) {
+    await page.waitForFunction(() => (window as unknown as { __framed?: number }).__framed !== undefined);
+    appended = await page.evaluate(() => (window as unknown as { __framed: number }).__framed);
+  } else {
     for (let i = 0; i < 60 && appended === null; i++) {
       const mark = await marksAfter(page, 'mute-console:buttons-placed', t0);
       appended = mark === null ? null : mark - t0;
@@ -235,22 +241,24 @@ async function bulk(extension: LaunchedExtension, emulator: Emulator): Promise<{
   return { perSecond: (BULK_IDS / (last - t0)) * 1000, peak: emulator.peakPerSecond(DEMO_APP.sdkAppId), mints: new Set(sets.map((r) => r.userSig?.time)).size };
 }
 
-async function popupOpen(extension: LaunchedExtension): Promise<number> {
+/** Popup open → interactive form, and the baseline: the browser's own part (navigation start to
+ * the page's HTML received) before any of the extension's code runs. */
+async function popupOpen(extension: LaunchedExtension): Promise<{ interactive: number; browser: number }> {
   const popup = await extension.openPage('popup.html');
-  const mark = await popup.evaluate(
+  const result = await popup.evaluate(
     () =>
-      new Promise<number>((resolve) => {
-        const find = () => performance.getEntriesByName('mute-console:popup-interactive')[0]?.startTime;
+      new Promise<{ interactive: number; browser: number }>((resolve) => {
         const poll = () => {
-          const t = find();
-          if (t !== undefined) resolve(t);
+          const mark = performance.getEntriesByName('mute-console:popup-interactive')[0]?.startTime;
+          const navigation = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+          if (mark !== undefined) resolve({ interactive: mark, browser: navigation.responseEnd });
           else setTimeout(poll, 10);
         };
         poll();
       }),
   );
   await popup.close();
-  return mark;
+  return result;
 }
 
 async function unlockTime(extension: LaunchedExtension): Promise<number> {
@@ -329,7 +337,8 @@ async function main(): Promise<void> {
     record(group, 'total blocking, without extension', 'ms', without.map((r) => r.totalBlocking));
     record(group, 'total blocking, with extension', 'ms', withExt.map((r) => r.totalBlocking));
     record(group, 'first screen of buttons after DOMContentLoaded', 'ms', withExt.map((r) => r.firstScreen ?? NaN), '≤ 150');
-    record(group, 'buttons for 20 rows appended in view', 'ms', withExt.map((r) => r.appended ?? NaN), '≤ 100');
+    record(group, 'rows appended in view: page\'s own next frame', 'ms', without.map((r) => r.appended ?? NaN));
+    record(group, 'rows appended in view: their buttons placed', 'ms', withExt.map((r) => r.appended ?? NaN), '≤ 100');
     record(group, 'state lookups while scrolling 12,000 px', 'count', withExt.map((r) => r.lookups), '≤ 20/s');
     const floor = await times(1, () => floors(extension, fixtures, rows));
     record(group, 'floor: querySelectorAll loop reading IDs', 'ms', floor.map((f) => f.read));
@@ -351,7 +360,10 @@ async function main(): Promise<void> {
   record('signing', 'UserSigs minted during the bulk run', 'count', bulkRuns.map((b) => b.mints));
   record('signing', 'UserSigs minted per second (Node, same code)', '/s', await times(3, signingRate));
 
-  record('popup', 'open to interactive form', 'ms', await times(SMOKE ? 1 : 7, () => popupOpen(extension)), '≤ 100');
+  const opens = await times(SMOKE ? 1 : 7, () => popupOpen(extension));
+  record('popup', 'navigation start to HTML received (browser, baseline)', 'ms', opens.map((o) => o.browser));
+  record('popup', 'open to interactive form', 'ms', opens.map((o) => o.interactive), '≤ 100');
+  record('popup', 'HTML received to interactive form (our code)', 'ms', opens.map((o) => o.interactive - o.browser));
   record('unlock', 'unlock at 1,000,000 PBKDF2 iterations', 'ms', await times(SMOKE ? 1 : 5, () => unlockTime(extension)), '≤ 1000');
 
   const sizes = bundleSizes();

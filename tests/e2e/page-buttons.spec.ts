@@ -224,6 +224,27 @@ test('an inner scroll container: buttons follow their IDs', async ({ launch }) =
   expect(await muteButtons(page)).not.toContain('Mute user_0001');
 });
 
+test('a 10,000-row table: buttons only near the screen, state lookups at most 20 a second', async ({ launch, emulator }) => {
+  const { page } = await openConsole(launch);
+  emulator.reset();
+  const started = Date.now();
+  await page.goto(`${CONSOLE}/im/big-table?rows=10000`);
+  await expect.poll(() => muteButtons(page)).toContain('Mute user_00001');
+  const atTop = await muteButtons(page);
+  expect(atTop.length).toBeGreaterThan(10);
+  expect(atTop.length).toBeLessThan(200);
+  await page.evaluate(() => document.querySelectorAll('#users tbody tr')[5000]?.scrollIntoView());
+  await expect.poll(async () => (await muteButtons(page)).includes('Mute user_05001')).toBe(true);
+  const middle = await muteButtons(page);
+  expect(middle).not.toContain('Mute user_00001');
+  expect(middle.length).toBeLessThan(200);
+  await page.waitForTimeout(1500);
+  const seconds = (Date.now() - started) / 1000;
+  const lookups = emulator.requests.filter((r) => r.command === 'getnospeaking').length;
+  expect(lookups).toBeGreaterThan(0);
+  expect(lookups).toBeLessThanOrEqual(20 * Math.ceil(seconds) + 20);
+});
+
 interface SiteInput {
   label: string;
   pattern: string;

@@ -2,7 +2,7 @@
  * A first-in-first-out sliding-window limiter: at most `limit` grants in any `windowMs`, for
  * every window given at once.
  *
- * The Chat API allows 200 calls/s per app. Granting 200 per 1050 ms leaves 50 ms for network
+ * The Chat API allows 200 calls/s per app. Granting 200 per 1025 ms leaves 25 ms for network
  * jitter, so the server never sees 201 inside one second; a second window of 20 per 100 ms
  * spreads those 200 over the second instead of sending them in one burst, which would queue in
  * the browser's connection pool and arrive compressed.
@@ -24,7 +24,7 @@ export interface RateLimiterOptions {
 }
 
 export const CHAT_API_RATE: readonly RateWindow[] = [
-  { limit: 200, windowMs: 1050 },
+  { limit: 200, windowMs: 1025 },
   { limit: 20, windowMs: 100 },
 ];
 

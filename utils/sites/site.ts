@@ -59,6 +59,12 @@ export const BUILT_IN_SITES: readonly Site[] = CONSOLE_HOSTS.map((host) => ({
   builtIn: true,
 }));
 
+/** Built-in sites (with the operator's overrides), then the operator's own, from the stored list. */
+export function mergeSites(stored: readonly Site[]): Site[] {
+  const builtIns = BUILT_IN_SITES.map((site) => stored.find((s) => s.id === site.id) ?? site);
+  return [...builtIns, ...stored.filter((s) => !s.builtIn)];
+}
+
 /** Whether a URL falls under a site's pattern and path prefixes. */
 export function siteMatches(site: Site, url: string): boolean {
   let parsed: URL;
