@@ -25,7 +25,9 @@ async function storedSiteFor(url: string): Promise<PageConfig['site']> {
   try {
     const stored = (await browser.storage.local.get('sites')).sites ?? [];
     const parsed = z.array(SiteSchema).safeParse(stored);
-    const site = mergeSites(parsed.success ? parsed.data : []).find((s) => s.enabled && siteMatches(s, url));
+    const site = mergeSites(parsed.success ? parsed.data : []).find(
+      (s) => s.enabled && siteMatches(s, url),
+    );
     return site ? { finder: site.finder, hoverOnly: site.hoverOnly } : null;
   } catch {
     return null;

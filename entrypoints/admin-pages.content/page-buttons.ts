@@ -137,8 +137,11 @@ export class PageButtons {
     while (this.scanHead < this.scanQueue.length && performance.now() - started < SLICE_MS) {
       const [root, added] = this.scanQueue[this.scanHead++] as [ParentNode, boolean];
       // A whole document becomes its rows (or matches), each looked at in later slices.
-      if (isDocument(root)) for (const unit of this.options.finder.units(root)) this.scanQueue.push([unit, false]);
-      else for (const { element, userId } of this.options.finder.find(root)) this.add(element, userId, added);
+      if (isDocument(root))
+        for (const unit of this.options.finder.units(root)) this.scanQueue.push([unit, false]);
+      else
+        for (const { element, userId } of this.options.finder.find(root))
+          this.add(element, userId, added);
     }
     if (this.fresh.length > 0) this.schedulePosition();
     if (this.scanHead < this.scanQueue.length) {
@@ -283,7 +286,10 @@ export class PageButtons {
     const wanted: string[] = [];
     fresh.forEach((entry, i) => {
       const rect = tops[i] as DOMRect;
-      const near = rect.bottom > -margin && rect.top < innerHeight + margin && (rect.width > 0 || rect.height > 0);
+      const near =
+        rect.bottom > -margin &&
+        rect.top < innerHeight + margin &&
+        (rect.width > 0 || rect.height > 0);
       if (!near || entry.button || !this.entries.has(entry.element)) return;
       entry.button = this.layer.take(entry.userId, this.options.stateOf(entry.userId));
       this.byButton.set(entry.button, entry);

@@ -11,6 +11,8 @@ import {
 import { validatedItem } from '../../utils/storage/validated-item';
 
 const log = createLogger('active-mutes');
+/** Records wait at most this long; a listing flushes first. */
+const BATCH_MS = 1000;
 
 /**
  * The registry of mutes this extension applied, in `storage.local` under "activeMutes"
@@ -23,7 +25,7 @@ export class ActiveMutes {
     z.array(ActiveMuteSchema),
     [],
   );
-  private readonly batch = createBatcher<ActiveMute>((entries) => this.write(entries), 150);
+  private readonly batch = createBatcher<ActiveMute>((entries) => this.write(entries), BATCH_MS);
   private readonly listeners = new Set<() => void>();
 
   constructor(private readonly now: () => number = Date.now) {}

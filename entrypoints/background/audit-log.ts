@@ -7,6 +7,8 @@ import type { Settings } from '../../utils/settings';
 import { validatedItem } from '../../utils/storage/validated-item';
 
 const log = createLogger('audit');
+/** Appends wait at most this long; a listing flushes first, so the UI never sees a stale log. */
+const BATCH_MS = 1000;
 
 export interface AuditFilter {
   /** Part of a user ID, case-insensitive. */
@@ -25,7 +27,7 @@ export class AuditLog {
     z.array(AuditEntrySchema),
     [],
   );
-  private readonly batch = createBatcher<AuditEntry>((entries) => this.write(entries), 150);
+  private readonly batch = createBatcher<AuditEntry>((entries) => this.write(entries), BATCH_MS);
 
   constructor(
     private readonly settings: () => Promise<Settings>,

@@ -15,7 +15,7 @@ export const BULK_ALARM = 'bulk-resume';
 /** Requests in flight at once; the shared rate limiter does the pacing. */
 const CONCURRENCY = 32;
 /** Progress reaches storage.session at most this often. */
-const PERSIST_MS = 250;
+const PERSIST_MS = 500;
 /** How long Tencent blocks an app after 70050. */
 const BLOCK_PAUSE_MS = 60_000;
 /**

@@ -42,7 +42,7 @@ export class ChatService {
   private trafficFor(sdkAppId: number): AppTraffic {
     let traffic = this.traffic.get(sdkAppId);
     if (!traffic) {
-      traffic = { limiter: createRateLimiter({ windows: CHAT_API_RATE }), blockedUntilMs: 0 };
+      traffic = { limiter: createRateLimiter(CHAT_API_RATE), blockedUntilMs: 0 };
       this.traffic.set(sdkAppId, traffic);
     }
     return traffic;

@@ -14,7 +14,10 @@ export function App() {
   const [settings, setSettings] = useState<Settings | null>(null);
   // Both at once: the form needs the presets as soon as the vault is known to be open.
   const refresh = useCallback(async () => {
-    const [nextStatus, nextSettings] = await Promise.all([send({ type: 'vault.status' }), send({ type: 'settings.get' })]);
+    const [nextStatus, nextSettings] = await Promise.all([
+      send({ type: 'vault.status' }),
+      send({ type: 'settings.get' }),
+    ]);
     setSettings(nextSettings);
     setStatus(nextStatus);
   }, [send]);
@@ -70,5 +73,7 @@ export function App() {
       </main>
     );
   }
-  return <MainView status={status} settings={settings} current={current} onStatusChange={refresh} />;
+  return (
+    <MainView status={status} settings={settings} current={current} onStatusChange={refresh} />
+  );
 }

@@ -52,7 +52,7 @@ export function BulkTab(props: {
   const active = job && ['checking', 'running', 'paused'].includes(job.phase);
   useEffect(() => {
     if (!active) return;
-    const timer = setInterval(() => void poll(), 300);
+    const timer = setInterval(() => void poll(), 500);
     return () => clearInterval(timer);
   }, [active, poll]);
 

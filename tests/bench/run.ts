@@ -7,8 +7,20 @@ import { gzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
 import { mintUserSig } from '../../utils/usersig';
 import { axCentre } from '../support/ax';
-import { findChromium, launchWithExtension, PRODUCTION_BUILD, stopServiceWorker, type LaunchedExtension } from '../support/browser';
-import { DEMO_APP, DEMO_PASSPHRASE, DEMO_USERS, generatedUsers, seedApps } from '../support/demo-seed';
+import {
+  findChromium,
+  launchWithExtension,
+  PRODUCTION_BUILD,
+  stopServiceWorker,
+  type LaunchedExtension,
+} from '../support/browser';
+import {
+  DEMO_APP,
+  DEMO_PASSPHRASE,
+  DEMO_USERS,
+  generatedUsers,
+  seedApps,
+} from '../support/demo-seed';
 import { startEmulator, type Emulator } from '../support/emulator/server';
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
 import { addApp, createVault, DEMO_APP_INPUT } from '../support/operator';
@@ -44,11 +56,26 @@ interface Figure {
 
 const figures: Figure[] = [];
 
-function record(group: string, name: string, unit: string, samples: number[], target?: string): void {
+function record(
+  group: string,
+  name: string,
+  unit: string,
+  samples: number[],
+  target?: string,
+): void {
   const sorted = samples.filter((s) => Number.isFinite(s)).sort((a, b) => a - b);
   if (sorted.length === 0) return;
   const median = sorted[Math.floor((sorted.length - 1) / 2)] as number;
-  figures.push({ group, name, unit, median: round(median), min: round(sorted[0] as number), max: round(sorted.at(-1) as number), runs: sorted.length, ...(target ? { target } : {}) });
+  figures.push({
+    group,
+    name,
+    unit,
+    median: round(median),
+    min: round(sorted[0] as number),
+    max: round(sorted.at(-1) as number),
+    runs: sorted.length,
+    ...(target ? { target } : {}),
+  });
 }
 
 function round(n: number): number {
@@ -63,12 +90,18 @@ async function times<T>(runs: number, once: () => Promise<T>): Promise<T[]> {
 
 /** Long Animation Frames, collected from before the page's first script. */
 const LOAF_OBSERVER = `
+  document.addEventListener('DOMContentLoaded', () => {
+    const dcl = performance.now();
+    requestAnimationFrame(() => setTimeout(() => { window.__firstFrame = performance.now() - dcl; }, 0));
+  });
   window.__loaf = [];
   new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__loaf.push({ start: e.startTime, duration: e.duration, blocking: e.blockingDuration ?? 0 }); })
     .observe({ type: 'long-animation-frame', buffered: true });
 `;
 
 interface PageRun {
+  /** From DOMContentLoaded to the page's first frame after it: no button can be drawn sooner. */
+  firstFrame: number;
   longestFrame: number;
   totalBlocking: number;
   firstScreen: number | null;
@@ -77,27 +110,53 @@ interface PageRun {
   scrollSeconds: number;
 }
 
-async function loafSince(page: Page, since: number): Promise<{ longest: number; blocking: number }> {
+async function loafSince(
+  page: Page,
+  since: number,
+): Promise<{ longest: number; blocking: number }> {
   return page.evaluate((t) => {
-    const entries = (window as unknown as { __loaf: Array<{ start: number; duration: number; blocking: number }> }).__loaf.filter((e) => e.start >= t);
-    return { longest: Math.max(0, ...entries.map((e) => e.duration)), blocking: entries.reduce((sum, e) => sum + e.blocking, 0) };
+    const entries = (
+      window as unknown as { __loaf: Array<{ start: number; duration: number; blocking: number }> }
+    ).__loaf.filter((e) => e.start >= t);
+    return {
+      longest: Math.max(0, ...entries.map((e) => e.duration)),
+      blocking: entries.reduce((sum, e) => sum + e.blocking, 0),
+    };
   }, since);
 }
 
 async function marksAfter(page: Page, name: string, since: number): Promise<number | null> {
   return page.evaluate(
-    ([markName, t]) => performance.getEntriesByName(markName as string).find((m) => m.startTime >= (t as number))?.startTime ?? null,
+    ([markName, t]) =>
+      performance.getEntriesByName(markName as string).find((m) => m.startTime >= (t as number))
+        ?.startTime ?? null,
     [name, since] as const,
   );
 }
 
 /** Loads a big table and scrolls through part of it, with or without the extension acting on it. */
-async function runTable(extension: LaunchedExtension, fixtures: FixtureServer, emulator: Emulator, rows: number, withExtension: boolean): Promise<PageRun> {
+async function runTable(
+  extension: LaunchedExtension,
+  fixtures: FixtureServer,
+  emulator: Emulator,
+  rows: number,
+  withExtension: boolean,
+): Promise<PageRun> {
   const page = await extension.context.newPage();
   await page.addInitScript(LOAF_OBSERVER);
   const host = withExtension ? `https://${CONSOLE_HOST}` : fixtures.httpsUrl;
   await page.goto(`${host}/im/big-table?rows=${rows}`, { waitUntil: 'load', timeout: 120_000 });
-  const dcl = await page.evaluate(() => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).domContentLoadedEventEnd);
+  const dcl = await page.evaluate(
+    () =>
+      (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming)
+        .domContentLoadedEventEnd,
+  );
+  await page.waitForFunction(
+    () => (window as unknown as { __firstFrame?: number }).__firstFrame !== undefined,
+  );
+  const firstFrame = await page.evaluate(
+    () => (window as unknown as { __firstFrame: number }).__firstFrame,
+  );
   let firstScreen: number | null = null;
   if (withExtension) {
     for (let i = 0; i < 100 && firstScreen === null; i++) {
@@ -129,15 +188,28 @@ async function runTable(extension: LaunchedExtension, fixtures: FixtureServer, e
   // baseline is the page's own next frame after the insertion (the table lays itself out again).
   let appended: number | null = null;
   const t0 = await page.evaluate(() => {
-    const rowsInView = [...document.querySelectorAll('#users tbody tr')].find((tr) => tr.getBoundingClientRect().top > 60);
-    const html = Array.from({ length: 20 }, (_, i) => `<tr><td>new</td><td class="uid">added_${i}</td><td>New</td><td>2026-11-25</td></tr>`).join('');
+    const rowsInView = [...document.querySelectorAll('#users tbody tr')].find(
+      (tr) => tr.getBoundingClientRect().top > 60,
+    );
+    const html = Array.from(
+      { length: 20 },
+      (_, i) =>
+        `<tr><td>new</td><td class="uid">added_${i}</td><td>New</td><td>2026-11-25</td></tr>`,
+    ).join('');
     const start = performance.now();
     rowsInView?.insertAdjacentHTML('beforebegin', html);
-    requestAnimationFrame(() => setTimeout(() => ((window as unknown as { __framed: number }).__framed = performance.now() - start), 0));
+    requestAnimationFrame(() =>
+      setTimeout(
+        () => ((window as unknown as { __framed: number }).__framed = performance.now() - start),
+        0,
+      ),
+    );
     return start;
   });
   if (!withExtension) {
-    await page.waitForFunction(() => (window as unknown as { __framed?: number }).__framed !== undefined);
+    await page.waitForFunction(
+      () => (window as unknown as { __framed?: number }).__framed !== undefined,
+    );
     appended = await page.evaluate(() => (window as unknown as { __framed: number }).__framed);
   } else {
     for (let i = 0; i < 60 && appended === null; i++) {
@@ -148,6 +220,7 @@ async function runTable(extension: LaunchedExtension, fixtures: FixtureServer, e
   }
   await page.close();
   return {
+    firstFrame,
     longestFrame: frames.longest,
     totalBlocking: frames.blocking,
     firstScreen: firstScreen === null ? null : firstScreen - dcl,
@@ -158,10 +231,17 @@ async function runTable(extension: LaunchedExtension, fixtures: FixtureServer, e
 }
 
 /** Floors measured in the same page: read every ID, and insert one plain button after each. */
-async function floors(extension: LaunchedExtension, fixtures: FixtureServer, rows: number): Promise<{ read: number; insert: number; insertFrame: number }> {
+async function floors(
+  extension: LaunchedExtension,
+  fixtures: FixtureServer,
+  rows: number,
+): Promise<{ read: number; insert: number; insertFrame: number }> {
   const page = await extension.context.newPage();
   await page.addInitScript(LOAF_OBSERVER);
-  await page.goto(`${fixtures.httpsUrl}/im/big-table?rows=${rows}`, { waitUntil: 'load', timeout: 120_000 });
+  await page.goto(`${fixtures.httpsUrl}/im/big-table?rows=${rows}`, {
+    waitUntil: 'load',
+    timeout: 120_000,
+  });
   await page.waitForTimeout(500);
   const result = await page.evaluate(async () => {
     let t = performance.now();
@@ -179,14 +259,25 @@ async function floors(extension: LaunchedExtension, fixtures: FixtureServer, row
     const insert = performance.now() - t;
     await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
     await new Promise((r) => setTimeout(r, 300));
-    const frames = (window as unknown as { __loaf: Array<{ start: number; duration: number }> }).__loaf.filter((e) => e.start >= since - 1);
-    return { read, insert, insertFrame: Math.max(0, ...frames.map((f) => f.duration)), count: ids.length };
+    const frames = (
+      window as unknown as { __loaf: Array<{ start: number; duration: number }> }
+    ).__loaf.filter((e) => e.start >= since - 1);
+    return {
+      read,
+      insert,
+      insertFrame: Math.max(0, ...frames.map((f) => f.duration)),
+      count: ids.length,
+    };
   });
   await page.close();
   return result;
 }
 
-async function clickToRequest(extension: LaunchedExtension, emulator: Emulator, cold: boolean): Promise<{ page: number; popup: number }> {
+async function clickToRequest(
+  extension: LaunchedExtension,
+  emulator: Emulator,
+  cold: boolean,
+): Promise<{ page: number; popup: number }> {
   // Page button: the popover is open; Enter (a trusted key press) mutes.
   const page = await extension.context.newPage();
   await page.goto(`https://${CONSOLE_HOST}/im/account-management`);
@@ -205,7 +296,9 @@ async function clickToRequest(extension: LaunchedExtension, emulator: Emulator, 
   await popup.getByLabel('User ID').fill('carol');
   await popup.locator('#mute-state[data-state="known"]').waitFor();
   if (cold) await stopServiceWorker(extension, popup);
-  const popupMs = await timeRequest(emulator, () => popup.getByRole('button', { name: 'Mute carol' }).click());
+  const popupMs = await timeRequest(emulator, () =>
+    popup.getByRole('button', { name: 'Mute carol' }).click(),
+  );
   await popup.close();
   return { page: pageMs, popup: popupMs };
 }
@@ -222,35 +315,54 @@ async function timeRequest(emulator: Emulator, act: () => Promise<void>): Promis
   return NaN;
 }
 
-async function bulk(extension: LaunchedExtension, emulator: Emulator): Promise<{ perSecond: number; peak: number; mints: number }> {
+async function bulk(
+  extension: LaunchedExtension,
+  emulator: Emulator,
+): Promise<{ perSecond: number; wallSeconds: number; peak: number; mints: number }> {
   const popup = await extension.openPage('popup.html');
   await popup.setViewportSize({ width: 400, height: 900 });
   await popup.getByRole('tab', { name: 'Bulk' }).click();
   await popup.getByLabel('User IDs').fill(generatedUsers(BULK_IDS).join('\n'));
   await popup.getByRole('button', { name: 'Check them first (dry run)' }).click();
-  await popup.getByRole('button', { name: `Apply to ${BULK_IDS} users` }).waitFor({ timeout: 60_000 });
+  await popup
+    .getByRole('button', { name: `Apply to ${BULK_IDS} users` })
+    .waitFor({ timeout: 60_000 });
   await popup.getByRole('button', { name: `Apply to ${BULK_IDS} users` }).click();
   emulator.requests.length = 0;
   const t0 = Date.now();
-  await popup.getByRole('alertdialog').getByRole('button', { name: `Apply to ${BULK_IDS} users` }).click();
+  await popup
+    .getByRole('alertdialog')
+    .getByRole('button', { name: `Apply to ${BULK_IDS} users` })
+    .click();
   await popup.getByText(/^Finished: /).waitFor({ timeout: 120_000 });
   const sets = emulator.requests.filter((r) => r.command === 'setnospeaking');
+  const first = Math.min(...sets.map((r) => r.at));
   const last = Math.max(...sets.map((r) => r.at));
   await popup.getByRole('button', { name: 'New bulk action' }).click();
   await popup.close();
-  return { perSecond: (BULK_IDS / (last - t0)) * 1000, peak: emulator.peakPerSecond(DEMO_APP.sdkAppId), mints: new Set(sets.map((r) => r.userSig?.time)).size };
+  return {
+    // Requests after the first, over the time they took: the rate the limiter sustains.
+    perSecond: ((sets.length - 1) / (last - first)) * 1000,
+    wallSeconds: (last - t0) / 1000,
+    peak: emulator.peakPerSecond(DEMO_APP.sdkAppId),
+    mints: new Set(sets.map((r) => r.userSig?.time)).size,
+  };
 }
 
 /** Popup open → interactive form, and the baseline: the browser's own part (navigation start to
  * the page's HTML received) before any of the extension's code runs. */
-async function popupOpen(extension: LaunchedExtension): Promise<{ interactive: number; browser: number }> {
+async function popupOpen(
+  extension: LaunchedExtension,
+): Promise<{ interactive: number; browser: number }> {
   const popup = await extension.openPage('popup.html');
   const result = await popup.evaluate(
     () =>
       new Promise<{ interactive: number; browser: number }>((resolve) => {
         const poll = () => {
           const mark = performance.getEntriesByName('mute-console:popup-interactive')[0]?.startTime;
-          const navigation = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+          const navigation = performance.getEntriesByType(
+            'navigation',
+          )[0] as PerformanceNavigationTiming;
           if (mark !== undefined) resolve({ interactive: mark, browser: navigation.responseEnd });
           else setTimeout(poll, 10);
         };
@@ -264,7 +376,9 @@ async function popupOpen(extension: LaunchedExtension): Promise<{ interactive: n
 async function unlockTime(extension: LaunchedExtension): Promise<number> {
   const page = await extension.openPage('popup.html');
   const ms = await page.evaluate(async (passphrase) => {
-    const chrome = (globalThis as unknown as { chrome: { runtime: { sendMessage(m: object): Promise<unknown> } } }).chrome;
+    const chrome = (
+      globalThis as unknown as { chrome: { runtime: { sendMessage(m: object): Promise<unknown> } } }
+    ).chrome;
     await chrome.runtime.sendMessage({ type: 'vault.lock' });
     const t = performance.now();
     await chrome.runtime.sendMessage({ type: 'vault.unlock', passphrase });
@@ -279,7 +393,13 @@ function signingRate(): Promise<number> {
     let count = 0;
     const started = performance.now();
     while (performance.now() - started < (SMOKE ? 200 : 1000)) {
-      await mintUserSig({ secretKey: DEMO_APP.secretKey, sdkAppId: DEMO_APP.sdkAppId, identifier: 'administrator', time: 1_700_000_000 + count, expire: 3600 });
+      await mintUserSig({
+        secretKey: DEMO_APP.secretKey,
+        sdkAppId: DEMO_APP.sdkAppId,
+        identifier: 'administrator',
+        time: 1_700_000_000 + count,
+        expire: 3600,
+      });
       count++;
     }
     return (count / (performance.now() - started)) * 1000;
@@ -287,27 +407,56 @@ function signingRate(): Promise<number> {
 }
 
 /** Bytes of JavaScript and CSS each entrypoint loads, raw and gzip. */
-function bundleSizes(): Array<{ entry: string; jsRaw: number; jsGzip: number; cssRaw: number; cssGzip: number }> {
+function bundleSizes(): Array<{
+  entry: string;
+  jsRaw: number;
+  jsGzip: number;
+  cssRaw: number;
+  cssGzip: number;
+}> {
   const dir = PRODUCTION_BUILD;
   const size = (files: string[]) => {
     const buffers = files.map((f) => readFileSync(path.join(dir, f)));
-    return { raw: buffers.reduce((s, b) => s + b.length, 0), gzip: buffers.reduce((s, b) => s + gzipSync(b, { level: 9 }).length, 0) };
+    return {
+      raw: buffers.reduce((s, b) => s + b.length, 0),
+      gzip: buffers.reduce((s, b) => s + gzipSync(b, { level: 9 }).length, 0),
+    };
   };
   const fromHtml = (html: string) => {
     const text = readFileSync(path.join(dir, html), 'utf8');
-    const refs = [...text.matchAll(/(?:src|href)="\/?([^"]+\.(?:js|css))"/g)].map((m) => m[1] as string);
-    return { js: refs.filter((r) => r.endsWith('.js')), css: refs.filter((r) => r.endsWith('.css')) };
+    const refs = [...text.matchAll(/(?:src|href)="\/?([^"]+\.(?:js|css))"/g)].map(
+      (m) => m[1] as string,
+    );
+    return {
+      js: refs.filter((r) => r.endsWith('.js')),
+      css: refs.filter((r) => r.endsWith('.css')),
+    };
   };
   const rows = ['popup.html', 'options.html', 'quick-action.html'].map((html) => {
     const { js, css } = fromHtml(html);
     const j = size(js);
     const c = size(css);
-    return { entry: html.replace('.html', ''), jsRaw: j.raw, jsGzip: j.gzip, cssRaw: c.raw, cssGzip: c.gzip };
+    return {
+      entry: html.replace('.html', ''),
+      jsRaw: j.raw,
+      jsGzip: j.gzip,
+      cssRaw: c.raw,
+      cssGzip: c.gzip,
+    };
   });
-  for (const file of ['background.js', ...readdirSync(path.join(dir, 'content-scripts')).map((f) => `content-scripts/${f}`)]) {
+  for (const file of [
+    'background.js',
+    ...readdirSync(path.join(dir, 'content-scripts')).map((f) => `content-scripts/${f}`),
+  ]) {
     if (!statSync(path.join(dir, file)).isFile() || !file.endsWith('.js')) continue;
     const j = size([file]);
-    rows.push({ entry: file.replace('.js', ''), jsRaw: j.raw, jsGzip: j.gzip, cssRaw: 0, cssGzip: 0 });
+    rows.push({
+      entry: file.replace('.js', ''),
+      jsRaw: j.raw,
+      jsGzip: j.gzip,
+      cssRaw: 0,
+      cssGzip: 0,
+    });
   }
   return rows;
 }
@@ -316,9 +465,15 @@ async function main(): Promise<void> {
   const chromium = findChromium();
   if (!chromium) throw new Error('No Chromium: apt-get install -y chromium');
   const started = Date.now();
-  const emulator = await startEmulator({ apps: seedApps(), accounts: [...DEMO_USERS, ...generatedUsers(Math.max(1000, BULK_IDS))] });
+  const emulator = await startEmulator({
+    apps: seedApps(),
+    accounts: [...DEMO_USERS, ...generatedUsers(Math.max(1000, BULK_IDS))],
+  });
   const fixtures = await startFixtureServer();
-  const extension = await launchWithExtension({ emulatorPort: emulator.httpsPort, extraHostPorts: { [CONSOLE_HOST]: fixtures.httpsPort } });
+  const extension = await launchWithExtension({
+    emulatorPort: emulator.httpsPort,
+    extraHostPorts: { [CONSOLE_HOST]: fixtures.httpsPort },
+  });
   // tsx keeps function names with a helper the page does not have.
   await extension.context.addInitScript('globalThis.__name = (f) => f;');
   const options = await extension.openPage('options.html');
@@ -331,40 +486,190 @@ async function main(): Promise<void> {
     const without = await times(runs, () => runTable(extension, fixtures, emulator, rows, false));
     const withExt = await times(runs, () => runTable(extension, fixtures, emulator, rows, true));
     const group = `page ${rows} rows`;
-    record(group, 'longest frame, without extension', 'ms', without.map((r) => r.longestFrame));
-    record(group, 'longest frame, with extension', 'ms', withExt.map((r) => r.longestFrame));
-    record(group, 'longest frame, added by extension', 'ms', withExt.map((r, i) => r.longestFrame - (without[i]?.longestFrame ?? 0)), rows === 10000 ? '≤ 16' : undefined);
-    record(group, 'total blocking, without extension', 'ms', without.map((r) => r.totalBlocking));
-    record(group, 'total blocking, with extension', 'ms', withExt.map((r) => r.totalBlocking));
-    record(group, 'first screen of buttons after DOMContentLoaded', 'ms', withExt.map((r) => r.firstScreen ?? NaN), '≤ 150');
-    record(group, 'rows appended in view: page\'s own next frame', 'ms', without.map((r) => r.appended ?? NaN));
-    record(group, 'rows appended in view: their buttons placed', 'ms', withExt.map((r) => r.appended ?? NaN), '≤ 100');
-    record(group, 'state lookups while scrolling 12,000 px', 'count', withExt.map((r) => r.lookups), '≤ 20/s');
+    record(
+      group,
+      'longest frame, without extension',
+      'ms',
+      without.map((r) => r.longestFrame),
+    );
+    record(
+      group,
+      'longest frame, with extension',
+      'ms',
+      withExt.map((r) => r.longestFrame),
+    );
+    record(
+      group,
+      'longest frame, added by extension',
+      'ms',
+      withExt.map((r, i) => r.longestFrame - (without[i]?.longestFrame ?? 0)),
+      rows === 10000 ? '≤ 16' : undefined,
+    );
+    record(
+      group,
+      'total blocking, without extension',
+      'ms',
+      without.map((r) => r.totalBlocking),
+    );
+    record(
+      group,
+      'total blocking, with extension',
+      'ms',
+      withExt.map((r) => r.totalBlocking),
+    );
+    record(
+      group,
+      "page's own first frame after DOMContentLoaded",
+      'ms',
+      without.map((r) => r.firstFrame),
+    );
+    record(
+      group,
+      'first screen of buttons after DOMContentLoaded',
+      'ms',
+      withExt.map((r) => r.firstScreen ?? NaN),
+      '≤ 150',
+    );
+    record(
+      group,
+      "rows appended in view: page's own next frame",
+      'ms',
+      without.map((r) => r.appended ?? NaN),
+    );
+    record(
+      group,
+      'rows appended in view: their buttons placed',
+      'ms',
+      withExt.map((r) => r.appended ?? NaN),
+      '≤ 100',
+    );
+    record(
+      group,
+      'state lookups while scrolling 12,000 px',
+      'count',
+      withExt.map((r) => r.lookups),
+      '≤ 20/s',
+    );
     const floor = await times(1, () => floors(extension, fixtures, rows));
-    record(group, 'floor: querySelectorAll loop reading IDs', 'ms', floor.map((f) => f.read));
-    record(group, 'floor: same loop inserting a <button> per ID', 'ms', floor.map((f) => f.insert));
-    record(group, 'floor: longest frame after that insertion', 'ms', floor.map((f) => f.insertFrame));
+    record(
+      group,
+      'floor: querySelectorAll loop reading IDs',
+      'ms',
+      floor.map((f) => f.read),
+    );
+    record(
+      group,
+      'floor: same loop inserting a <button> per ID',
+      'ms',
+      floor.map((f) => f.insert),
+    );
+    record(
+      group,
+      'floor: longest frame after that insertion',
+      'ms',
+      floor.map((f) => f.insertFrame),
+    );
   }
 
   const warm = await times(SMOKE ? 1 : 5, () => clickToRequest(extension, emulator, false));
-  record('click to request', 'page button, warm worker', 'ms', warm.map((r) => r.page), '≤ 50');
-  record('click to request', 'popup Mute, warm worker', 'ms', warm.map((r) => r.popup), '≤ 50');
+  record(
+    'click to request',
+    'page button, warm worker',
+    'ms',
+    warm.map((r) => r.page),
+    '≤ 50',
+  );
+  record(
+    'click to request',
+    'popup Mute, warm worker',
+    'ms',
+    warm.map((r) => r.popup),
+    '≤ 50',
+  );
   const cold = await times(SMOKE ? 1 : 3, () => clickToRequest(extension, emulator, true));
-  record('click to request', 'page button, just-restarted worker', 'ms', cold.map((r) => r.page), '≤ 300');
-  record('click to request', 'popup Mute, just-restarted worker', 'ms', cold.map((r) => r.popup), '≤ 300');
+  record(
+    'click to request',
+    'page button, just-restarted worker',
+    'ms',
+    cold.map((r) => r.page),
+    '≤ 300',
+  );
+  record(
+    'click to request',
+    'popup Mute, just-restarted worker',
+    'ms',
+    cold.map((r) => r.popup),
+    '≤ 300',
+  );
 
   const bulkRuns = await times(1, () => bulk(extension, emulator));
-  record('bulk', `${BULK_IDS} IDs muted, per second`, 'IDs/s', bulkRuns.map((b) => b.perSecond), '≥ 190');
-  record('bulk', 'as a share of the API limit (200/s)', '×', bulkRuns.map((b) => b.perSecond / 200), '≥ 0.95');
-  record('bulk', 'most requests in any 1 s window at the emulator', 'req', bulkRuns.map((b) => b.peak), '≤ 200');
-  record('signing', 'UserSigs minted during the bulk run', 'count', bulkRuns.map((b) => b.mints));
-  record('signing', 'UserSigs minted per second (Node, same code)', '/s', await times(3, signingRate));
+  record(
+    'bulk',
+    `${BULK_IDS} IDs muted, per second (first to last request)`,
+    'IDs/s',
+    bulkRuns.map((b) => b.perSecond),
+    '≥ 190',
+  );
+  record(
+    'bulk',
+    `${BULK_IDS} IDs, Apply click to last request`,
+    's',
+    bulkRuns.map((b) => b.wallSeconds),
+  );
+  record(
+    'bulk',
+    'as a share of the API limit (200/s)',
+    '×',
+    bulkRuns.map((b) => b.perSecond / 200),
+    '≥ 0.95',
+  );
+  record(
+    'bulk',
+    'most requests in any 1 s window at the emulator',
+    'req',
+    bulkRuns.map((b) => b.peak),
+    '≤ 200',
+  );
+  record(
+    'signing',
+    'UserSigs minted during the bulk run',
+    'count',
+    bulkRuns.map((b) => b.mints),
+  );
+  record(
+    'signing',
+    'UserSigs minted per second (Node, same code)',
+    '/s',
+    await times(3, signingRate),
+  );
 
   const opens = await times(SMOKE ? 1 : 7, () => popupOpen(extension));
-  record('popup', 'navigation start to HTML received (browser, baseline)', 'ms', opens.map((o) => o.browser));
-  record('popup', 'open to interactive form', 'ms', opens.map((o) => o.interactive), '≤ 100');
-  record('popup', 'HTML received to interactive form (our code)', 'ms', opens.map((o) => o.interactive - o.browser));
-  record('unlock', 'unlock at 1,000,000 PBKDF2 iterations', 'ms', await times(SMOKE ? 1 : 5, () => unlockTime(extension)), '≤ 1000');
+  record(
+    'popup',
+    'navigation start to HTML received (browser, baseline)',
+    'ms',
+    opens.map((o) => o.browser),
+  );
+  record(
+    'popup',
+    'open to interactive form',
+    'ms',
+    opens.map((o) => o.interactive),
+    '≤ 100',
+  );
+  record(
+    'popup',
+    'HTML received to interactive form (our code)',
+    'ms',
+    opens.map((o) => o.interactive - o.browser),
+  );
+  record(
+    'unlock',
+    'unlock at 1,000,000 PBKDF2 iterations',
+    'ms',
+    await times(SMOKE ? 1 : 5, () => unlockTime(extension)),
+    '≤ 1000',
+  );
 
   const sizes = bundleSizes();
   await extension.close();
@@ -374,13 +679,17 @@ async function main(): Promise<void> {
   const machine = {
     cores: cpus().length,
     cpu: cpus()[0]?.model ?? 'unknown',
-    chromium: execFileSync(chromium, ['--version'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim(),
+    chromium: execFileSync(chromium, ['--version'], { stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim(),
     node: process.version,
     date: new Date().toISOString(),
     seconds: Math.round((Date.now() - started) / 1000),
     smoke: SMOKE,
   };
-  console.log(`\nMute Console benchmarks — ${machine.chromium}, ${machine.cores} cores (${machine.cpu}), Node ${machine.node}${SMOKE ? ' — SMOKE SIZES' : ''}`);
+  console.log(
+    `\nMute Console benchmarks — ${machine.chromium}, ${machine.cores} cores (${machine.cpu}), Node ${machine.node}${SMOKE ? ' — SMOKE SIZES' : ''}`,
+  );
   console.log('median (min–max) over runs; targets from the issues\n');
   let group = '';
   for (const f of figures) {
@@ -388,11 +697,15 @@ async function main(): Promise<void> {
       group = f.group;
       console.log(`${group}`);
     }
-    console.log(`  ${f.name.padEnd(52)} ${String(f.median).padStart(9)} ${f.unit.padEnd(5)} (${f.min}–${f.max}, n=${f.runs})${f.target ? `  target ${f.target}` : ''}`);
+    console.log(
+      `  ${f.name.padEnd(52)} ${String(f.median).padStart(9)} ${f.unit.padEnd(5)} (${f.min}–${f.max}, n=${f.runs})${f.target ? `  target ${f.target}` : ''}`,
+    );
   }
   console.log('\nbundle sizes (bytes)');
   for (const s of sizes) {
-    console.log(`  ${s.entry.padEnd(30)} JS ${String(s.jsRaw).padStart(8)} raw ${String(s.jsGzip).padStart(7)} gzip   CSS ${String(s.cssRaw).padStart(6)} raw ${String(s.cssGzip).padStart(6)} gzip`);
+    console.log(
+      `  ${s.entry.padEnd(30)} JS ${String(s.jsRaw).padStart(8)} raw ${String(s.jsGzip).padStart(7)} gzip   CSS ${String(s.cssRaw).padStart(6)} raw ${String(s.cssGzip).padStart(6)} gzip`,
+    );
   }
   console.log(`\nfinished in ${machine.seconds} s`);
   mkdirSync(path.dirname(path.resolve(values.out)), { recursive: true });

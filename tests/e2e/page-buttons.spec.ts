@@ -224,7 +224,10 @@ test('an inner scroll container: buttons follow their IDs', async ({ launch }) =
   expect(await muteButtons(page)).not.toContain('Mute user_0001');
 });
 
-test('a 10,000-row table: buttons only near the screen, state lookups at most 20 a second', async ({ launch, emulator }) => {
+test('a 10,000-row table: buttons only near the screen, state lookups at most 20 a second', async ({
+  launch,
+  emulator,
+}) => {
   const { page } = await openConsole(launch);
   emulator.reset();
   const started = Date.now();

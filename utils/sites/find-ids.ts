@@ -94,7 +94,9 @@ function columnFinder(header: RegExp): IdFinder {
     units(doc) {
       columns = locate(doc);
       const scopes = columns.map((c) => c.scope);
-      return Array.from(doc.querySelectorAll(ROW)).filter((row) => scopes.some((scope) => scope.contains(row)));
+      return Array.from(doc.querySelectorAll(ROW)).filter((row) =>
+        scopes.some((scope) => scope.contains(row)),
+      );
     },
     find(root) {
       const doc = isDocument(root) ? root : (root as Node).ownerDocument;

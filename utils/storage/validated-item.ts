@@ -16,19 +16,31 @@ export interface ValidatedItem<T> {
 /**
  * Wraps a WXT storage item so every read goes through a zod schema with a safe fallback, and
  * a value that failed to migrate or parse is never silently replaced by that fallback.
+ * The last value read or written is kept in memory (and dropped when storage changes under
+ * it), so a log that is appended to often is not re-validated in full on every write.
  */
 export function validatedItem<T>(
   item: WxtStorageItem<unknown, Record<string, unknown>>,
   schema: z.ZodMiniType<T>,
   fallback: T,
 ): ValidatedItem<T> {
+  let known: { value: T } | null = null;
+  // Our own write comes back as a change event; anything else (a wipe, another writer) means
+  // the memory copy is stale. A removal always is.
+  let echoes = 0;
+  item.watch((value) => {
+    if (value !== null && value !== undefined && echoes > 0) echoes--;
+    else known = null;
+  });
+
   const read = async (): Promise<{ value: T; readable: boolean }> => {
+    if (known) return { value: known.value, readable: true };
     const raw = await item.getValue();
     if (raw === null || raw === undefined) return { value: fallback, readable: true };
     const parsed = schema.safeParse(raw);
-    return parsed.success
-      ? { value: parsed.data, readable: true }
-      : { value: fallback, readable: false };
+    if (!parsed.success) return { value: fallback, readable: false };
+    known = { value: parsed.data };
+    return { value: parsed.data, readable: true };
   };
   return {
     async get() {
@@ -39,7 +51,9 @@ export function validatedItem<T>(
       if (!current.readable)
         throw new StoredValueUnreadable('stored value does not fit its schema');
       const next = schema.parse(change(current.value));
+      echoes++;
       await item.setValue(next);
+      known = { value: next };
       return next;
     },
   };

@@ -3,7 +3,7 @@ import {
   type IncomingMessage,
   type ServerResponse,
 } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
+import { createSecureServer, type Http2ServerRequest, type Http2ServerResponse } from 'node:http2';
 import type { AddressInfo, Server, Socket } from 'node:net';
 import selfsigned from 'selfsigned';
 import { checkUserSig } from './usersig-check';
@@ -34,6 +34,9 @@ const REGION_OF_HOST: Record<string, string> = {
 };
 
 export const PERMANENT = 4294967295;
+
+type Request = IncomingMessage | Http2ServerRequest;
+type Response = ServerResponse | Http2ServerResponse;
 
 /** Every admin API host name the emulator answers for, to map onto it in Chromium. */
 export function emulatedHosts(): string[] {
@@ -91,7 +94,13 @@ export interface LoggedRequest {
   random: string | null;
   body: unknown;
   /** What the UserSig check concluded: null when it was not reached. */
-  userSig: { valid: boolean; identifier?: string; sdkAppId?: number; expire?: number; time?: number } | null;
+  userSig: {
+    valid: boolean;
+    identifier?: string;
+    sdkAppId?: number;
+    expire?: number;
+    time?: number;
+  } | null;
   errorCode: number | null;
   httpStatus: number;
 }
@@ -187,9 +196,11 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     return rule.fault;
   }
 
-  async function handle(req: IncomingMessage, res: ServerResponse, raw: string): Promise<void> {
+  async function handle(req: Request, res: Response, raw: string): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://emulator');
-    const host = (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
+    const authority =
+      req.headers.host ?? (req.headers as Record<string, string | undefined>)[':authority'] ?? '';
+    const host = authority.replace(/:\d+$/, '').toLowerCase();
     const entry: LoggedRequest = {
       at: now(),
       host,
@@ -235,7 +246,9 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
           return;
         case 'drop':
           entry.httpStatus = 0;
-          req.socket.destroy();
+          // One stream over HTTP/2 (the connection carries others), the socket over HTTP/1.1.
+          if ('stream' in req) req.stream.destroy();
+          else req.socket.destroy();
           return;
         case 'malformed-json':
           res.writeHead(200, { 'content-type': 'application/json' }).end('{"ErrorCode": 0, ');
@@ -280,7 +293,13 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       nowSec: Math.floor(t / 1000),
     });
     entry.userSig = sig.ok
-      ? { valid: true, identifier: sig.identifier, sdkAppId: sig.sdkAppId, expire: sig.expire, time: sig.time }
+      ? {
+          valid: true,
+          identifier: sig.identifier,
+          sdkAppId: sig.sdkAppId,
+          expire: sig.expire,
+          time: sig.time,
+        }
       : { valid: false };
     if (!sig.ok) {
       if (sig.code === 70009) {
@@ -342,7 +361,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     return reply(60009, {}, `unknown command ${known}`);
   }
 
-  const listener = (req: IncomingMessage, res: ServerResponse) => {
+  const listener = (req: Request, res: Response) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
@@ -357,7 +376,11 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     algorithm: 'sha256',
   });
   const httpServer = createHttpServer(listener);
-  const httpsServer = createHttpsServer({ key: pems.private, cert: pems.cert }, listener);
+  // HTTP/2 where the client offers it (browsers do), as Tencent's API hosts do; HTTP/1.1 too.
+  const httpsServer = createSecureServer(
+    { key: pems.private, cert: pems.cert, allowHTTP1: true },
+    listener,
+  );
   const sockets = new Set<Socket>();
   for (const server of [httpServer, httpsServer]) {
     server.on('connection', (socket: Socket) => {
@@ -425,7 +448,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   };
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
+function send(res: Response, status: number, body: unknown): void {
   if (res.headersSent || res.destroyed) return;
   res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 }
