@@ -128,8 +128,7 @@ async function loafSince(
 async function marksAfter(page: Page, name: string, since: number): Promise<number | null> {
   return page.evaluate(
     ([markName, t]) =>
-      performance.getEntriesByName(markName as string).find((m) => m.startTime >= (t as number))
-        ?.startTime ?? null,
+      performance.getEntriesByName(markName).find((m) => m.startTime >= t)?.startTime ?? null,
     [name, since] as const,
   );
 }
