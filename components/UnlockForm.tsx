@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../utils/i18n';
-import { RequestFailed, type AppError } from '../utils/messages/app-error';
+import { asAppError, type AppError } from '../utils/messages/app-error';
 import { ErrorNotice } from './ErrorNotice';
 import { PasswordInput } from './PasswordInput';
 
@@ -32,7 +32,7 @@ export function UnlockForm({ onUnlock, idPrefix = 'unlock' }: Props) {
     try {
       await onUnlock(passphrase);
     } catch (e) {
-      setError(e instanceof RequestFailed ? e.error : { kind: 'internal' });
+      setError(asAppError(e));
       setPassphrase('');
     } finally {
       setBusy(false);

@@ -14,7 +14,7 @@ import { ScopePicker, type ScopeChoice } from '../../components/ScopePicker';
 import { StateLine, type StateStatus } from '../../components/StateLine';
 import { useNow } from '../../components/useNow';
 import { t } from '../../utils/i18n';
-import { RequestFailed, type AppError } from '../../utils/messages/app-error';
+import { asAppError, type AppError } from '../../utils/messages/app-error';
 import type { ApplyOutcome, PageConfig, StateView } from '../../utils/messages/protocol';
 import { PERMANENT_SECONDS, UNMUTE_SECONDS } from '../../utils/mute/durations';
 import { isMuted } from '../../utils/mute/state';
@@ -291,10 +291,6 @@ export function Popover(props: {
       </div>
     </form>
   );
-}
-
-function asAppError(error: unknown): AppError {
-  return error instanceof RequestFailed ? error.error : { kind: 'internal' };
 }
 
 function isLocked(error: AppError): boolean {

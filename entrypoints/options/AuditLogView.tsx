@@ -4,7 +4,7 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { auditToCsv, auditToJson } from '../../utils/audit/export';
 import type { AuditEntry } from '../../utils/audit/entry';
 import { t, uiLocale } from '../../utils/i18n';
-import { RequestFailed, type AppError } from '../../utils/messages/app-error';
+import { asAppError, type AppError } from '../../utils/messages/app-error';
 import { describeError } from '../../utils/messages/describe-error';
 import { PERMANENT_SECONDS, formatDateTime, formatDuration } from '../../utils/mute/durations';
 import { describeState } from '../../utils/mute/state';
@@ -29,8 +29,7 @@ export function AuditLogView({ profiles }: { profiles: readonly ProfileMeta[] })
         ...(profileId ? { profileId } : {}),
       }).then(
         (list) => !cancelled && setEntries(list),
-        (e: unknown) =>
-          !cancelled && setError(e instanceof RequestFailed ? e.error : { kind: 'internal' }),
+        (e: unknown) => !cancelled && setError(asAppError(e)),
       );
     }, 150);
     return () => {

@@ -7,7 +7,7 @@ import {
   type NewPassphrase,
 } from '../../components/NewPassphraseFields';
 import { t } from '../../utils/i18n';
-import { RequestFailed, type AppError } from '../../utils/messages/app-error';
+import { asAppError, type AppError } from '../../utils/messages/app-error';
 import { ImportBackup } from './ImportBackup';
 
 /** First run, step 1: choose the passphrase that encrypts every app's secret key. */
@@ -28,7 +28,7 @@ export function CreateVault({ onCreated }: { onCreated: () => Promise<void> }) {
       await send({ type: 'vault.create', passphrase: value.passphrase });
       await onCreated();
     } catch (e) {
-      setError(e instanceof RequestFailed ? e.error : { kind: 'internal' });
+      setError(asAppError(e));
     } finally {
       setBusy(false);
     }

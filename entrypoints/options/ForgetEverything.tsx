@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { useSend } from '../../components/background';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { t } from '../../utils/i18n';
-import { RequestFailed, type AppError } from '../../utils/messages/app-error';
+import { asAppError, type AppError } from '../../utils/messages/app-error';
 
 /** Wipes every app, setting and log after the operator types the confirmation word. */
 export function ForgetEverything({ onForgotten }: { onForgotten: () => Promise<void> }) {
@@ -20,7 +20,7 @@ export function ForgetEverything({ onForgotten }: { onForgotten: () => Promise<v
       await send({ type: 'vault.forget', confirm: true });
       await onForgotten();
     } catch (e) {
-      setError(e instanceof RequestFailed ? e.error : { kind: 'internal' });
+      setError(asAppError(e));
     }
   }
 

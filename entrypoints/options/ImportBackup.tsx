@@ -3,7 +3,7 @@ import { useSend } from '../../components/background';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { PasswordInput } from '../../components/PasswordInput';
 import { t } from '../../utils/i18n';
-import { RequestFailed, type AppError } from '../../utils/messages/app-error';
+import { asAppError, type AppError } from '../../utils/messages/app-error';
 
 /**
  * Restores an exported backup with the passphrase it was written under. Over an existing vault
@@ -49,7 +49,7 @@ export function ImportBackup({
       setPassphrase('');
       await onImported();
     } catch (e) {
-      setError(e instanceof RequestFailed ? e.error : { kind: 'internal' });
+      setError(asAppError(e));
     } finally {
       setBusy(false);
     }

@@ -5,7 +5,7 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { builtInReasons } from '../../components/ReasonField';
 import { ScopePicker } from '../../components/ScopePicker';
 import { keyPart, t, type MessageKey } from '../../utils/i18n';
-import { RequestFailed, type AppError } from '../../utils/messages/app-error';
+import { asAppError, type AppError } from '../../utils/messages/app-error';
 import {
   DEFAULT_PRESETS,
   parseDuration,
@@ -29,7 +29,7 @@ export function MutePreferences() {
         setSettings(s);
         setReasonsText((s.reasonPresets ?? builtInReasons()).join('\n'));
       },
-      (e: unknown) => setError(e instanceof RequestFailed ? e.error : { kind: 'internal' }),
+      (e: unknown) => setError(asAppError(e)),
     );
   }, [send]);
 
@@ -38,7 +38,7 @@ export function MutePreferences() {
     try {
       setSettings(await send({ type: 'settings.update', patch }));
     } catch (e) {
-      setError(e instanceof RequestFailed ? e.error : { kind: 'internal' });
+      setError(asAppError(e));
     }
   }
 

@@ -7,7 +7,7 @@ import { ALLOW_LOOPBACK_HTTP } from '../../utils/build-mode';
 import { originPattern, parseCustomEndpoint } from '../../utils/chat-api/endpoint';
 import { REGIONS, type RegionId } from '../../utils/chat-api/regions';
 import { t, type MessageKey } from '../../utils/i18n';
-import { RequestFailed, type AppError } from '../../utils/messages/app-error';
+import { asAppError, type AppError } from '../../utils/messages/app-error';
 import type { ProfileInput } from '../../utils/messages/protocol';
 import { AdminAccountSchema, type Environment, type ProfileMeta } from '../../utils/vault/profile';
 
@@ -102,7 +102,7 @@ export function ProfileForm({ profiles, editing, onSaved, onCancel }: Props) {
       setSecretKey('');
       await onSaved();
     } catch (e) {
-      setError(e instanceof RequestFailed ? e.error : { kind: 'internal' });
+      setError(asAppError(e));
     } finally {
       setBusy(false);
     }

@@ -6,7 +6,7 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { originPattern } from '../../utils/chat-api/endpoint';
 import { formatDateTime } from '../../utils/mute/durations';
 import { t, uiLocale, type MessageKey } from '../../utils/i18n';
-import { RequestFailed, type AppError } from '../../utils/messages/app-error';
+import { asAppError, type AppError } from '../../utils/messages/app-error';
 import type { ConnectionTest, VaultStatus } from '../../utils/messages/protocol';
 import type { ProfileMeta } from '../../utils/vault/profile';
 import { ProfileForm } from './ProfileForm';
@@ -83,7 +83,7 @@ function ProfileCard(props: {
         await access;
         setResult(await send({ type: 'profiles.testConnection', id: profile.id }));
       } catch (e) {
-        setError(e instanceof RequestFailed ? e.error : { kind: 'internal' });
+        setError(asAppError(e));
       } finally {
         setTesting(false);
       }
@@ -96,7 +96,7 @@ function ProfileCard(props: {
       await action();
       await onChange();
     } catch (e) {
-      setError(e instanceof RequestFailed ? e.error : { kind: 'internal' });
+      setError(asAppError(e));
     }
   }
 

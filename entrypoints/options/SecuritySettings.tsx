@@ -8,7 +8,7 @@ import {
 } from '../../components/NewPassphraseFields';
 import { PasswordInput } from '../../components/PasswordInput';
 import { t } from '../../utils/i18n';
-import { RequestFailed, type AppError } from '../../utils/messages/app-error';
+import { asAppError, type AppError } from '../../utils/messages/app-error';
 import type { Settings } from '../../utils/settings';
 import { ForgetEverything } from './ForgetEverything';
 import { ImportBackup } from './ImportBackup';
@@ -33,9 +33,7 @@ function AutoLockSetting() {
   const [settings, setSettings] = useState<Settings | null>(null);
   const [error, setError] = useState<AppError | null>(null);
   useEffect(() => {
-    send({ type: 'settings.get' }).then(setSettings, (e: unknown) =>
-      setError(e instanceof RequestFailed ? e.error : { kind: 'internal' }),
-    );
+    send({ type: 'settings.get' }).then(setSettings, (e: unknown) => setError(asAppError(e)));
   }, [send]);
 
   async function choose(value: string) {
@@ -48,7 +46,7 @@ function AutoLockSetting() {
         }),
       );
     } catch (e) {
-      setError(e instanceof RequestFailed ? e.error : { kind: 'internal' });
+      setError(asAppError(e));
     }
   }
 
@@ -98,7 +96,7 @@ function ChangePassphrase() {
       setNext({ passphrase: '', confirmation: '' });
       setTried(false);
     } catch (e) {
-      setError(e instanceof RequestFailed ? e.error : { kind: 'internal' });
+      setError(asAppError(e));
     } finally {
       setBusy(false);
     }
@@ -168,7 +166,7 @@ function Backup({ onChange }: { onChange: () => Promise<void> }) {
       link.click();
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
     } catch (e) {
-      setError(e instanceof RequestFailed ? e.error : { kind: 'internal' });
+      setError(asAppError(e));
     }
   }
 

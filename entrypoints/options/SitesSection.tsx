@@ -3,7 +3,7 @@ import { browser } from '#imports';
 import { useSend } from '../../components/background';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { t } from '../../utils/i18n';
-import { RequestFailed, type AppError } from '../../utils/messages/app-error';
+import { asAppError, type AppError } from '../../utils/messages/app-error';
 import { USER_ID_HEADER, originOfPattern, type Finder, type Site } from '../../utils/sites/site';
 import type { ProfileMeta } from '../../utils/vault/profile';
 
@@ -289,8 +289,4 @@ function SiteForm({ onSave, onCancel }: { onSave: (site: Site) => void; onCancel
       </div>
     </form>
   );
-}
-
-function asAppError(error: unknown): AppError {
-  return error instanceof RequestFailed ? error.error : { kind: 'internal' };
 }

@@ -1,17 +1,6 @@
-import { render } from 'preact';
-import { BackgroundContext } from '../../components/background';
-import '../../components/ui.css';
-import { t, uiLocale } from '../../utils/i18n';
+import { mountPage } from '../../components/mount-page';
+import { t } from '../../utils/i18n';
 import { sendRequest } from '../../utils/messages/client';
-import { configureZod } from '../../utils/zod-setup';
 import { App } from './App';
 
-configureZod();
-document.title = t('options_title');
-document.documentElement.lang = uiLocale();
-render(
-  <BackgroundContext.Provider value={sendRequest}>
-    <App />
-  </BackgroundContext.Provider>,
-  document.getElementById('app') as HTMLElement,
-);
+mountPage(<App />, sendRequest, t('options_title'));

@@ -3,7 +3,7 @@ import { useSend } from '../../components/background';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { useNow } from '../../components/useNow';
 import { t } from '../../utils/i18n';
-import { RequestFailed, type AppError } from '../../utils/messages/app-error';
+import { asAppError, type AppError } from '../../utils/messages/app-error';
 import type { ActiveMuteView } from '../../utils/messages/protocol';
 import { UNMUTE_SECONDS } from '../../utils/mute/durations';
 import { describeState, isMuted, isScopeMuted } from '../../utils/mute/state';
@@ -166,8 +166,4 @@ export function ActiveTab({
       </ul>
     </div>
   );
-}
-
-function asAppError(error: unknown): AppError {
-  return error instanceof RequestFailed ? error.error : { kind: 'internal' };
 }

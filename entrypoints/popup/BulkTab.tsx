@@ -12,7 +12,7 @@ import { ReasonField } from '../../components/ReasonField';
 import { ScopePicker, type ScopeChoice } from '../../components/ScopePicker';
 import { useNow } from '../../components/useNow';
 import { keyPart, t, uiLocale, type MessageKey } from '../../utils/i18n';
-import { RequestFailed, type AppError } from '../../utils/messages/app-error';
+import { asAppError, type AppError } from '../../utils/messages/app-error';
 import { describeError } from '../../utils/messages/describe-error';
 import { countItems, type BulkItem, type BulkJob } from '../../utils/mute/bulk';
 import { PERMANENT_SECONDS, formatDateTime, formatDuration } from '../../utils/mute/durations';
@@ -61,7 +61,7 @@ export function BulkTab(props: {
     try {
       setJob(await work());
     } catch (e) {
-      setError(e instanceof RequestFailed ? e.error : { kind: 'internal' });
+      setError(asAppError(e));
     }
   }
 

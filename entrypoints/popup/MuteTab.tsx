@@ -16,7 +16,7 @@ import { ScopePicker, type ScopeChoice } from '../../components/ScopePicker';
 import { StateLine, type StateStatus } from '../../components/StateLine';
 import { useNow } from '../../components/useNow';
 import { keyPart, t, type MessageKey } from '../../utils/i18n';
-import { RequestFailed, type AppError } from '../../utils/messages/app-error';
+import { asAppError, type AppError } from '../../utils/messages/app-error';
 import { ProgressSchema, type Progress } from '../../utils/messages/protocol';
 import { PERMANENT_SECONDS, UNMUTE_SECONDS } from '../../utils/mute/durations';
 import { isMuted, wouldShorten } from '../../utils/mute/state';
@@ -287,8 +287,4 @@ export function MuteTab(props: {
 async function readActiveTabSelection(): Promise<string> {
   const [tab] = await browser.tabs.query({ active: true, currentWindow: true }).catch(() => []);
   return tab?.id === undefined ? '' : readSelection(browser.scripting, tab.id);
-}
-
-function asAppError(error: unknown): AppError {
-  return error instanceof RequestFailed ? error.error : { kind: 'internal' };
 }

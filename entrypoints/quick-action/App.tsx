@@ -12,7 +12,7 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { UnlockForm } from '../../components/UnlockForm';
 import { useNow } from '../../components/useNow';
 import { t } from '../../utils/i18n';
-import { RequestFailed, type AppError } from '../../utils/messages/app-error';
+import { asAppError, type AppError } from '../../utils/messages/app-error';
 import { PERMANENT_SECONDS } from '../../utils/mute/durations';
 import type { QuickActionView } from '../../utils/mute/quick-action';
 
@@ -74,7 +74,7 @@ export function App() {
         });
         setResult(done.message);
       } catch (e) {
-        setError(e instanceof RequestFailed ? e.error : { kind: 'internal' });
+        setError(asAppError(e));
       } finally {
         setBusy(false);
       }

@@ -31,16 +31,12 @@ function session(page: Page): Promise<CDPSession> {
   return cdp;
 }
 
-/** The names of accessible elements with a role, e.g. every "Mute …" button on the page. */
-export async function axNames(page: Page, role: string, name?: RegExp): Promise<string[]> {
+/** The page's accessibility tree, closed shadow roots included. */
+async function fullTree(page: Page): Promise<AxNode[]> {
   const cdp = await session(page);
   await cdp.send('DOM.getDocument', { depth: -1, pierce: true });
   const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as { nodes: AxNode[] };
-  return nodes
-    .filter(
-      (n) => !n.ignored && n.role?.value === role && (!name || name.test(n.name?.value ?? '')),
-    )
-    .map((n) => n.name?.value ?? '');
+  return nodes.filter((n) => !n.ignored);
 }
 
 /** Accessible elements with a role (and a name matching), with their description. */
@@ -49,14 +45,14 @@ export async function axNodes(
   role: string,
   name?: RegExp,
 ): Promise<Array<{ name: string; description: string }>> {
-  const cdp = await session(page);
-  await cdp.send('DOM.getDocument', { depth: -1, pierce: true });
-  const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as { nodes: AxNode[] };
-  return nodes
-    .filter(
-      (n) => !n.ignored && n.role?.value === role && (!name || name.test(n.name?.value ?? '')),
-    )
+  return (await fullTree(page))
+    .filter((n) => n.role?.value === role && (!name || name.test(n.name?.value ?? '')))
     .map((n) => ({ name: n.name?.value ?? '', description: n.description?.value ?? '' }));
+}
+
+/** The names of accessible elements with a role, e.g. every "Mute …" button on the page. */
+export async function axNames(page: Page, role: string, name?: RegExp): Promise<string[]> {
+  return (await axNodes(page, role, name)).map((n) => n.name);
 }
 
 /** The centre of an accessible element's box, or null when it has none (off screen, hidden). */
@@ -66,9 +62,7 @@ export async function axCentre(
   name: string,
 ): Promise<{ x: number; y: number } | null> {
   const cdp = await session(page);
-  await cdp.send('DOM.getDocument', { depth: -1, pierce: true });
-  const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as { nodes: AxNode[] };
-  const node = nodes.find((n) => !n.ignored && n.role?.value === role && n.name?.value === name);
+  const node = (await fullTree(page)).find((n) => n.role?.value === role && n.name?.value === name);
   if (node?.backendDOMNodeId === undefined) return null;
   try {
     const { model } = (await cdp.send('DOM.getBoxModel', {

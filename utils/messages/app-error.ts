@@ -32,3 +32,8 @@ export class RequestFailed extends Error {
     super(`request failed: ${error.kind}`);
   }
 }
+
+/** The error a request failed with, as data; anything unexpected becomes `internal`. */
+export function asAppError(error: unknown): AppError {
+  return error instanceof RequestFailed ? error.error : { kind: 'internal' };
+}
