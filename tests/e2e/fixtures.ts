@@ -36,6 +36,8 @@ export const test = base.extend<Fixtures, { emulator: Emulator }>({
   ],
   buildDir: [PRODUCTION_BUILD, { option: true }],
   launch: async ({ emulator, buildDir }, use) => {
+    // Every test starts from an emulator with no mutes, faults or logged requests.
+    emulator.reset();
     const launched: LaunchedExtension[] = [];
     await use(async (options = {}) => {
       const ext = await launchWithExtension({
@@ -48,8 +50,7 @@ export const test = base.extend<Fixtures, { emulator: Emulator }>({
     });
     for (const ext of launched.reverse()) await ext.close().catch(() => {});
   },
-  extension: async ({ launch, emulator }, use) => {
-    emulator.reset();
+  extension: async ({ launch }, use) => {
     await use(await launch());
   },
 });
