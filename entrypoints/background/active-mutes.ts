@@ -32,7 +32,7 @@ export class ActiveMutes {
 
   /** Records the state a user is in now (an unmute records a state that is not muted). */
   record(entry: ActiveMute): void {
-    this.batch.add(entry);
+    this.batch.add(ActiveMuteSchema.parse(entry));
   }
 
   async list(profileId?: string): Promise<ActiveMute[]> {
@@ -52,11 +52,15 @@ export class ActiveMutes {
 
   private async write(entries: ActiveMute[]): Promise<void> {
     try {
-      await this.item.update((stored) => {
-        const byKey = new Map(stored.map((e) => [activeMuteKey(e.profileId, e.userId), e]));
-        for (const entry of entries) byKey.set(activeMuteKey(entry.profileId, entry.userId), entry);
-        return stillActive([...byKey.values()], this.now());
-      });
+      await this.item.update(
+        (stored) => {
+          const byKey = new Map(stored.map((e) => [activeMuteKey(e.profileId, e.userId), e]));
+          for (const entry of entries)
+            byKey.set(activeMuteKey(entry.profileId, entry.userId), entry);
+          return stillActive([...byKey.values()], this.now());
+        },
+        { prevalidated: true },
+      );
     } catch (error) {
       log.error(`could not record ${entries.length} mutes`, error);
     }

@@ -35,7 +35,7 @@ export class AuditLog {
   ) {}
 
   append(entry: AuditEntry): void {
-    this.batch.add(entry);
+    this.batch.add(AuditEntrySchema.parse(entry));
   }
 
   async list(filter: AuditFilter = {}): Promise<AuditEntry[]> {
@@ -56,8 +56,9 @@ export class AuditLog {
     const { auditMaxEntries, auditRetentionDays } = await this.settings();
     const oldest = this.now() - auditRetentionDays * 86_400_000;
     try {
-      await this.item.update((log) =>
-        [...log, ...entries].filter((e) => e.at >= oldest).slice(-auditMaxEntries),
+      await this.item.update(
+        (log) => [...log, ...entries].filter((e) => e.at >= oldest).slice(-auditMaxEntries),
+        { prevalidated: true },
       );
     } catch (error) {
       log.error(`could not record ${entries.length} audit entries`, error);

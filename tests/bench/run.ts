@@ -14,14 +14,8 @@ import {
   stopServiceWorker,
   type LaunchedExtension,
 } from '../support/browser';
-import {
-  DEMO_APP,
-  DEMO_PASSPHRASE,
-  DEMO_USERS,
-  generatedUsers,
-  seedApps,
-} from '../support/demo-seed';
-import { startEmulator, type Emulator } from '../support/emulator/server';
+import { DEMO_APP, DEMO_PASSPHRASE, generatedUsers } from '../support/demo-seed';
+import { RemoteEmulator, peakPerSecond } from './remote-emulator';
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
 import { addApp, createVault, DEMO_APP_INPUT } from '../support/operator';
 
@@ -137,7 +131,7 @@ async function marksAfter(page: Page, name: string, since: number): Promise<numb
 async function runTable(
   extension: LaunchedExtension,
   fixtures: FixtureServer,
-  emulator: Emulator,
+  emulator: RemoteEmulator,
   rows: number,
   withExtension: boolean,
 ): Promise<PageRun> {
@@ -164,7 +158,7 @@ async function runTable(
     }
   }
   await page.waitForTimeout(1200);
-  emulator.requests.length = 0;
+  await emulator.reset();
   const scrollStart = Date.now();
   await page.evaluate(
     () =>
@@ -180,7 +174,7 @@ async function runTable(
   );
   await page.waitForTimeout(1200);
   const scrollSeconds = (Date.now() - scrollStart) / 1000;
-  const lookups = emulator.requests.filter((r) => r.command === 'getnospeaking').length;
+  const lookups = (await emulator.requests()).filter((r) => r.command === 'getnospeaking').length;
   const frames = await loafSince(page, 0);
 
   // Rows appended in view: with the extension, until their buttons are placed; without it, the
@@ -274,7 +268,7 @@ async function floors(
 
 async function clickToRequest(
   extension: LaunchedExtension,
-  emulator: Emulator,
+  emulator: RemoteEmulator,
   cold: boolean,
 ): Promise<{ page: number; popup: number }> {
   // Page button: the popover is open; Enter (a trusted key press) mutes.
@@ -302,21 +296,21 @@ async function clickToRequest(
   return { page: pageMs, popup: popupMs };
 }
 
-async function timeRequest(emulator: Emulator, act: () => Promise<void>): Promise<number> {
-  const before = emulator.requests.length;
+async function timeRequest(emulator: RemoteEmulator, act: () => Promise<void>): Promise<number> {
+  const before = (await emulator.requests()).length;
   const t0 = Date.now();
   await act();
-  for (let i = 0; i < 400; i++) {
-    const hit = emulator.requests.slice(before).find((r) => r.command === 'setnospeaking');
+  for (let i = 0; i < 200; i++) {
+    const hit = (await emulator.requests(before)).find((r) => r.command === 'setnospeaking');
     if (hit) return hit.at - t0;
-    await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 10));
   }
   return NaN;
 }
 
 async function bulk(
   extension: LaunchedExtension,
-  emulator: Emulator,
+  emulator: RemoteEmulator,
 ): Promise<{ perSecond: number; wallSeconds: number; peak: number; mints: number }> {
   const popup = await extension.openPage('popup.html');
   await popup.setViewportSize({ width: 400, height: 900 });
@@ -327,14 +321,15 @@ async function bulk(
     .getByRole('button', { name: `Apply to ${BULK_IDS} users` })
     .waitFor({ timeout: 60_000 });
   await popup.getByRole('button', { name: `Apply to ${BULK_IDS} users` }).click();
-  emulator.requests.length = 0;
+  await emulator.reset();
   const t0 = Date.now();
   await popup
     .getByRole('alertdialog')
     .getByRole('button', { name: `Apply to ${BULK_IDS} users` })
     .click();
   await popup.getByText(/^Finished: /).waitFor({ timeout: 120_000 });
-  const sets = emulator.requests.filter((r) => r.command === 'setnospeaking');
+  const logged = await emulator.requests();
+  const sets = logged.filter((r) => r.command === 'setnospeaking');
   const first = Math.min(...sets.map((r) => r.at));
   const last = Math.max(...sets.map((r) => r.at));
   await popup.getByRole('button', { name: 'New bulk action' }).click();
@@ -343,8 +338,8 @@ async function bulk(
     // Requests after the first, over the time they took: the rate the limiter sustains.
     perSecond: ((sets.length - 1) / (last - first)) * 1000,
     wallSeconds: (last - t0) / 1000,
-    peak: emulator.peakPerSecond(DEMO_APP.sdkAppId),
-    mints: new Set(sets.map((r) => r.userSig?.time)).size,
+    peak: peakPerSecond(logged, DEMO_APP.sdkAppId),
+    mints: new Set(sets.map((r) => r.time)).size,
   };
 }
 
@@ -464,10 +459,8 @@ async function main(): Promise<void> {
   const chromium = findChromium();
   if (!chromium) throw new Error('No Chromium: apt-get install -y chromium');
   const started = Date.now();
-  const emulator = await startEmulator({
-    apps: seedApps(),
-    accounts: [...DEMO_USERS, ...generatedUsers(Math.max(1000, BULK_IDS))],
-  });
+  // The emulator CLI seeds the demo apps and 1,000 generated users (enough for the bulk run).
+  const emulator = await RemoteEmulator.start();
   const fixtures = await startFixtureServer();
   const extension = await launchWithExtension({
     emulatorPort: emulator.httpsPort,
@@ -672,7 +665,7 @@ async function main(): Promise<void> {
 
   const sizes = bundleSizes();
   await extension.close();
-  await emulator.close();
+  emulator.close();
   await fixtures.close();
 
   const machine = {

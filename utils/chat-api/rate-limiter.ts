@@ -3,7 +3,7 @@
  * (measured on real grant times: a hard cap), optionally paced so grants are spread out rather
  * than sent in bursts.
  *
- * The Chat API allows 200 calls/s per app. Granting 200 per 1040 ms leaves 40 ms for network
+ * The Chat API allows 200 calls/s per app. Granting 200 per 1050 ms leaves 50 ms for network
  * jitter, so the server never sees 201 inside one second. Pacing at one grant per 5 ms spreads
  * those calls over the second: a burst would arrive compressed. The pace runs on a schedule of
  * its own, so a timer that fires late is made up for (at most `maxBurst` grants at once) and
@@ -27,7 +27,7 @@ export interface RateLimiterOptions {
 }
 
 export const CHAT_API_RATE: Pick<RateLimiterOptions, 'windows' | 'pace'> = {
-  windows: [{ limit: 200, windowMs: 1040 }],
+  windows: [{ limit: 200, windowMs: 1050 }],
   pace: { intervalMs: 5, maxBurst: 10 },
 };
 

@@ -9,8 +9,12 @@ export class StoredValueUnreadable extends Error {
 export interface ValidatedItem<T> {
   /** The stored value if it fits the schema, else the fallback (never written back). */
   get(): Promise<T>;
-  /** Reads, changes, validates and writes. Refuses to overwrite a value it cannot read. */
-  update(change: (current: T) => T): Promise<T>;
+  /**
+   * Reads, changes, validates and writes. Refuses to overwrite a value it cannot read.
+   * `prevalidated` skips validating the whole new value, for a long list whose caller has
+   * validated the entries it adds (the rest came from a validated read).
+   */
+  update(change: (current: T) => T, options?: { prevalidated?: boolean }): Promise<T>;
 }
 
 /**
@@ -46,11 +50,12 @@ export function validatedItem<T>(
     async get() {
       return (await read()).value;
     },
-    async update(change) {
+    async update(change, options) {
       const current = await read();
       if (!current.readable)
         throw new StoredValueUnreadable('stored value does not fit its schema');
-      const next = schema.parse(change(current.value));
+      const changed = change(current.value);
+      const next = options?.prevalidated ? changed : schema.parse(changed);
       echoes++;
       await item.setValue(next);
       known = { value: next };

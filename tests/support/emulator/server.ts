@@ -196,13 +196,18 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     return rule.fault;
   }
 
-  async function handle(req: Request, res: Response, raw: string): Promise<void> {
+  async function handle(
+    req: Request,
+    res: Response,
+    raw: string,
+    arrivedAt: number,
+  ): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://emulator');
     const authority =
       req.headers.host ?? (req.headers as Record<string, string | undefined>)[':authority'] ?? '';
     const host = authority.replace(/:\d+$/, '').toLowerCase();
     const entry: LoggedRequest = {
-      at: now(),
+      at: arrivedAt,
       host,
       path: url.pathname,
       command: url.pathname.split('/').pop() ?? '',
@@ -224,6 +229,27 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       });
     };
 
+    // For a client in another process (the benchmarks): what arrived, when, and with what result.
+    if (url.pathname === '/__emulator/requests' && req.method === 'GET') {
+      const since = Number(url.searchParams.get('since') ?? 0);
+      send(
+        res,
+        200,
+        requests.slice(since).map((r) => ({
+          at: r.at,
+          command: r.command,
+          errorCode: r.errorCode,
+          sdkAppId: r.sdkAppId,
+          time: r.userSig?.time ?? null,
+        })),
+      );
+      return;
+    }
+    if (url.pathname === '/__emulator/reset' && req.method === 'POST') {
+      api.reset();
+      send(res, 200, {});
+      return;
+    }
     const match = /^\/v4\/([a-z_]+)\/([a-z_]+)$/.exec(url.pathname);
     if (req.method !== 'POST' || !match) {
       entry.httpStatus = 404;
@@ -279,7 +305,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       return reply(70016, {}, 'no key for this SDKAppID at this data centre');
     }
 
-    const t = now();
+    // Rate and expiry are judged at arrival, not after this process got round to the body.
+    const t = arrivedAt;
     if (t < appState.blockedUntil) return reply(70050, {}, 'too many failed signature checks');
     appState.arrivals = appState.arrivals.filter((a) => a > t - 1000);
     appState.arrivals.push(t);
@@ -362,12 +389,15 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   }
 
   const listener = (req: Request, res: Response) => {
+    const arrivedAt = now();
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      handle(req, res, Buffer.concat(chunks).toString('utf8')).catch((error: unknown) => {
-        send(res, 500, { error: String(error) });
-      });
+      handle(req, res, Buffer.concat(chunks).toString('utf8'), arrivedAt).catch(
+        (error: unknown) => {
+          send(res, 500, { error: String(error) });
+        },
+      );
     });
   };
   const host = options.host ?? '127.0.0.1';
@@ -397,7 +427,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   const httpPort = (httpServer.address() as AddressInfo).port;
   const httpsPort = (httpsServer.address() as AddressInfo).port;
 
-  return {
+  const api: Emulator = {
     httpUrl: `http://${host}:${httpPort}`,
     httpsUrl: `https://${host}:${httpsPort}`,
     httpPort,
@@ -446,6 +476,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       await Promise.all([close(httpServer), close(httpsServer)]);
     },
   };
+  return api;
 }
 
 function send(res: Response, status: number, body: unknown): void {
