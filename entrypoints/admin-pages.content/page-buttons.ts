@@ -45,8 +45,10 @@ export class PageButtons {
   private frame = 0;
   /** Buttons came or went: put them back in page order so Tab follows the page. */
   private orderDirty = false;
-  /** What to scan, and whether it was just added to the page (those get buttons eagerly). */
-  private scanQueue: Array<[ParentNode, boolean]> = [];
+  /** Rows and matches of a whole-document scan, looked at a slice at a time. */
+  private scanQueue: ParentNode[] = [];
+  /** Subtrees the page just added: scanned before the rest, and given buttons eagerly. */
+  private addedQueue: ParentNode[] = [];
   /** Entries that just appeared: placed in the next frame, without waiting for the observer. */
   private fresh: Entry[] = [];
   private scanHead = 0;
@@ -90,6 +92,7 @@ export class PageButtons {
       target.removeEventListener(type, listener, options);
     cancelAnimationFrame(this.frame);
     this.scanQueue = [];
+    this.addedQueue = [];
     this.scanHead = 0;
     this.entries.clear();
     this.byButton.clear();
@@ -124,27 +127,31 @@ export class PageButtons {
   }
 
   private enqueueScan(root: ParentNode, added = false): void {
-    this.scanQueue.push([root, added]);
+    if (isDocument(root))
+      for (const unit of this.options.finder.units(root)) this.scanQueue.push(unit);
+    else if (added) this.addedQueue.push(root);
+    else this.scanQueue.push(root);
     if (!this.scanning) {
       this.scanning = true;
       setTimeout(() => this.scanSlice(), 0);
     }
   }
 
-  /** Finds IDs in the queued roots, a few milliseconds at a time. */
+  /**
+   * Finds IDs a few milliseconds at a time. What the page just added goes first: rows appended
+   * in view get their buttons even while a big page's first scan is still under way.
+   */
   private scanSlice(): void {
     const started = performance.now();
-    while (this.scanHead < this.scanQueue.length && performance.now() - started < SLICE_MS) {
-      const [root, added] = this.scanQueue[this.scanHead++] as [ParentNode, boolean];
-      // A whole document becomes its rows (or matches), each looked at in later slices.
-      if (isDocument(root))
-        for (const unit of this.options.finder.units(root)) this.scanQueue.push([unit, false]);
-      else
-        for (const { element, userId } of this.options.finder.find(root))
-          this.add(element, userId, added);
+    while (performance.now() - started < SLICE_MS) {
+      const added = this.addedQueue.shift();
+      const root = added ?? this.scanQueue[this.scanHead++];
+      if (!root) break;
+      for (const { element, userId } of this.options.finder.find(root))
+        this.add(element, userId, added !== undefined);
     }
     if (this.fresh.length > 0) this.schedulePosition();
-    if (this.scanHead < this.scanQueue.length) {
+    if (this.addedQueue.length > 0 || this.scanHead < this.scanQueue.length) {
       setTimeout(() => this.scanSlice(), 0);
     } else {
       this.scanQueue = [];
