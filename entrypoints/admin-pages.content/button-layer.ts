@@ -22,6 +22,8 @@ button:hover { border-color: #1f5fd6; }
 button:focus-visible { outline: 2px solid #1f5fd6; outline-offset: 1px; }
 button[data-state='muted'] { background: #b42318; border-color: #b42318; color: #ffffff; }
 button[hidden] { display: none; }
+button.compact { padding: 0 3px; }
+button.compact .label { display: none; }
 .hover-only button:not(.show):not(:focus-visible) { opacity: 0; }
 .icon { width: 11px; height: 11px; flex: none; }
 @media (prefers-color-scheme: dark) {
@@ -103,10 +105,10 @@ export class ButtonLayer {
       state === 'muted' ? t('page_buttonMutedTitle', userId) : t('page_buttonLabel', userId);
     // Icon and text both say it: never colour alone.
     button.textContent = '';
-    button.append(
-      speakerIcon(state === 'muted'),
-      state === 'muted' ? t('page_buttonMuted') : t('page_buttonMute'),
-    );
+    const label = document.createElement('span');
+    label.className = 'label';
+    label.textContent = state === 'muted' ? t('page_buttonMuted') : t('page_buttonMute');
+    button.append(speakerIcon(state === 'muted'), label);
   }
 
   /** Viewport position of the layer's origin, to turn element rects into button offsets. */

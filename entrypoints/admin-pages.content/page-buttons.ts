@@ -27,6 +27,8 @@ const NEAR_MARGIN = '300px 0px';
 const SLICE_MS = 4;
 const BUTTON_GAP = 4;
 const BUTTON_HEIGHT = 18;
+/** Below this much room between the ID's text and its cell's edge, the button shows its icon only. */
+const FULL_BUTTON_ROOM = 60;
 
 /**
  * Puts a mute button next to every user ID on or near the screen, and keeps it there: rows
@@ -264,11 +266,13 @@ export class PageButtons {
     const boxes = shown.map((entry) => {
       this.range.selectNodeContents(entry.element);
       const text = this.range.getBoundingClientRect();
-      return text.width > 0 ? text : entry.element.getBoundingClientRect();
+      const cell = entry.element.getBoundingClientRect();
+      return { box: text.width > 0 ? text : cell, room: cell.right - text.right };
     });
     shown.forEach((entry, i) => {
-      const box = boxes[i] as DOMRect;
+      const { box, room } = boxes[i] as { box: DOMRect; room: number };
       const button = entry.button as HTMLButtonElement;
+      button.classList.toggle('compact', room < FULL_BUTTON_ROOM);
       if (box.width === 0 && box.height === 0) {
         button.style.visibility = 'hidden';
         return;

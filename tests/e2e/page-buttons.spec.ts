@@ -1,8 +1,9 @@
 import type { Page } from '@playwright/test';
-import { axCentre, axClick, axNames, axNodes } from '../support/ax';
+import { axBox, axCentre, axClick, axNames, axNodes } from '../support/ax';
 import { LOOPBACK_BUILD, type LaunchedExtension } from '../support/browser';
 import { DEMO_APP, SECOND_APP } from '../support/demo-seed';
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
+import { addSite as addSiteThroughOptions } from '../support/operator';
 import { addApp, expect, setUpDemoApp, test, PASSPHRASE } from './fixtures';
 
 const APP = DEMO_APP.sdkAppId;
@@ -224,6 +225,38 @@ test('an inner scroll container: buttons follow their IDs', async ({ launch }) =
   expect(await muteButtons(page)).not.toContain('Mute user_0001');
 });
 
+test('a narrow ID column: buttons shrink to their icon rather than cover the next column', async ({
+  launch,
+}) => {
+  const extension = await launch({ extensionDir: LOOPBACK_BUILD });
+  const options = await setUpDemoApp(extension);
+  await addSiteThroughOptions(options, {
+    label: 'Demo',
+    pattern: 'http://127.0.0.1/*',
+    kind: 'column',
+  });
+  const page = await extension.context.newPage();
+  await page.goto(`${fixtures.url}/index.html`);
+  await expect.poll(() => sortedButtons(page)).toContain('Mute spammer_01');
+  const boxOf = async (id: string) => {
+    const cell = await page.getByRole('cell', { name: id, exact: true }).boundingBox();
+    const button = await axBox(page, 'button', `Mute ${id}`);
+    return { cell, button };
+  };
+  // The longest IDs leave no room for the word: the button fits inside the cell all the same.
+  const long = await boxOf('spammer_01');
+  expect(long.button && long.cell).toBeTruthy();
+  expect((long.button?.x ?? 0) + (long.button?.width ?? 0)).toBeLessThanOrEqual(
+    (long.cell?.x ?? 0) + (long.cell?.width ?? 0),
+  );
+  // A short ID in the same column has room, and keeps the word.
+  const short = await boxOf('bob');
+  expect(short.button?.width ?? 0).toBeGreaterThan((long.button?.width ?? 0) + 20);
+  expect((short.button?.x ?? 0) + (short.button?.width ?? 0)).toBeLessThanOrEqual(
+    (short.cell?.x ?? 0) + (short.cell?.width ?? 0),
+  );
+});
+
 test('a 10,000-row table: buttons only near the screen, state lookups at most 20 a second', async ({
   launch,
   emulator,
@@ -247,24 +280,3 @@ test('a 10,000-row table: buttons only near the screen, state lookups at most 20
   expect(lookups).toBeGreaterThan(0);
   expect(lookups).toBeLessThanOrEqual(20 * Math.ceil(seconds) + 20);
 });
-
-interface SiteInput {
-  label: string;
-  pattern: string;
-  kind: 'selector' | 'column';
-  selector?: string;
-  attribute?: string;
-}
-
-async function addSiteThroughOptions(options: Page, site: SiteInput): Promise<void> {
-  await options.getByRole('button', { name: 'Add a site' }).click();
-  await options.getByLabel('Name', { exact: true }).last().fill(site.label);
-  await options.getByLabel('Pages (match pattern)').fill(site.pattern);
-  if (site.kind === 'column') await options.getByLabel('A table column, by its header').check();
-  else {
-    await options.getByLabel('CSS selector', { exact: true }).fill(site.selector ?? '');
-    if (site.attribute) await options.getByLabel(/^Attribute holding the ID/).fill(site.attribute);
-  }
-  await options.getByRole('button', { name: 'Save site' }).click();
-  await expect(options.getByRole('listitem', { name: site.label })).toBeVisible();
-}

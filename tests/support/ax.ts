@@ -55,24 +55,34 @@ export async function axNames(page: Page, role: string, name?: RegExp): Promise<
   return (await axNodes(page, role, name)).map((n) => n.name);
 }
 
-/** The centre of an accessible element's box, or null when it has none (off screen, hidden). */
-export async function axCentre(
+/** An accessible element's border box, or null when it has none (off screen, hidden). */
+export async function axBox(
   page: Page,
   role: string,
   name: string,
-): Promise<{ x: number; y: number } | null> {
+): Promise<{ x: number; y: number; width: number; height: number } | null> {
   const cdp = await session(page);
   const node = (await fullTree(page)).find((n) => n.role?.value === role && n.name?.value === name);
   if (node?.backendDOMNodeId === undefined) return null;
   try {
     const { model } = (await cdp.send('DOM.getBoxModel', {
       backendNodeId: node.backendDOMNodeId,
-    })) as { model: { content: number[] } };
-    const [x1, y1, , , x3, y3] = model.content as [number, number, number, number, number, number];
-    return { x: (x1 + x3) / 2, y: (y1 + y3) / 2 };
+    })) as { model: { border: number[] } };
+    const [x1, y1, , , x3, y3] = model.border as [number, number, number, number, number, number];
+    return { x: x1, y: y1, width: x3 - x1, height: y3 - y1 };
   } catch {
     return null;
   }
+}
+
+/** The centre of an accessible element's box, or null when it has none (off screen, hidden). */
+export async function axCentre(
+  page: Page,
+  role: string,
+  name: string,
+): Promise<{ x: number; y: number } | null> {
+  const box = await axBox(page, role, name);
+  return box && { x: box.x + box.width / 2, y: box.y + box.height / 2 };
 }
 
 /** Clicks an accessible element with real mouse input. Throws if it has no box. */
