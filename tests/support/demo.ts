@@ -6,7 +6,7 @@ import { findChromium, launchWithExtension, LOOPBACK_BUILD } from './browser';
 import { DEMO_APP, DEMO_PASSPHRASE, DEMO_USERS, generatedUsers, seedApps } from './demo-seed';
 import { startEmulator, type Emulator } from './emulator/server';
 import { startFixtureServer } from './fixture-server';
-import { addApp, createVault, DEMO_APP_INPUT, testConnection } from './operator';
+import { addApp, addSite, createVault, DEMO_APP_INPUT, testConnection } from './operator';
 
 /**
  * `npm run demo [-- --headless] [-- --out demo-output]`
@@ -84,6 +84,12 @@ async function main(): Promise<void> {
   console.log(
     `Demo app "${DEMO_APP.label}" (SDKAppID ${DEMO_APP.sdkAppId}, Singapore): ${verdict}`,
   );
+  // The sample admin page gets mute buttons next to its UserID column.
+  await addSite(options, {
+    label: 'Demo admin page',
+    pattern: 'http://127.0.0.1/*',
+    kind: 'column',
+  });
 
   const admin = await extension.context.newPage();
   await admin.goto(pages.url);
@@ -91,11 +97,13 @@ async function main(): Promise<void> {
   if (headless) {
     const out = path.resolve(values.out);
     mkdirSync(out, { recursive: true });
+    await admin.waitForTimeout(1500);
     await options.screenshot({ path: path.join(out, 'options.png'), fullPage: true });
     const popup = await extension.openPage('popup.html');
-    await popup.setViewportSize({ width: 400, height: 560 });
+    await popup.setViewportSize({ width: 400, height: 640 });
     await popup.reload();
-    await popup.locator('main').waitFor();
+    await popup.getByLabel('User ID').fill('spammer_01');
+    await popup.locator('#mute-state[data-state="known"]').waitFor();
     await popup.screenshot({ path: path.join(out, 'popup.png') });
     await admin.screenshot({ path: path.join(out, 'admin-page.png') });
     console.log(`Screenshots written to ${out}`);
@@ -108,8 +116,9 @@ async function main(): Promise<void> {
 Mute Console is running against the local Chat API emulator.
   Passphrase:    ${DEMO_PASSPHRASE}
   Demo users:    ${DEMO_USERS.join(', ')} (and user_0001 … user_1000)
-  Sample admin page: ${pages.url}
-Click the Mute Console icon in the toolbar to mute someone. Close the browser to stop.`);
+  Sample admin page: ${pages.url} (mute buttons next to each UserID)
+Click the Mute Console icon in the toolbar, a button on the sample page, or select an ID and
+right-click. Close the browser to stop.`);
   await new Promise<void>((resolve) => extension.context.once('close', () => resolve()));
   await Promise.all([emulator.close(), pages.close()]);
 }

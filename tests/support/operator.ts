@@ -55,3 +55,25 @@ export async function testConnection(page: Page, label: string): Promise<string>
   await verdict.waitFor();
   return verdict.innerText();
 }
+
+export interface SiteInput {
+  label: string;
+  pattern: string;
+  kind: 'selector' | 'column';
+  selector?: string;
+  attribute?: string;
+}
+
+/** Adds an admin site in the options page ("Buttons on admin pages" → "Add a site"). */
+export async function addSite(options: Page, site: SiteInput): Promise<void> {
+  await options.getByRole('button', { name: 'Add a site' }).click();
+  await options.getByLabel('Name', { exact: true }).last().fill(site.label);
+  await options.getByLabel('Pages (match pattern)').fill(site.pattern);
+  if (site.kind === 'column') await options.getByLabel('A table column, by its header').check();
+  else {
+    await options.getByLabel('CSS selector', { exact: true }).fill(site.selector ?? '');
+    if (site.attribute) await options.getByLabel(/^Attribute holding the ID/).fill(site.attribute);
+  }
+  await options.getByRole('button', { name: 'Save site' }).click();
+  await options.getByRole('listitem', { name: site.label }).waitFor();
+}
