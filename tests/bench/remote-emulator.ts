@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
+export { peakPerSecond } from '../support/emulator/peak-rate';
+
 export interface RemoteRequest {
   at: number;
   command: string;
@@ -59,19 +61,4 @@ export class RemoteEmulator {
   close(): void {
     this.child.kill('SIGINT');
   }
-}
-
-/** The most requests for one app in any sliding one-second window. */
-export function peakPerSecond(requests: readonly RemoteRequest[], sdkAppId: number): number {
-  const times = requests
-    .filter((r) => r.sdkAppId === sdkAppId)
-    .map((r) => r.at)
-    .sort((a, b) => a - b);
-  let peak = 0;
-  let start = 0;
-  for (let end = 0; end < times.length; end++) {
-    while ((times[end] as number) - (times[start] as number) >= 1000) start++;
-    peak = Math.max(peak, end - start + 1);
-  }
-  return peak;
 }

@@ -7,6 +7,7 @@ import { createSecureServer, type Http2ServerRequest, type Http2ServerResponse }
 import type { AddressInfo, Server, Socket } from 'node:net';
 import selfsigned from 'selfsigned';
 import { checkUserSig } from './usersig-check';
+import { peakPerSecond } from './peak-rate';
 
 /**
  * A local stand-in for Tencent Cloud Chat's admin REST API: the calls Mute Console makes,
@@ -459,17 +460,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       }
     },
     peakPerSecond(sdkAppId) {
-      const times = requests
-        .filter((r) => r.sdkAppId !== null && (sdkAppId === undefined || r.sdkAppId === sdkAppId))
-        .map((r) => r.at)
-        .sort((a, b) => a - b);
-      let peak = 0;
-      let start = 0;
-      for (let end = 0; end < times.length; end++) {
-        while ((times[end] as number) - (times[start] as number) >= 1000) start++;
-        peak = Math.max(peak, end - start + 1);
-      }
-      return peak;
+      return peakPerSecond(requests, sdkAppId);
     },
     async close() {
       for (const socket of sockets) socket.destroy();
