@@ -31,6 +31,20 @@ async function openConsole(launch: (o?: object) => Promise<LaunchedExtension>) {
   return { extension, options, page };
 }
 
+/** The loopback build with the demo app and one operator site added, showing a fixture page. */
+async function openOperatorSite(
+  launch: (o?: object) => Promise<LaunchedExtension>,
+  file: string,
+  site: Parameters<typeof addSiteThroughOptions>[1],
+) {
+  const extension = await launch({ extensionDir: LOOPBACK_BUILD });
+  const options = await setUpDemoApp(extension);
+  await addSiteThroughOptions(options, site);
+  const page = await extension.context.newPage();
+  await page.goto(`${fixtures.url}/${file}`);
+  return { extension, options, page };
+}
+
 const ACCOUNTS = ['alice', 'bob', 'carol', 'dave', 'erin', 'spammer_01', 'spammer_02', 'troll-42'];
 
 test('console account list: a button per UserID, a real click mutes with the chosen preset', async ({
@@ -104,15 +118,11 @@ test('a hostile page: programmatic clicks, a covering element and a transparent 
   launch,
   emulator,
 }) => {
-  const extension = await launch({ extensionDir: LOOPBACK_BUILD });
-  const options = await setUpDemoApp(extension);
-  await addSiteThroughOptions(options, {
+  const { page } = await openOperatorSite(launch, 'hostile.html', {
     label: 'Hostile',
     pattern: 'http://127.0.0.1/hostile*',
     kind: 'column',
   });
-  const page = await extension.context.newPage();
-  await page.goto(`${fixtures.url}/hostile.html`);
   // The markup ID is shown as text (a selection's edge brackets are trimmed like quotes).
   await expect
     .poll(() => sortedButtons(page))
@@ -151,17 +161,13 @@ test('an operator site added in the options page: IDs in attributes, scope and d
   launch,
   emulator,
 }) => {
-  const extension = await launch({ extensionDir: LOOPBACK_BUILD });
-  const options = await setUpDemoApp(extension);
-  await addSiteThroughOptions(options, {
+  const { options, page } = await openOperatorSite(launch, 'custom-admin.html', {
     label: 'Acme reports',
     pattern: 'http://127.0.0.1/custom*',
     kind: 'selector',
     selector: '.member',
     attribute: 'data-uid',
   });
-  const page = await extension.context.newPage();
-  await page.goto(`${fixtures.url}/custom-admin.html`);
   await expect
     .poll(() => muteButtons(page))
     .toEqual(['Mute spammer_02', 'Mute troll-42', 'Mute erin']);
@@ -201,15 +207,11 @@ test('locked vault: the button still shows, a click asks to unlock in a window, 
 });
 
 test('an inner scroll container: buttons follow their IDs', async ({ launch }) => {
-  const extension = await launch({ extensionDir: LOOPBACK_BUILD });
-  const options = await setUpDemoApp(extension);
-  await addSiteThroughOptions(options, {
+  const { page } = await openOperatorSite(launch, 'inner-scroll.html', {
     label: 'Logs',
     pattern: 'http://127.0.0.1/inner*',
     kind: 'column',
   });
-  const page = await extension.context.newPage();
-  await page.goto(`${fixtures.url}/inner-scroll.html`);
   await expect.poll(() => muteButtons(page)).toContain('Mute user_0001');
   await page.locator('#box').evaluate((box) => box.scrollTo(0, 2400));
   await expect.poll(() => muteButtons(page)).toContain('Mute user_0100');
@@ -228,15 +230,11 @@ test('an inner scroll container: buttons follow their IDs', async ({ launch }) =
 test('a narrow ID column: buttons shrink to their icon rather than cover the next column', async ({
   launch,
 }) => {
-  const extension = await launch({ extensionDir: LOOPBACK_BUILD });
-  const options = await setUpDemoApp(extension);
-  await addSiteThroughOptions(options, {
+  const { page } = await openOperatorSite(launch, 'index.html', {
     label: 'Demo',
     pattern: 'http://127.0.0.1/*',
     kind: 'column',
   });
-  const page = await extension.context.newPage();
-  await page.goto(`${fixtures.url}/index.html`);
   await expect.poll(() => sortedButtons(page)).toContain('Mute spammer_01');
   const boxOf = async (id: string) => {
     const cell = await page.getByRole('cell', { name: id, exact: true }).boundingBox();
