@@ -20,7 +20,7 @@ const PERSIST_MS = 500;
 const BLOCK_PAUSE_MS = 60_000;
 /**
  * A worker that starts mid-job waits this long before sending: the requests its predecessor
- * sent in the last second are not in this worker's rate limiter.
+ * finished in the last second are not in this worker's rate limiter (a window, plus margin).
  */
 const RESUME_GUARD_MS = 1050;
 

@@ -217,9 +217,13 @@ export class ChatClient {
       if (this.nowMs() < traffic.blockedUntilMs) {
         throw new ChatApiError({ category: 'blocked', code: 70050, attempts: attempt - 1 });
       }
-      await traffic.limiter.acquire();
+      const finished = await traffic.limiter.acquire();
       const useBackup = this.baseUrls.length > 1 && this.nowMs() < this.preferBackupUntilMs;
-      const result = await this.attempt(this.baseUrls[useBackup ? 1 : 0] as string, command, body);
+      const result = await this.attempt(
+        this.baseUrls[useBackup ? 1 : 0] as string,
+        command,
+        body,
+      ).finally(finished);
       if (result.ok) return result.payload;
       const error: ChatErrorData = { ...result.error, attempts: attempt };
 

@@ -1,17 +1,21 @@
 /**
- * A first-in-first-out rate limiter: at most `limit` grants in any `windowMs` for each window
- * (measured on real grant times: a hard cap), optionally paced so grants are spread out rather
- * than sent in bursts.
+ * A first-in-first-out rate limiter: at most `limit` calls in any `windowMs` for each window,
+ * optionally paced so grants are spread out rather than sent in bursts.
  *
- * The Chat API allows 200 calls/s per app. Granting 200 per 1050 ms leaves 50 ms for network
- * jitter, so the server never sees 201 inside one second. Pacing at one grant per 5 ms spreads
- * those calls over the second: a burst would arrive compressed. The pace runs on a schedule of
- * its own, so a timer that fires late is made up for (at most `maxBurst` grants at once) and
- * throughput does not drift below the cap.
+ * A call holds its place in a window from its grant until `windowMs` after it finished (its
+ * response or failure came back). The server saw the call somewhere between those two moments,
+ * so however the network delays or bunches calls, the server never sees more than `limit` in
+ * any `windowMs`: the Chat API's 200 calls/s hold without a guessed jitter margin, and the cost
+ * is only each call's round trip. Pacing at one grant per 5 ms spreads the calls over the
+ * second; the pace runs on a schedule of its own, so a timer that fires late is made up for (at
+ * most `maxBurst` grants at once) and throughput does not drift below the cap.
  */
 export interface RateLimiter {
-  /** Resolves when a call may start; rejects with the signal's reason if aborted first. */
-  acquire(signal?: AbortSignal): Promise<void>;
+  /**
+   * Resolves when a call may start, with the function to call once it has finished; rejects
+   * with the signal's reason if aborted first.
+   */
+  acquire(signal?: AbortSignal): Promise<() => void>;
 }
 
 export interface RateWindow {
@@ -27,19 +31,39 @@ export interface RateLimiterOptions {
 }
 
 export const CHAT_API_RATE: Pick<RateLimiterOptions, 'windows' | 'pace'> = {
-  windows: [{ limit: 200, windowMs: 1050 }],
+  windows: [{ limit: 200, windowMs: 1000 }],
   pace: { intervalMs: 5, maxBurst: 10 },
 };
+
+/** A granted call: in flight until `finishedAt` is set. */
+interface Grant {
+  finishedAt: number;
+}
 
 export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   const now = options.now ?? (() => performance.now());
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const windows = options.windows.map((w) => ({ ...w, grants: [] as number[] }));
+  const windows = options.windows.map((w) => ({ ...w, grants: [] as Grant[] }));
   const pace = options.pace;
   let nextSlot = -Infinity;
   let queue: Promise<void> = Promise.resolve();
+  // Wakes a caller that waits for calls in flight to finish.
+  let finished: () => void = () => {};
 
-  async function waitForSlot(signal?: AbortSignal): Promise<void> {
+  /** How long until `w` has room: 0 now, Infinity until a call in flight finishes. */
+  function windowWait(w: { limit: number; windowMs: number; grants: Grant[] }, t: number): number {
+    w.grants = w.grants.filter((g) => g.finishedAt > t - w.windowMs);
+    const excess = w.grants.length - w.limit + 1;
+    if (excess <= 0) return 0;
+    const ends = w.grants
+      .map((g) => g.finishedAt)
+      .filter(Number.isFinite)
+      .sort((a, b) => a - b);
+    const freeing = ends[excess - 1];
+    return freeing === undefined ? Infinity : freeing + w.windowMs - t;
+  }
+
+  async function waitForSlot(signal?: AbortSignal): Promise<() => void> {
     for (;;) {
       signal?.throwIfAborted();
       const t = now();
@@ -49,17 +73,19 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
         slot = Math.max(nextSlot, t - pace.intervalMs * pace.maxBurst);
         wait = Math.max(0, slot - t);
       }
-      for (const w of windows) {
-        while (w.grants.length > 0 && (w.grants[0] as number) <= t - w.windowMs) w.grants.shift();
-        if (w.grants.length >= w.limit)
-          wait = Math.max(wait, (w.grants[0] as number) + w.windowMs - t);
-      }
+      for (const w of windows) wait = Math.max(wait, windowWait(w, t));
       if (wait === 0) {
-        for (const w of windows) w.grants.push(t);
+        const grant: Grant = { finishedAt: Infinity };
+        for (const w of windows) w.grants.push(grant);
         if (pace) nextSlot = slot + pace.intervalMs;
-        return;
+        return () => {
+          if (grant.finishedAt !== Infinity) return;
+          grant.finishedAt = now();
+          finished();
+        };
       }
-      await sleep(wait);
+      const callFinished = new Promise<void>((resolve) => (finished = resolve));
+      await (wait === Infinity ? callFinished : Promise.race([sleep(wait), callFinished]));
     }
   }
 
@@ -67,7 +93,10 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     acquire(signal) {
       const turn = queue.then(() => waitForSlot(signal));
       // The next caller waits for this one's turn, not for its outcome.
-      queue = turn.catch(() => {});
+      queue = turn.then(
+        () => {},
+        () => {},
+      );
       return turn;
     },
   };

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ChatClient } from '../../../utils/chat-api/client';
 import { ChatApiError } from '../../../utils/chat-api/errors';
-import { createRateLimiter } from '../../../utils/chat-api/rate-limiter';
+import { CHAT_API_RATE, createRateLimiter } from '../../../utils/chat-api/rate-limiter';
 import { mintUserSig } from '../../../utils/usersig';
 import { startEmulator, type Emulator } from '../../support/emulator/server';
 import { hostMappedFetch } from '../../support/host-mapped-fetch';
@@ -56,7 +56,7 @@ function client(overrides: Partial<ConstructorParameters<typeof ChatClient>[0]> 
     },
     {
       traffic: {
-        limiter: createRateLimiter({ windows: [{ limit: 200, windowMs: 1050 }] }),
+        limiter: createRateLimiter({ windows: CHAT_API_RATE.windows }),
         blockedUntilMs: 0,
       },
       fetch: hostMappedFetch(emulator.httpsPort),

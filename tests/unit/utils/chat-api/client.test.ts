@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ChatApiError } from '../../../../utils/chat-api/errors';
 import { ChatClient, type AppTraffic, type RetryInfo } from '../../../../utils/chat-api/client';
-import { createRateLimiter } from '../../../../utils/chat-api/rate-limiter';
+import { CHAT_API_RATE, createRateLimiter } from '../../../../utils/chat-api/rate-limiter';
 import { verifyUserSig } from '../../../../utils/usersig';
 
 const KEY = '5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e';
@@ -45,7 +45,7 @@ function makeClient(steps: Step[], extra: { nowMs?: () => number; timeoutMs?: nu
   const { fetchImpl, sent } = scriptedFetch(steps);
   const sleeps: number[] = [];
   const traffic: AppTraffic = {
-    limiter: createRateLimiter({ windows: [{ limit: 200, windowMs: 1050 }] }),
+    limiter: createRateLimiter({ windows: CHAT_API_RATE.windows }),
     blockedUntilMs: 0,
   };
   const client = new ChatClient(credentials, {
