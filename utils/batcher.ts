@@ -7,6 +7,8 @@ export interface Batcher<T> {
   add(item: T): void;
   /** Writes whatever is waiting now, and resolves when everything added so far is written. */
   flush(): Promise<void>;
+  /** What was added and is not written yet (waiting, or in a write still running), in order. */
+  pending(): readonly T[];
 }
 
 export function createBatcher<T>(
@@ -14,6 +16,8 @@ export function createBatcher<T>(
   delayMs: number,
 ): Batcher<T> {
   let waiting: T[] = [];
+  // Handed to a write that has not finished yet, oldest first (writes run one after another).
+  let writing: T[] = [];
   let timer: ReturnType<typeof setTimeout> | null = null;
   let chain: Promise<void> = Promise.resolve();
 
@@ -24,7 +28,15 @@ export function createBatcher<T>(
     }
     const items = waiting;
     waiting = [];
-    if (items.length > 0) chain = chain.then(() => write(items)).catch(() => {});
+    if (items.length > 0) {
+      writing = [...writing, ...items];
+      chain = chain
+        .then(() => write(items))
+        .catch(() => {})
+        .then(() => {
+          writing = writing.slice(items.length);
+        });
+    }
     return chain;
   }
 
@@ -34,5 +46,6 @@ export function createBatcher<T>(
       timer ??= setTimeout(() => void flush(), delayMs);
     },
     flush,
+    pending: () => [...writing, ...waiting],
   };
 }

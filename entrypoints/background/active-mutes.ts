@@ -11,13 +11,16 @@ import {
 import { validatedItem } from '../../utils/storage/validated-item';
 
 const log = createLogger('active-mutes');
-/** Records wait at most this long; a listing flushes first. */
+/** Records wait at most this long before they are written; a listing includes them at once. */
 const BATCH_MS = 1000;
 
 /**
  * The registry of mutes this extension applied, in `storage.local` under "activeMutes"
  * (version 1). An upsert per (profile, user); entries whose every scope has ended drop out
- * on the next write and never show in a listing. Writes are batched like the audit log.
+ * on the next write and never show in a listing. Writes are batched like the audit log, and a
+ * listing reads the batch without writing it: the badge redraws after every write, and a
+ * listing that wrote would start the next write at once (one after another through a bulk
+ * run, each blocking the worker for the whole list's serialisation).
  */
 export class ActiveMutes {
   private readonly item = validatedItem(
@@ -36,13 +39,8 @@ export class ActiveMutes {
   }
 
   async list(profileId?: string): Promise<ActiveMute[]> {
-    await this.batch.flush();
-    const entries = stillActive(await this.item.get(), this.now());
+    const entries = stillActive(upsert(await this.item.get(), this.batch.pending()), this.now());
     return profileId === undefined ? entries : entries.filter((e) => e.profileId === profileId);
-  }
-
-  flush(): Promise<void> {
-    return this.batch.flush();
   }
 
   /** Called after every write (the toolbar badge follows the registry). */
@@ -52,18 +50,19 @@ export class ActiveMutes {
 
   private async write(entries: ActiveMute[]): Promise<void> {
     try {
-      await this.item.update(
-        (stored) => {
-          const byKey = new Map(stored.map((e) => [activeMuteKey(e.profileId, e.userId), e]));
-          for (const entry of entries)
-            byKey.set(activeMuteKey(entry.profileId, entry.userId), entry);
-          return stillActive([...byKey.values()], this.now());
-        },
-        { prevalidated: true },
-      );
+      await this.item.update((stored) => stillActive(upsert(stored, entries), this.now()), {
+        prevalidated: true,
+      });
     } catch (error) {
       log.error(`could not record ${entries.length} mutes`, error);
     }
     for (const listener of this.listeners) listener();
   }
+}
+
+/** The stored entries with `later` laid over them: one entry per (profile, user), the latest. */
+function upsert(stored: readonly ActiveMute[], later: readonly ActiveMute[]): ActiveMute[] {
+  const byKey = new Map(stored.map((e) => [activeMuteKey(e.profileId, e.userId), e]));
+  for (const entry of later) byKey.set(activeMuteKey(entry.profileId, entry.userId), entry);
+  return [...byKey.values()];
 }

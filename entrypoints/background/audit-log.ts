@@ -48,10 +48,6 @@ export class AuditLog {
     );
   }
 
-  flush(): Promise<void> {
-    return this.batch.flush();
-  }
-
   private async write(entries: AuditEntry[]): Promise<void> {
     const { auditMaxEntries, auditRetentionDays } = await this.settings();
     const oldest = this.now() - auditRetentionDays * 86_400_000;

@@ -33,4 +33,22 @@ describe('createBatcher', () => {
     expect(overlapped).toBe(false);
     expect(written).toEqual([2]);
   });
+
+  it('lists what is not written yet, including a write still running, and drops it once written', async () => {
+    let release: () => void = () => {};
+    const batcher = createBatcher<number>(
+      () => new Promise<void>((resolve) => (release = resolve)),
+      1000,
+    );
+    batcher.add(1);
+    batcher.add(2);
+    expect(batcher.pending()).toEqual([1, 2]);
+    const written = batcher.flush();
+    batcher.add(3);
+    await Promise.resolve();
+    expect(batcher.pending()).toEqual([1, 2, 3]);
+    release();
+    await written;
+    expect(batcher.pending()).toEqual([3]);
+  });
 });
