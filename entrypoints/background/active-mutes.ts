@@ -43,6 +43,11 @@ export class ActiveMutes {
     return profileId === undefined ? entries : entries.filter((e) => e.profileId === profileId);
   }
 
+  /** Writes what is waiting now; resolves once everything recorded so far is stored. */
+  flush(): Promise<void> {
+    return this.batch.flush();
+  }
+
   /** Called after every write (the toolbar badge follows the registry). */
   onChange(listener: () => void): void {
     this.listeners.add(listener);

@@ -22,6 +22,16 @@ export const DEMO_PROFILE: Profile = {
   secretKey: DEMO_APP.secretKey,
 };
 
+const unsettled: Array<() => Promise<void>> = [];
+
+/**
+ * Lets every batched write of the services built so far land, so none lands in the next
+ * test's fresh storage (call in afterEach).
+ */
+export async function settleBackgroundServices(): Promise<void> {
+  await Promise.all(unsettled.splice(0).map((settle) => settle()));
+}
+
 /**
  * The background's services wired as in main(), over the fake browser's storage, talking to
  * the emulator through a host-preserving fetch. Call after fakeBrowser.reset(); `fresh: false`
@@ -48,5 +58,6 @@ export async function backgroundServices(
   const undo = new UndoStore(session, now);
   const mute = new MuteService({ vault, chat, audit, registry, undo, now });
   const bulk = new BulkRunner({ session, mute, alarms: fakeBrowser.alarms, now });
+  unsettled.push(() => registry.flush());
   return { vault, chat, audit, registry, undo, mute, bulk, session };
 }

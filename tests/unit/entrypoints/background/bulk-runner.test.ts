@@ -1,9 +1,13 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { BULK_ALARM, BULK_KEY } from '../../../../entrypoints/background/bulk-runner';
 import type { BulkRunner } from '../../../../entrypoints/background/bulk-runner';
 import { countItems, type BulkJob } from '../../../../utils/mute/bulk';
-import { backgroundServices, DEMO_PROFILE } from '../../../support/background-harness';
+import {
+  backgroundServices,
+  DEMO_PROFILE,
+  settleBackgroundServices,
+} from '../../../support/background-harness';
 import { DEMO_USERS, generatedUsers, seedApps } from '../../../support/demo-seed';
 import { startEmulator, type Emulator } from '../../../support/emulator/server';
 
@@ -20,6 +24,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await emulator.close();
 });
+afterEach(settleBackgroundServices);
 beforeEach(() => {
   fakeBrowser.reset();
   emulator.reset();

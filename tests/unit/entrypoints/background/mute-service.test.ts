@@ -1,8 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { ChatApiError } from '../../../../utils/chat-api/errors';
 import { PERMANENT_SECONDS } from '../../../../utils/mute/durations';
-import { backgroundServices, DEMO_PROFILE } from '../../../support/background-harness';
+import {
+  backgroundServices,
+  DEMO_PROFILE,
+  settleBackgroundServices,
+} from '../../../support/background-harness';
 import { DEMO_USERS, seedApps } from '../../../support/demo-seed';
 import { startEmulator, type Emulator } from '../../../support/emulator/server';
 
@@ -16,6 +20,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await emulator.close();
 });
+afterEach(settleBackgroundServices);
 beforeEach(() => {
   fakeBrowser.reset();
   emulator.reset();

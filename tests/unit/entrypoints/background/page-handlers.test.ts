@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { pageHandlers } from '../../../../entrypoints/background/handlers/page';
 import type { RequestContext } from '../../../../entrypoints/background/router';
@@ -6,7 +6,11 @@ import type { Services } from '../../../../entrypoints/background/services';
 import { createSettingsStore } from '../../../../entrypoints/background/settings-store';
 import { Sites } from '../../../../entrypoints/background/sites';
 import { createAllowance } from '../../../../utils/allowance';
-import { backgroundServices, DEMO_PROFILE } from '../../../support/background-harness';
+import {
+  backgroundServices,
+  DEMO_PROFILE,
+  settleBackgroundServices,
+} from '../../../support/background-harness';
 import { DEMO_USERS, SECOND_APP, generatedUsers, seedApps } from '../../../support/demo-seed';
 import { startEmulator, type Emulator } from '../../../support/emulator/server';
 
@@ -20,6 +24,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await emulator.close();
 });
+afterEach(settleBackgroundServices);
 beforeEach(() => {
   fakeBrowser.reset();
   emulator.reset();
