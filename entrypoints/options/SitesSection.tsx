@@ -4,7 +4,8 @@ import { useSend } from '../../components/background';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { t } from '../../utils/i18n';
 import { asAppError, type AppError } from '../../utils/messages/app-error';
-import { USER_ID_HEADER, originOfPattern, type Finder, type Site } from '../../utils/sites/site';
+import { originOfPattern, type Finder, type Site } from '../../utils/sites/site';
+import { USER_ID_HEADER_FORMS } from '../../utils/sites/user-id-header';
 import type { ProfileMeta } from '../../utils/vault/profile';
 
 /** Admin pages with buttons: the console (built in) and the operator's own sites. */
@@ -144,7 +145,10 @@ export function SitesSection({ profiles }: { profiles: readonly ProfileMeta[] })
 }
 
 function describeFinder(finder: Finder): string {
-  if (finder.kind === 'column') return t('sites_finderColumn');
+  if (finder.kind === 'column')
+    return finder.header === undefined
+      ? t('sites_finderColumn')
+      : t('sites_finderColumnRegex', finder.header);
   const base =
     finder.source === 'attribute'
       ? t('sites_finderAttribute', [finder.selector, finder.attribute ?? ''])
@@ -160,7 +164,7 @@ function SiteForm({ onSave, onCancel }: { onSave: (site: Site) => void; onCancel
   const [selector, setSelector] = useState('');
   const [attribute, setAttribute] = useState('');
   const [regex, setRegex] = useState('');
-  const [header, setHeader] = useState(USER_ID_HEADER);
+  const [header, setHeader] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
 
   function submit(event: Event) {
@@ -170,8 +174,9 @@ function SiteForm({ onSave, onCancel }: { onSave: (site: Site) => void; onCancel
     let finder: Finder;
     try {
       if (kind === 'column') {
-        new RegExp(header, 'i');
-        finder = { kind: 'column', header };
+        // Empty: the header forms that name the UserID.
+        if (header.trim()) new RegExp(header, 'i');
+        finder = header.trim() ? { kind: 'column', header } : { kind: 'column' };
       } else {
         document.createDocumentFragment().querySelector(selector);
         if (regex) new RegExp(regex);
@@ -274,7 +279,12 @@ function SiteForm({ onSave, onCancel }: { onSave: (site: Site) => void; onCancel
             id="site-header"
             value={header}
             onInput={(e) => setHeader(e.currentTarget.value)}
+            placeholder={USER_ID_HEADER_FORMS.slice(0, 4).join(' · ')}
+            aria-describedby="site-header-hint"
           />
+          <p class="hint" id="site-header-hint">
+            {t('sites_headerHint', USER_ID_HEADER_FORMS.join(', '))}
+          </p>
         </div>
       )}
       {problem && <p class="field-error">{problem}</p>}

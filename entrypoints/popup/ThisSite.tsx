@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { browser } from '#imports';
 import { useSend } from '../../components/background';
 import { t } from '../../utils/i18n';
-import { USER_ID_HEADER, siteMatches, type Site } from '../../utils/sites/site';
+import { siteMatches, type Site } from '../../utils/sites/site';
 
 interface TabInfo {
   id: number;
@@ -78,7 +78,7 @@ export function ThisSite() {
         label: hostname,
         pattern: current.origin,
         pathPrefixes: [],
-        finder: { kind: 'column', header: USER_ID_HEADER },
+        finder: { kind: 'column' },
         profileId: null,
         enabled: true,
         hoverOnly: false,

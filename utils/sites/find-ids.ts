@@ -1,5 +1,6 @@
 import { parseUserId } from '../mute/user-id';
-import type { Finder } from './site';
+import { LEGACY_USER_ID_HEADER, type Finder } from './site';
+import { headerTitle, namesUserId } from './user-id-header';
 
 /** A user ID shown on the page, and the element that shows it. */
 export interface FoundId {
@@ -10,6 +11,13 @@ export interface FoundId {
 const ROW = 'tr, [role="row"]';
 const HEADER_CELL = 'th, [role="columnheader"]';
 const TABLE = 'table, [role="table"], [role="grid"], [role="treegrid"]';
+const CELL = 'td, th, [role="cell"], [role="gridcell"], [role="columnheader"], [role="rowheader"]';
+/**
+ * Rows that stand in for data: the empty-state and loading rows of Tea and TDesign, skeletons,
+ * and anything the page marks busy. A cell there reads like an ID ("No data yet") but is none.
+ */
+const PLACEHOLDER =
+  '[aria-busy="true"], [class*="table__empty"], [class*="table__loading"], [class*="table-empty"], [class*="skeleton"], [class*="placeholder"]';
 
 /**
  * Finds user IDs according to a site's finder. `find(root)` searches a whole document or an
@@ -20,42 +28,61 @@ export interface IdFinder {
    * Each can then go through `find` on its own, a slice at a time. */
   units(doc: Document): Element[];
   find(root: ParentNode): FoundId[];
-  /** Whether a subtree may have changed where the IDs or their headers are. */
-  rescanHeaders(root: ParentNode): boolean;
+  /**
+   * The ID an element found earlier shows NOW, or null when it shows none (its text changed
+   * to something else, its row became a placeholder, its column is no longer the ID column).
+   * With `rendered`, text the page hides (display: none, visibility: hidden) does not count:
+   * the check made at the moment of action.
+   */
+  read(element: Element, options?: { rendered?: boolean }): string | null;
+  /** Whether a change at this element may have moved the ID column (a header changed). */
+  rescanHeaders(root: Element): boolean;
+  /** Attributes whose changes can change which ID an element shows. */
+  readonly attributes: readonly string[];
 }
 
 export function createIdFinder(finder: Finder): IdFinder {
-  return finder.kind === 'selector'
-    ? selectorFinder(finder)
-    : columnFinder(new RegExp(finder.header, 'i'));
+  if (finder.kind === 'selector') return selectorFinder(finder);
+  const header = finder.header;
+  return columnFinder(
+    header === undefined || header === LEGACY_USER_ID_HEADER
+      ? namesUserId
+      : (title) => new RegExp(header, 'i').test(title),
+  );
 }
 
 function selectorFinder(finder: Extract<Finder, { kind: 'selector' }>): IdFinder {
   const regex = finder.regex ? new RegExp(finder.regex) : null;
-  const read = (element: Element): string | null => {
-    const raw =
-      finder.source === 'attribute' && finder.attribute
-        ? element.getAttribute(finder.attribute)
-        : element.textContent;
+  const byAttribute = finder.source === 'attribute' && finder.attribute !== undefined;
+  const idOf = (element: Element, rendered = false): string | null => {
+    if (!element.isConnected || !element.matches(finder.selector) || isPlaceholder(element))
+      return null;
+    const raw = byAttribute
+      ? element.getAttribute(finder.attribute as string)
+      : textOf(element, rendered);
     if (raw === null) return null;
-    if (!regex) return raw;
-    const match = regex.exec(raw);
-    return match ? (match[1] ?? match[0]) : null;
+    const match = regex ? regex.exec(raw) : null;
+    const value = regex ? (match ? (match[1] ?? match[0]) : null) : raw;
+    const parsed = value === null ? null : parseUserId(value);
+    return parsed?.ok ? parsed.userId : null;
   };
   return {
     units: (doc) => Array.from(doc.querySelectorAll(finder.selector)),
     find(root) {
       const found: FoundId[] = [];
       const consider = (element: Element) => {
-        const value = read(element);
-        const parsed = value === null ? null : parseUserId(value);
-        if (parsed?.ok) found.push({ element, userId: parsed.userId });
+        const userId = idOf(element);
+        if (userId !== null) found.push({ element, userId });
       };
-      if (isElement(root) && root.matches(finder.selector)) consider(root);
+      // A change inside a match (its text) is found from the match around it.
+      const around = isElement(root) ? root.closest(finder.selector) : null;
+      if (around) consider(around);
       for (const element of root.querySelectorAll(finder.selector)) consider(element);
       return found;
     },
+    read: (element, options) => idOf(element, options?.rendered),
     rescanHeaders: () => false,
+    attributes: byAttribute ? [finder.attribute as string] : [],
   };
 }
 
@@ -66,13 +93,13 @@ interface Column {
   header: Element;
 }
 
-function columnFinder(header: RegExp): IdFinder {
+function columnFinder(isIdHeader: (title: string) => boolean): IdFinder {
   let columns: Column[] | null = null;
 
   function locate(doc: Document): Column[] {
     const found: Column[] = [];
     for (const cell of doc.querySelectorAll(HEADER_CELL)) {
-      if (!header.test((cell.textContent ?? '').trim())) continue;
+      if (!isIdHeader(headerTitle(cell))) continue;
       const row = cell.closest(ROW) ?? cell.parentElement;
       if (!row) continue;
       const index = cellsOf(row).indexOf(cell);
@@ -83,11 +110,21 @@ function columnFinder(header: RegExp): IdFinder {
     return found;
   }
 
-  function cellAt(row: Element, column: Column): FoundId | null {
-    const cell = cellsOf(row)[column.index];
-    if (!cell || cell.matches(HEADER_CELL)) return null;
-    const parsed = parseUserId(cell.textContent ?? '');
-    return parsed.ok ? { element: cell, userId: parsed.userId } : null;
+  function current(doc: Document): Column[] {
+    if (columns === null || columns.some((c) => !c.header.isConnected)) columns = locate(doc);
+    return columns;
+  }
+
+  /** The ID a row's cell shows, when that cell is the row's ID cell and the row holds data. */
+  function idOfCell(row: Element, cell: Element | undefined, rendered = false): string | null {
+    if (!cell || cell.matches(HEADER_CELL) || !isDataRow(row)) return null;
+    const parsed = parseUserId(textOf(cell, rendered));
+    return parsed.ok ? parsed.userId : null;
+  }
+
+  function idCellOf(row: Element, doc: Document): Element | undefined {
+    const column = current(doc).find((c) => c.scope.contains(row));
+    return column ? cellsOf(row)[column.index] : undefined;
   }
 
   return {
@@ -101,8 +138,7 @@ function columnFinder(header: RegExp): IdFinder {
     find(root) {
       const doc = isDocument(root) ? root : (root as Node).ownerDocument;
       if (!doc) return [];
-      if (columns === null || isDocument(root) || columns.some((c) => !c.header.isConnected))
-        columns = locate(doc);
+      if (isDocument(root)) columns = locate(doc);
       const found: FoundId[] = [];
       const rows = new Set<Element>();
       if (isElement(root)) {
@@ -111,27 +147,56 @@ function columnFinder(header: RegExp): IdFinder {
       }
       for (const row of root.querySelectorAll(ROW)) rows.add(row);
       for (const row of rows) {
-        const column = columns.find((c) => c.scope.contains(row));
-        const id = column ? cellAt(row, column) : null;
-        if (id) found.push(id);
+        const cell = idCellOf(row, doc);
+        const userId = idOfCell(row, cell);
+        if (cell && userId !== null) found.push({ element: cell, userId });
       }
       return found;
     },
+    read(element, options) {
+      const row = element.closest(ROW);
+      if (!row || !element.isConnected) return null;
+      const cell = idCellOf(row, element.ownerDocument);
+      return cell === element ? idOfCell(row, cell, options?.rendered) : null;
+    },
     rescanHeaders(root) {
       const changed =
-        isElement(root) && (root.matches(HEADER_CELL) || root.querySelector(HEADER_CELL) !== null);
+        root.closest(HEADER_CELL) !== null ||
+        root.matches(HEADER_CELL) ||
+        root.querySelector(HEADER_CELL) !== null;
       if (changed) columns = null;
       return changed;
     },
+    attributes: [],
   };
 }
 
+/**
+ * A row that shows data: not an empty-state or loading row, not one cell spanning the table
+ * (how both libraries draw "No data yet" and "Loading…"), not inside anything marked busy.
+ */
+function isDataRow(row: Element): boolean {
+  const cells = cellsOf(row);
+  if (cells.length === 1) {
+    const only = cells[0] as Element;
+    const span = Number(only.getAttribute('colspan') ?? only.getAttribute('aria-colspan') ?? 1);
+    if (span > 1) return false;
+  }
+  return !isPlaceholder(row);
+}
+
+function isPlaceholder(element: Element): boolean {
+  return element.closest(PLACEHOLDER) !== null;
+}
+
+/** The text an element shows: all of it, or with `rendered` only what CSS leaves visible. */
+function textOf(element: Element, rendered: boolean): string {
+  if (rendered && 'innerText' in element) return (element as HTMLElement).innerText;
+  return element.textContent ?? '';
+}
+
 function cellsOf(row: Element): Element[] {
-  return Array.from(row.children).filter((c) =>
-    c.matches(
-      'td, th, [role="cell"], [role="gridcell"], [role="columnheader"], [role="rowheader"]',
-    ),
-  );
+  return Array.from(row.children).filter((c) => c.matches(CELL));
 }
 
 /**

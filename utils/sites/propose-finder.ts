@@ -1,5 +1,6 @@
 import { parseUserId } from '../mute/user-id';
 import type { Finder } from './site';
+import { headerTitle, namesUserId } from './user-id-header';
 
 const CELL = 'td, [role="cell"], [role="gridcell"]';
 /** Class names that look generated (hashes, digits, CSS-in-JS prefixes) make brittle selectors. */
@@ -14,7 +15,10 @@ export function proposeFinder(element: Element): Finder {
   const cell = element.closest(CELL);
   if (cell) {
     const header = headerText(cell);
-    if (header) return { kind: 'column', header: `^\\s*${escapeRegex(header)}\\s*$` };
+    if (header)
+      return namesUserId(header)
+        ? { kind: 'column' }
+        : { kind: 'column', header: `^\\s*${escapeRegex(header)}\\s*$` };
   }
   for (const attribute of Array.from(element.attributes)) {
     if (
@@ -67,7 +71,7 @@ function headerText(cell: Element): string | null {
   const table = cell.closest('table, [role="table"], [role="grid"]');
   const headerRow = table?.querySelector('thead tr, [role="row"]:has([role="columnheader"])');
   const header = headerRow?.children[index];
-  const text = header?.textContent?.trim() ?? '';
+  const text = header ? headerTitle(header) : '';
   return text.length > 0 && text.length <= 60 ? text : null;
 }
 

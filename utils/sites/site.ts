@@ -5,7 +5,8 @@ import { CONSOLE_HOSTS } from './console-hosts';
  * How a page shows user IDs. Sites are data: a URL pattern plus one of these, not code.
  * - selector: elements matching a CSS selector; the ID is their text, an attribute, or the
  *   first capture of a regex over that text;
- * - column: table cells under the column whose header names the UserID.
+ * - column: table cells under the column whose header names the UserID (the known header
+ *   forms, or the operator's own regex).
  */
 export const FinderSchema = z.discriminatedUnion('kind', [
   z.strictObject({
@@ -20,8 +21,11 @@ export const FinderSchema = z.discriminatedUnion('kind', [
   }),
   z.strictObject({
     kind: z.literal('column'),
-    /** Matches the header text of the UserID column (case-insensitive). */
-    header: z.string().check(z.minLength(1), z.maxLength(200)),
+    /**
+     * A regex for the header's title text (case-insensitive, icons and tooltips left out).
+     * Absent: the header forms that name the UserID (`USER_ID_HEADER_FORMS`).
+     */
+    header: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
   }),
 ]);
 export type Finder = z.infer<typeof FinderSchema>;
@@ -42,8 +46,12 @@ export const SiteSchema = z.strictObject({
 });
 export type Site = z.infer<typeof SiteSchema>;
 
-/** Header texts that name the UserID column in Tencent's console, in its three languages. */
-export const USER_ID_HEADER =
+/**
+ * The regex stored for the UserID column before the header forms existed (built-in sites and
+ * sites added with the default header). Read as "the known header forms": it matched only
+ * some of them, and only when the cell held nothing else.
+ */
+export const LEGACY_USER_ID_HEADER =
   '^\\s*(user\\s*id|userid|账号|帐号|用户\\s*id|用户名|ユーザー\\s*id|アカウント)\\s*$';
 
 /** Tencent's Chat console on its three hosts: on by default, switchable off. */
@@ -52,16 +60,29 @@ export const BUILT_IN_SITES: readonly Site[] = CONSOLE_HOSTS.map((host) => ({
   label: host,
   pattern: `https://${host}/*`,
   pathPrefixes: ['/im', '/chat'],
-  finder: { kind: 'column', header: USER_ID_HEADER },
+  finder: { kind: 'column' },
   profileId: null,
   enabled: true,
   hoverOnly: false,
   builtIn: true,
 }));
 
-/** Built-in sites (with the operator's overrides), then the operator's own, from the stored list. */
+/**
+ * Built-in sites (with the operator's switches), then the operator's own, from the stored list.
+ * A built-in site's pattern and finder always come from this code, never from storage.
+ */
 export function mergeSites(stored: readonly Site[]): Site[] {
-  const builtIns = BUILT_IN_SITES.map((site) => stored.find((s) => s.id === site.id) ?? site);
+  const builtIns = BUILT_IN_SITES.map((site) => {
+    const override = stored.find((s) => s.id === site.id);
+    return override
+      ? {
+          ...site,
+          enabled: override.enabled,
+          hoverOnly: override.hoverOnly,
+          profileId: override.profileId,
+        }
+      : site;
+  });
   return [...builtIns, ...stored.filter((s) => !s.builtIn)];
 }
 

@@ -29,8 +29,9 @@ export function siteHandlers({ sites }: Services): SiteHandlers {
 /** Refuses a selector or regex the page could not use, before it is stored. */
 function checkFinder(finder: Parameters<Handlers['sites.save']>[0]['site']['finder']): void {
   try {
-    if (finder.kind === 'column') new RegExp(finder.header, 'i');
-    else if (finder.regex !== undefined) new RegExp(finder.regex);
+    if (finder.kind === 'column') {
+      if (finder.header !== undefined) new RegExp(finder.header, 'i');
+    } else if (finder.regex !== undefined) new RegExp(finder.regex);
   } catch {
     throw new HandlerError({ kind: 'invalid-input', field: 'regex' });
   }
