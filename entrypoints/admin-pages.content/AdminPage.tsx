@@ -46,6 +46,8 @@ export class AdminPage {
   private buttons: PageButtons | null = null;
   private states: StateCache | null = null;
   private popover: ShadowRootContentScriptUi<void> | null = null;
+  /** The page entry the open popover was opened from. */
+  private popoverEntry: Entry | null = null;
   private href = location.href;
   private configKey = '';
   private detachOutside: (() => void) | null = null;
@@ -115,6 +117,10 @@ export class AdminPage {
         if (this.config?.app && !this.config.locked) states.want(userIds);
       },
       onOpen: (entry, button) => void this.open(entry, button),
+      onChange: (entry, userId) => {
+        // The row under the popover now shows someone else: the popover was about another user.
+        if (entry === this.popoverEntry && userId !== null) this.closePopover();
+      },
     });
     this.buttons.start();
   }
@@ -142,10 +148,16 @@ export class AdminPage {
     };
     const actions: PopoverActions = {
       readState: (userId) => this.withProfile((profileId) => this.lookupOne(profileId, userId)),
-      apply: (userId, scopes, seconds, reason) =>
-        this.withProfile((profileId) =>
+      apply: (userId, scopes, seconds, reason) => {
+        // Re-read at the moment of action: the row it came from must not show another ID now
+        // (a row re-created by the page is gone, and the popover names the user it acts on).
+        const buttons = this.buttons;
+        if (entry.element.isConnected && !(buttons?.stillShows(entry) && entry.userId === userId))
+          return Promise.reject(new RequestFailed({ kind: 'invalid-input', field: 'pageChanged' }));
+        return this.withProfile((profileId) =>
           sendRequest({ type: 'page.apply', profileId, userId, scopes, seconds, reason }),
-        ),
+        );
+      },
       undo: (undoId) => sendRequest({ type: 'page.undo', undoId }),
       unlock: () => this.unlock(),
       onStateKnown: (userId, view) => this.states?.set(userId, view),
@@ -172,6 +184,7 @@ export class AdminPage {
     ui.mount();
     const host = ui.shadowHost;
     this.popover = ui;
+    this.popoverEntry = entry;
     // A press anywhere else closes it, like any popover.
     const outside = (event: PointerEvent) => {
       if (!event.composedPath().includes(host)) close();
@@ -185,6 +198,7 @@ export class AdminPage {
     this.detachOutside = null;
     this.popover?.remove();
     this.popover = null;
+    this.popoverEntry = null;
   }
 
   private async lookupOne(profileId: string, userId: string): Promise<StateView> {

@@ -9,6 +9,8 @@ export interface Entry {
   button: HTMLButtonElement | null;
   /** IntersectionObserver v2's verdict on the button: null until it has one. */
   visible: boolean | null;
+  /** Since when this ID and its button have been on screen (performance.now()). */
+  since: number;
 }
 
 export interface PageButtonsOptions {
@@ -17,8 +19,10 @@ export interface PageButtonsOptions {
   stateOf: (userId: string) => ButtonState;
   /** Asks for the states of users whose buttons just came near the screen. */
   wantStates: (userIds: string[]) => void;
-  /** A trusted click on a visible button. */
+  /** A trusted click on a visible button whose element still shows its ID. */
   onOpen: (entry: Entry, button: HTMLButtonElement) => void;
+  /** An entry now shows another ID (`userId`), or none (null: gone from the page or invalid). */
+  onChange?: (entry: Entry, userId: string | null) => void;
 }
 
 /** Buttons appear for IDs within this distance of the viewport. */
@@ -29,6 +33,13 @@ const BUTTON_GAP = 4;
 const BUTTON_HEIGHT = 18;
 /** Below this much room between the ID's text and its cell's edge, the button shows its icon only. */
 const FULL_BUTTON_ROOM = 60;
+/** How far up from a changed node an entry's element is looked for (text inside wrappers). */
+const ENTRY_DEPTH = 8;
+/**
+ * A button acts only once its ID has been on screen this long: quicker than anyone reads, so
+ * a page that swaps the ID as the pointer comes down (or just before) gets a refusal.
+ */
+const READ_MS = 400;
 
 /**
  * Puts a mute button next to every user ID on or near the screen, and keeps it there: rows
@@ -51,6 +62,8 @@ export class PageButtons {
   private scanQueue: ParentNode[] = [];
   /** Subtrees the page just added: scanned before the rest, and given buttons eagerly. */
   private addedQueue: ParentNode[] = [];
+  /** Entries to read again after the ID column may have moved (a header changed). */
+  private verifyQueue: Entry[] = [];
   /** Entries that just appeared: placed in the next frame, without waiting for the observer. */
   private fresh: Entry[] = [];
   private scanHead = 0;
@@ -77,7 +90,13 @@ export class PageButtons {
   }
 
   start(): void {
-    this.mutations.observe(document.body, { childList: true, subtree: true, characterData: true });
+    const attributes = this.options.finder.attributes;
+    this.mutations.observe(document.body, {
+      childList: true,
+      subtree: true,
+      characterData: true,
+      ...(attributes.length > 0 ? { attributes: true, attributeFilter: [...attributes] } : {}),
+    });
     const schedule = () => this.schedulePosition();
     this.listen(window, 'scroll', schedule, { capture: true, passive: true });
     this.listen(window, 'resize', schedule, { passive: true });
@@ -95,6 +114,7 @@ export class PageButtons {
     cancelAnimationFrame(this.frame);
     this.scanQueue = [];
     this.addedQueue = [];
+    this.verifyQueue = [];
     this.scanHead = 0;
     this.entries.clear();
     this.byButton.clear();
@@ -133,6 +153,18 @@ export class PageButtons {
       for (const unit of this.options.finder.units(root)) this.scanQueue.push(unit);
     else if (added) this.addedQueue.push(root);
     else this.scanQueue.push(root);
+    this.startScanning();
+  }
+
+  /** The ID column may have moved: every entry is read again, then the page is scanned. */
+  private rescanAll(): void {
+    this.verifyQueue = [...this.entries.values()];
+    this.scanQueue = [];
+    this.scanHead = 0;
+    this.enqueueScan(document);
+  }
+
+  private startScanning(): void {
     if (!this.scanning) {
       this.scanning = true;
       setTimeout(() => this.scanSlice(), 0);
@@ -146,6 +178,11 @@ export class PageButtons {
   private scanSlice(): void {
     const started = performance.now();
     while (performance.now() - started < SLICE_MS) {
+      const stale = this.verifyQueue.pop();
+      if (stale) {
+        if (this.entries.get(stale.element) === stale) this.verify(stale);
+        continue;
+      }
       const added = this.addedQueue.shift();
       const root = added ?? this.scanQueue[this.scanHead++];
       if (!root) break;
@@ -153,7 +190,11 @@ export class PageButtons {
         this.add(element, userId, added !== undefined);
     }
     if (this.fresh.length > 0) this.schedulePosition();
-    if (this.addedQueue.length > 0 || this.scanHead < this.scanQueue.length) {
+    if (
+      this.verifyQueue.length > 0 ||
+      this.addedQueue.length > 0 ||
+      this.scanHead < this.scanQueue.length
+    ) {
       setTimeout(() => this.scanSlice(), 0);
     } else {
       this.scanQueue = [];
@@ -165,15 +206,10 @@ export class PageButtons {
   private add(element: Element, userId: string, added = false): void {
     const existing = this.entries.get(element);
     if (existing) {
-      if (existing.userId !== userId) {
-        existing.userId = userId;
-        if (existing.button)
-          this.layer.render(existing.button, userId, this.options.stateOf(userId));
-        this.options.wantStates([userId]);
-      }
+      this.setId(existing, userId);
       return;
     }
-    const entry: Entry = { element, userId, button: null, visible: null };
+    const entry: Entry = { element, userId, button: null, visible: null, since: performance.now() };
     this.entries.set(element, entry);
     this.near.observe(element);
     if (added) this.fresh.push(entry);
@@ -185,6 +221,36 @@ export class PageButtons {
     this.near.unobserve(element);
     this.hideButton(entry);
     this.entries.delete(element);
+    this.options.onChange?.(entry, null);
+  }
+
+  /** The element now shows another ID: its button follows at once (label, state). */
+  private setId(entry: Entry, userId: string): void {
+    if (entry.userId === userId) return;
+    entry.userId = userId;
+    entry.since = performance.now();
+    if (entry.button) {
+      this.layer.render(entry.button, userId, this.options.stateOf(userId));
+      this.options.wantStates([userId]);
+    }
+    this.options.onChange?.(entry, userId);
+  }
+
+  /** Reads an entry's element again: same ID, another ID, or none (the button goes). */
+  private verify(entry: Entry): void {
+    const userId = this.options.finder.read(entry.element);
+    if (userId === null) this.drop(entry.element);
+    else this.setId(entry, userId);
+  }
+
+  /** The entry whose element holds this node, if any. */
+  private entryAround(node: Element): Entry | undefined {
+    let element: Element | null = node;
+    for (let depth = 0; element && depth < ENTRY_DEPTH; depth++, element = element.parentElement) {
+      const entry = this.entries.get(element);
+      if (entry) return entry;
+    }
+    return undefined;
   }
 
   private onNear(records: IntersectionObserverEntry[]): void {
@@ -194,6 +260,7 @@ export class PageButtons {
       if (!entry) continue;
       if (record.isIntersecting && !entry.button) {
         entry.button = this.layer.take(entry.userId, this.options.stateOf(entry.userId));
+        entry.since = performance.now();
         this.byButton.set(entry.button, entry);
         this.visibility?.observe(entry.button);
         wanted.push(entry.userId);
@@ -216,12 +283,25 @@ export class PageButtons {
   }
 
   private onMutations(records: MutationRecord[]): void {
+    let headersChanged = false;
     for (const record of records) {
-      if (record.type === 'characterData') {
-        const parent = record.target.parentElement;
-        if (parent && !this.layer.host.contains(parent))
-          this.enqueueScan(parent.closest('tr, [role="row"]') ?? parent);
-        continue;
+      const target =
+        record.target.nodeType === 1 ? (record.target as Element) : record.target.parentElement;
+      if (!target || this.layer.host.contains(target)) continue;
+      if (record.type !== 'childList' || hasText(record)) {
+        // Text written in place (a recycled row), text nodes replaced, an ID attribute set.
+        if (this.options.finder.rescanHeaders(target)) {
+          headersChanged = true;
+          continue;
+        }
+        const entry = this.entryAround(target);
+        if (entry) this.verify(entry);
+        else this.enqueueScan(target.closest('tr, [role="row"]') ?? target, true);
+        if (record.type !== 'childList') continue;
+      } else {
+        // Elements replaced inside an ID's element: it may now show another ID, or none.
+        const entry = this.entryAround(target);
+        if (entry) this.verify(entry);
       }
       for (const node of record.removedNodes) {
         if (!(node instanceof Element) || node === this.layer.host) continue;
@@ -235,10 +315,11 @@ export class PageButtons {
           node.tagName.startsWith('MUTE-CONSOLE')
         )
           continue;
-        if (this.options.finder.rescanHeaders(node)) this.enqueueScan(document);
+        if (this.options.finder.rescanHeaders(node)) headersChanged = true;
         else this.enqueueScan(node, true);
       }
     }
+    if (headersChanged) this.rescanAll();
     this.schedulePosition();
   }
 
@@ -303,6 +384,7 @@ export class PageButtons {
         (rect.width > 0 || rect.height > 0);
       if (!near || entry.button || !this.entries.has(entry.element)) return;
       entry.button = this.layer.take(entry.userId, this.options.stateOf(entry.userId));
+      entry.since = performance.now();
       this.byButton.set(entry.button, entry);
       this.visibility?.observe(entry.button);
       wanted.push(entry.userId);
@@ -338,24 +420,57 @@ export class PageButtons {
     return undefined;
   }
 
-  /** Only a real click on a button the operator can see does anything. */
+  /**
+   * Only a real click on a button the operator can see does anything, and only while its
+   * element still shows, visibly, the ID the button was made for.
+   */
   private press(button: HTMLButtonElement, event: MouseEvent): void {
     if (!event.isTrusted) return;
     const entry = this.byButton.get(button);
     if (!entry) return;
+    if (!this.stillShows(entry) || event.timeStamp - entry.since < READ_MS) {
+      refuse(button);
+      // Bring the button up to date with what its element holds now.
+      this.verify(entry);
+      return;
+    }
     const visible = entry.visible ?? isReallyVisible(button, this.layer.host, event);
     if (!visible) {
-      button.animate?.(
-        [
-          { transform: button.style.transform },
-          { transform: `${button.style.transform} translateX(2px)` },
-        ],
-        { duration: 120, iterations: 2 },
-      );
+      refuse(button);
       return;
     }
     this.options.onOpen(entry, button);
   }
+
+  /** Whether an entry's element shows its ID right now, in text the page does not hide. */
+  stillShows(entry: Entry): boolean {
+    return (
+      this.entries.get(entry.element) === entry &&
+      this.options.finder.read(entry.element, { rendered: true }) === entry.userId
+    );
+  }
+}
+
+/**
+ * Whether a childList change added or removed text (a text node replaced by `textContent`).
+ * White space between added rows does not count: it changes no ID.
+ */
+function hasText(record: MutationRecord): boolean {
+  const isText = (node: Node) => node.nodeType === 3 && /\S/.test(node.nodeValue ?? '');
+  for (const node of record.addedNodes) if (isText(node)) return true;
+  for (const node of record.removedNodes) if (isText(node)) return true;
+  return false;
+}
+
+/** A short shake: the click was seen and refused. */
+function refuse(button: HTMLButtonElement): void {
+  button.animate?.(
+    [
+      { transform: button.style.transform },
+      { transform: `${button.style.transform} translateX(2px)` },
+    ],
+    { duration: 120, iterations: 2 },
+  );
 }
 
 /** IntersectionObserver v2 (trackVisibility), where the browser has it. */

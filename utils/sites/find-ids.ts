@@ -17,7 +17,7 @@ const CELL = 'td, th, [role="cell"], [role="gridcell"], [role="columnheader"], [
  * and anything the page marks busy. A cell there reads like an ID ("No data yet") but is none.
  */
 const PLACEHOLDER =
-  '[aria-busy="true"], [class*="table__empty"], [class*="table__loading"], [class*="table-empty"], [class*="skeleton"], [class*="placeholder"]';
+  '[aria-busy="true"], [class*="table__tr--blank"], [class*="table__empty"], [class*="table__loading"], [class*="table-empty"], [class*="skeleton"], [class*="placeholder"]';
 
 /**
  * Finds user IDs according to a site's finder. `find(root)` searches a whole document or an

@@ -77,12 +77,13 @@ export function namesUserId(headerText: string): boolean {
 const DECORATION =
   'svg, i, style, script, template, button, input, [hidden], [aria-hidden="true"], [role="tooltip"], [role="img"]';
 /**
- * Class names of icons, sort and filter triggers, tooltips and bubbles rendered inside a cell
- * (Tea's `tea-icon-sort`, TDesign's `t-table__cell--sort-trigger`), but not of the wrappers
- * around a title (TDesign's `t-table__cell--sort`, `t-table__cell--title`).
+ * Class names of icons, tooltips and bubbles rendered inside a cell (Tea's `tea-icon-sort`,
+ * `tea-bubble`; TDesign's `t-icon`, `t-table__filter-icon-wrap`, `t-table__cell--sort-trigger`),
+ * but not of the wrappers around a title (Tea's `tea-table__sortbtn`, TDesign's
+ * `t-table__cell--sortable`, `t-table__cell--title`).
  */
 const DECORATION_CLASS =
-  /(^|[-_])(icon|tooltip|bubble|popup|popover|tips?|sort-?(trigger|btn|button|icon)|sorter|filter-?(trigger|icon|btn))([-_]|$)/i;
+  /(^|[-_])(icons?|tooltip|bubble|popup|popover|tips?|sort-trigger|sorter)([-_]|$)/i;
 
 function isDecoration(element: Element): boolean {
   if (element.matches(DECORATION)) return true;
