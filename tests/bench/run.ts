@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
 import { mintUserSig } from '../../utils/usersig';
+import { READ_MS } from '../support/button-audit';
 import { axCentre } from '../support/ax';
 import {
   findChromium,
@@ -279,6 +280,8 @@ async function clickToRequest(
     centre = await axCentre(page, 'button', 'Mute bob');
     if (!centre) await page.waitForTimeout(50);
   }
+  // As an operator who read it: a page button acts only once its ID was on screen 400 ms.
+  await page.waitForTimeout(READ_MS);
   await page.mouse.click(centre?.x ?? 0, centre?.y ?? 0);
   await page.waitForTimeout(400);
   if (cold) await stopServiceWorker(extension, page);

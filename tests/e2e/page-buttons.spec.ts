@@ -1,5 +1,6 @@
 import type { Page } from '@playwright/test';
 import { axBox, axCentre, axClick, axNames, axNodes } from '../support/ax';
+import { clickPageButton, READ_MS } from '../support/button-audit';
 import { LOOPBACK_BUILD, type LaunchedExtension } from '../support/browser';
 import { DEMO_APP, SECOND_APP } from '../support/demo-seed';
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
@@ -53,7 +54,7 @@ test('console account list: a button per UserID, a real click mutes with the cho
 }) => {
   const { page } = await openConsole(launch);
   await expect.poll(() => muteButtons(page)).toEqual(ACCOUNTS.map((id) => `Mute ${id}`));
-  await axClick(page, 'button', 'Mute spammer_01');
+  await clickPageButton(page, 'Mute spammer_01');
   await expect.poll(() => axNames(page, 'dialog')).toEqual(['Mute Console: spammer_01']);
   await page.keyboard.press('1');
   await page.keyboard.press('Enter');
@@ -83,7 +84,7 @@ test('the app is the one the page shows, whatever the default', async ({ launch,
     .click();
   await page.reload();
   await expect.poll(() => muteButtons(page)).toContain('Mute carol');
-  await axClick(page, 'button', 'Mute carol');
+  await clickPageButton(page, 'Mute carol');
   await expect.poll(() => axNames(page, 'dialog')).toEqual(['Mute Console: carol']);
   expect((await axNodes(page, 'StaticText', /Demo community/)).length).toBeGreaterThan(0);
   await page.keyboard.press('Enter');
@@ -135,11 +136,11 @@ test('a hostile page: programmatic clicks, a covering element and a transparent 
     ),
   ).toBe(1);
   await page.evaluate(() => (window as unknown as { attacks: { cover(): void } }).attacks.cover());
+  await page.waitForTimeout(READ_MS);
   const bob = await axCentre(page, 'button', 'Mute bob');
   await page.mouse.click(bob?.x ?? 0, bob?.y ?? 0);
   await page.evaluate(() => (window as unknown as { attacks: { fade(): void } }).attacks.fade());
-  await page.waitForTimeout(300);
-  await axClick(page, 'button', 'Mute alice');
+  await clickPageButton(page, 'Mute alice');
   await page.waitForTimeout(500);
   expect(await axNames(page, 'dialog')).toEqual([]);
   expect(await page.evaluate(() => (window as unknown as { pwned: boolean }).pwned)).toBe(false);
@@ -152,8 +153,7 @@ test('a hostile page: programmatic clicks, a covering element and a transparent 
     for (const style of document.querySelectorAll('style'))
       if (style.textContent?.includes('mute-console-buttons')) style.remove();
   });
-  await page.waitForTimeout(300);
-  await axClick(page, 'button', 'Mute alice');
+  await clickPageButton(page, 'Mute alice');
   await expect.poll(() => axNames(page, 'dialog')).toEqual(['Mute Console: alice']);
 });
 
@@ -171,7 +171,7 @@ test('an operator site added in the options page: IDs in attributes, scope and d
   await expect
     .poll(() => muteButtons(page))
     .toEqual(['Mute spammer_02', 'Mute troll-42', 'Mute erin']);
-  await axClick(page, 'button', 'Mute troll-42');
+  await clickPageButton(page, 'Mute troll-42');
   await expect.poll(() => axNames(page, 'dialog')).toEqual(['Mute Console: troll-42']);
   await axClick(page, 'checkbox', 'One-to-one');
   await page.keyboard.press('3');
@@ -192,7 +192,7 @@ test('locked vault: the button still shows, a click asks to unlock in a window, 
   const { extension, options, page } = await openConsole(launch);
   await options.getByRole('button', { name: 'Lock' }).click();
   await expect.poll(() => muteButtons(page)).toContain('Mute dave');
-  await axClick(page, 'button', 'Mute dave');
+  await clickPageButton(page, 'Mute dave');
   await expect.poll(() => axNames(page, 'button', /^Unlock/)).toEqual(['Unlock…']);
   const windowOpened = extension.context.waitForEvent('page');
   await axClick(page, 'button', 'Unlock…');

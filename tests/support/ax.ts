@@ -55,24 +55,43 @@ export async function axNames(page: Page, role: string, name?: RegExp): Promise<
   return (await axNodes(page, role, name)).map((n) => n.name);
 }
 
-/** An accessible element's border box, or null when it has none (off screen, hidden). */
-export async function axBox(
-  page: Page,
-  role: string,
-  name: string,
-): Promise<{ x: number; y: number; width: number; height: number } | null> {
-  const cdp = await session(page);
-  const node = (await fullTree(page)).find((n) => n.role?.value === role && n.name?.value === name);
-  if (node?.backendDOMNodeId === undefined) return null;
+type Box = { x: number; y: number; width: number; height: number };
+
+async function boxOf(cdp: CDPSession, backendNodeId: number | undefined): Promise<Box | null> {
+  if (backendNodeId === undefined) return null;
   try {
-    const { model } = (await cdp.send('DOM.getBoxModel', {
-      backendNodeId: node.backendDOMNodeId,
-    })) as { model: { border: number[] } };
+    const { model } = (await cdp.send('DOM.getBoxModel', { backendNodeId })) as {
+      model: { border: number[] };
+    };
     const [x1, y1, , , x3, y3] = model.border as [number, number, number, number, number, number];
     return { x: x1, y: y1, width: x3 - x1, height: y3 - y1 };
   } catch {
     return null;
   }
+}
+
+/** Every button whose name matches, with its border box (null when it has none). */
+export async function axButtons(
+  page: Page,
+  name: RegExp,
+): Promise<Array<{ name: string; box: Box | null }>> {
+  const cdp = await session(page);
+  const nodes = (await fullTree(page)).filter(
+    (n) => n.role?.value === 'button' && name.test(n.name?.value ?? ''),
+  );
+  return Promise.all(
+    nodes.map(async (n) => ({
+      name: n.name?.value ?? '',
+      box: await boxOf(cdp, n.backendDOMNodeId),
+    })),
+  );
+}
+
+/** An accessible element's border box, or null when it has none (off screen, hidden). */
+export async function axBox(page: Page, role: string, name: string): Promise<Box | null> {
+  const cdp = await session(page);
+  const node = (await fullTree(page)).find((n) => n.role?.value === role && n.name?.value === name);
+  return boxOf(cdp, node?.backendDOMNodeId);
 }
 
 /** The centre of an accessible element's box, or null when it has none (off screen, hidden). */

@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -19,6 +20,12 @@ export interface FixtureServer {
 }
 
 const ROOT = path.resolve('tests/fixtures/pages');
+/** The console-shaped fixtures (Tea and TDesign), by name: `/im/<name>` serves `console/<name>.html`. */
+export const CONSOLE_PAGES = new Set(
+  readdirSync(path.join(ROOT, 'console'))
+    .filter((file) => file.endsWith('.html'))
+    .map((file) => file.slice(0, -'.html'.length)),
+);
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript',
@@ -33,12 +40,18 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
       .end(bigTable(Number(url.searchParams.get('rows') ?? 10000)));
     return;
   }
-  // Console-like routes (/im/…, /chat/…) all serve the console fixture, as the console's SPA does.
-  const name = /^\/(im|chat)(\/|$)/.test(url.pathname)
-    ? 'console.html'
-    : url.pathname === '/'
-      ? 'index.html'
-      : url.pathname;
+  // Console-like routes (/im/…, /chat/…): a page shaped like one of Tencent's component
+  // libraries when tests/fixtures/pages/console has one by the route's last segment, else the
+  // console's single-page app stand-in, which serves every route as the console's SPA does.
+  const consoleRoute = /^\/(im|chat)\/([a-z0-9-]+)$/.exec(url.pathname);
+  const name =
+    consoleRoute && CONSOLE_PAGES.has(consoleRoute[2] as string)
+      ? `console/${consoleRoute[2]}.html`
+      : /^\/(im|chat)(\/|$)/.test(url.pathname)
+        ? 'console.html'
+        : url.pathname === '/'
+          ? 'index.html'
+          : url.pathname;
   const file = path.normalize(path.join(ROOT, name));
   if (!file.startsWith(ROOT)) {
     res.writeHead(403).end();

@@ -75,5 +75,5 @@ export async function addSite(options: Page, site: SiteInput): Promise<void> {
     if (site.attribute) await options.getByLabel(/^Attribute holding the ID/).fill(site.attribute);
   }
   await options.getByRole('button', { name: 'Save site' }).click();
-  await options.getByRole('listitem', { name: site.label }).waitFor();
+  await options.getByRole('listitem', { name: site.label, exact: true }).waitFor();
 }

@@ -93,6 +93,25 @@ describe('the title of a header cell', () => {
     ).toBe('用户名');
   });
 
+  it("reads Tea's and TDesign's sortable headers, whose title sits inside the sort wrapper", () => {
+    // tea-component 2.7 (table/addons/sortable): the title is inside .tea-table__sortbtn.
+    expect(
+      headerTitle(
+        cell(
+          '<div><span class="tea-table__sortbtn"><span class="tea-table__headerop tea-text-overflow">Username (UserID)<i class="tea-icon tea-icon-help" role="img" aria-label="help"></i></span><i class="tea-icon tea-icon-sort" role="img" aria-label="sort"></i></span></div>',
+        ),
+      ),
+    ).toBe('Username (UserID)');
+    // tdesign-react 1.18 (table/THead): .t-table__cell--sortable wraps the title.
+    expect(
+      headerTitle(
+        cell(
+          '<div class="t-table__th-cell-inner"><div class="t-table__cell--sortable"><div class="t-table__cell--title"><div>UserID <svg class="t-icon t-icon-help-circle"></svg></div><div class="t-table__filter-icon-wrap"><div class="t-table__cell--sort-trigger"><span class="t-table__sort-icon">▲</span></div></div></div></div></div>',
+        ),
+      ),
+    ).toBe('UserID');
+  });
+
   it('keeps all the words of a real title, across wrappers', () => {
     expect(headerTitle(cell('<div><span>Account</span> <span>type</span></div>'))).toBe(
       'Account type',

@@ -1,0 +1,319 @@
+import type { Page } from '@playwright/test';
+import fc from 'fast-check';
+import { axCentre, axNames } from '../support/ax';
+import type { LaunchedExtension, LaunchOptions } from '../support/browser';
+import {
+  describeAudit,
+  READ_MS,
+  settledAudit,
+  settleFrames,
+  type ButtonAudit,
+} from '../support/button-audit';
+import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
+import { expect, setUpDemoApp, test } from './fixtures';
+
+/**
+ * Page buttons on pages shaped like Tencent's console, rebuilt from the public markup of its
+ * component libraries (tests/fixtures/pages/console: Tea and TDesign), through the production
+ * build at the console's real host name. The rule above all: a button is beside an ID, and is
+ * named for the ID its cell shows, whatever the page does to its rows.
+ */
+const CONSOLE = 'https://console.cloud.tencent.com';
+let fixtures: FixtureServer;
+
+test.beforeAll(async () => {
+  fixtures = await startFixtureServer();
+});
+test.afterAll(async () => {
+  await fixtures.close();
+});
+
+async function openConsole(
+  launch: (options?: LaunchOptions) => Promise<LaunchedExtension>,
+): Promise<Page> {
+  const extension = await launch({
+    extraHostPorts: { 'console.cloud.tencent.com': fixtures.httpsPort },
+  });
+  await setUpDemoApp(extension);
+  return extension.context.newPage();
+}
+
+type FixtureWindow = Record<string, (...args: unknown[]) => unknown>;
+
+/** Calls one of the fixture page's step functions (window.fixture.<name>). */
+function step(page: Page, name: string, ...args: unknown[]): Promise<unknown> {
+  return page.evaluate(
+    ([n, a]) => (window as unknown as { fixture: FixtureWindow }).fixture[n]?.(...a),
+    [name, args] as const,
+  );
+}
+
+function expectClean(audit: ButtonAudit, where: string): void {
+  const problems = { ...audit, buttons: undefined, inView: undefined };
+  expect(problems, `${where}: ${describeAudit(audit)}`).toEqual({
+    buttons: undefined,
+    inView: undefined,
+    wrong: [],
+    floating: [],
+    missing: [],
+    duplicated: [],
+  });
+  expect(audit.buttons, `${where}: buttons`).toBeGreaterThanOrEqual(audit.inView.length);
+}
+
+/** No button appears, for a while: the extension had time to scan and place. */
+async function expectNoButtons(page: Page, where: string): Promise<void> {
+  for (let i = 0; i < 5; i++) {
+    await page.waitForTimeout(150);
+    await settleFrames(page);
+    expect(await axNames(page, 'button', /^Mute /), where).toEqual([]);
+  }
+}
+
+const dialogs = (page: Page) => axNames(page, 'dialog');
+
+test('every console-shaped page: a button beside each ID in view, named for it, and nowhere else', async ({
+  launch,
+}) => {
+  const page = await openConsole(launch);
+  const pages: Array<[string, string]> = [
+    ['tea-accounts', 'alice'],
+    ['tea-accounts?lang=zh', 'alice'],
+    ['tea-accounts?icons=svg', 'alice'],
+    ['tea-accounts?scroll=1', 'alice'],
+    ['tea-members', 'alice'],
+    ['tdesign-accounts', 'alice'],
+    ['tdesign-accounts?lang=zh', 'alice'],
+    ['tdesign-accounts?split=1', 'alice'],
+    ['tdesign-virtual?mode=recreate', 'user_0001'],
+    ['tdesign-virtual?mode=recycle&lang=zh', 'user_0001'],
+    ['tdesign-virtual?mode=keyed&text=nodevalue', 'user_0001'],
+  ];
+  for (const [path, first] of pages) {
+    await page.goto(`${CONSOLE}/im/${path}`);
+    await expect
+      .poll(() => axNames(page, 'button', /^Mute /), { message: path })
+      .toContain(`Mute ${first}`);
+    const audit = await settledAudit(page);
+    expectClean(audit, path);
+    expect(audit.inView.length, path).toBeGreaterThan(5);
+  }
+  // Neighbour columns (Account type, 账号类型, Nickname, Creator, 创建者账号, Operator…) hold
+  // ID-like text ("Admin", "General"), and no table on the page has an ID column.
+  await page.goto(`${CONSOLE}/im/tea-neighbours`);
+  await expectNoButtons(page, 'tea-neighbours');
+  await step(page, 'rerender');
+  await expectNoButtons(page, 'tea-neighbours re-rendered');
+});
+
+test('empty, loading and paged tables: buttons only for data rows, and for the page shown', async ({
+  launch,
+}) => {
+  const page = await openConsole(launch);
+  await page.goto(`${CONSOLE}/im/tea-accounts`);
+  await expect.poll(() => axNames(page, 'button', /^Mute /)).toContain('Mute alice');
+  await step(page, 'showEmpty');
+  await expectNoButtons(page, 'Tea: No data yet');
+  await step(page, 'showLoading');
+  await expectNoButtons(page, 'Tea: Loading…');
+  await step(page, 'showData');
+  await expect.poll(() => axNames(page, 'button', /^Mute /)).toContain('Mute alice');
+  // Paging replaces the tbody element.
+  await step(page, 'page', 2);
+  await expect.poll(() => axNames(page, 'button', /^Mute /)).toContain('Mute user_0012');
+  const second = await settledAudit(page);
+  expectClean(second, 'Tea page 2');
+  expect(second.inView).not.toContain('alice');
+  // The loading row above rows kept while loading gets no button; the rows keep theirs.
+  await step(page, 'showLoading', true);
+  expectClean(await settledAudit(page), 'Tea loading above kept rows');
+
+  // The member list renders late: a loading row first, then the members.
+  await page.goto(`${CONSOLE}/im/tea-members`);
+  await expect.poll(() => axNames(page, 'button', /^Mute /)).toContain('Mute alice');
+  expectClean(await settledAudit(page), 'Tea members');
+  await page.evaluate(() =>
+    (window as unknown as { fixture: { nextButton(): HTMLElement } }).fixture.nextButton().click(),
+  );
+  await expect
+    .poll(async () => (await axNames(page, 'button', /^Mute /)).includes('Mute alice'))
+    .toBe(false);
+  expectClean(await settledAudit(page), 'Tea members, next page');
+
+  await page.goto(`${CONSOLE}/im/tdesign-accounts?paged=1`);
+  await expect.poll(() => axNames(page, 'button', /^Mute /)).toContain('Mute alice');
+  await step(page, 'showEmpty');
+  await expectNoButtons(page, 'TDesign: Empty Data');
+  await step(page, 'showData');
+  await step(page, 'page', 2);
+  await expect.poll(() => axNames(page, 'button', /^Mute /)).not.toContain('Mute alice');
+  expectClean(await settledAudit(page), 'TDesign page 2');
+});
+
+test('a header renamed while the page is open: its buttons go, and come back with the name', async ({
+  launch,
+}) => {
+  const page = await openConsole(launch);
+  await page.goto(`${CONSOLE}/im/tea-accounts`);
+  await expect.poll(() => axNames(page, 'button', /^Mute /)).toContain('Mute alice');
+  await step(page, 'renameHeader', 'Nickname');
+  await expectNoButtons(page, 'header renamed to Nickname');
+  await step(page, 'renameHeader', '用户名（UserID）');
+  await expect.poll(() => axNames(page, 'button', /^Mute /)).toContain('Mute alice');
+  expectClean(await settledAudit(page), 'header renamed back');
+});
+
+/** Clicks the page button named for `id` with real input; the cell it sits beside is read first. */
+async function clickButtonOf(page: Page, id: string): Promise<void> {
+  const audit = await settledAudit(page);
+  expectClean(audit, `before clicking ${id}`);
+  const centre = await axCentre(page, 'button', `Mute ${id}`);
+  if (!centre) throw new Error(`no button for ${id}`);
+  await page.mouse.click(centre.x, centre.y);
+}
+
+test('recycled rows: the button follows the text written into its cell, and opens for the ID shown', async ({
+  launch,
+  emulator,
+}) => {
+  const page = await openConsole(launch);
+  for (const variant of ['mode=recycle', 'mode=recycle&text=nodevalue', 'mode=keyed']) {
+    await page.goto(`${CONSOLE}/im/tdesign-virtual?${variant}`);
+    await expect.poll(() => axNames(page, 'button', /^Mute /)).toContain('Mute user_0001');
+    await step(page, 'scrollToRow', 20);
+    expectClean(await settledAudit(page), `${variant}: scrolled`);
+    // The data behind two rows changed: only their text is written.
+    const [start] = (await step(page, 'visibleRange')) as [number, number];
+    await step(page, 'swap', 22 - start, 24 - start);
+    const shown = (await step(page, 'userIdAt', 22)) as string;
+    expect(shown).toBe('user_0025');
+    expectClean(await settledAudit(page), `${variant}: swapped`);
+    await page.waitForTimeout(READ_MS);
+    await clickButtonOf(page, shown);
+    await expect.poll(() => dialogs(page)).toEqual([`Mute Console: ${shown}`]);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => dialogs(page)).toEqual([]);
+  }
+  expect(emulator.requests.filter((r) => r.command === 'setnospeaking')).toEqual([]);
+});
+
+test('a page that swaps the ID as the pointer comes down, or hides text in the cell, gets a refusal', async ({
+  launch,
+  emulator,
+}) => {
+  const page = await openConsole(launch);
+  await page.goto(`${CONSOLE}/im/tdesign-virtual?mode=recycle`);
+  await expect.poll(() => axNames(page, 'button', /^Mute /)).toContain('Mute user_0003');
+  await page.waitForTimeout(READ_MS);
+  // On pointerdown the page writes another ID into the row under the pointer.
+  await page.evaluate(() => {
+    addEventListener(
+      'pointerdown',
+      () =>
+        (window as unknown as { fixture: { swap(i: number, j: number): void } }).fixture.swap(2, 5),
+      { capture: true, once: true },
+    );
+  });
+  const aimed = await axCentre(page, 'button', 'Mute user_0003');
+  if (!aimed) throw new Error('no button for user_0003');
+  await page.mouse.click(aimed.x, aimed.y);
+  await page.waitForTimeout(300);
+  expect(await dialogs(page)).toEqual([]);
+  // The row now shows user_0006, and its button says so; once it has been readable, it opens.
+  expectClean(await settledAudit(page), 'after the swap');
+  await page.waitForTimeout(READ_MS);
+  await page.mouse.click(aimed.x, aimed.y);
+  await expect.poll(() => dialogs(page)).toEqual(['Mute Console: user_0006']);
+  await page.keyboard.press('Escape');
+
+  // Text the page hides inside the cell: the button cannot be named for what the operator sees.
+  await page.goto(`${CONSOLE}/im/tea-accounts`);
+  await expect.poll(() => axNames(page, 'button', /^Mute /)).toContain('Mute bob');
+  await page.evaluate(() => {
+    const cell = (window as unknown as { fixture: { idCells(): Element[] } }).fixture
+      .idCells()
+      .find((c) => c.textContent?.trim() === 'bob');
+    const hidden = document.createElement('span');
+    hidden.style.display = 'none';
+    hidden.textContent = 'by';
+    cell?.querySelector('span')?.firstChild?.after(hidden);
+  });
+  await expect.poll(() => axNames(page, 'button', /^Mute bob/)).toEqual(['Mute bobby']);
+  await page.waitForTimeout(READ_MS);
+  const centre = await axCentre(page, 'button', 'Mute bobby');
+  await page.mouse.click(centre?.x ?? 0, centre?.y ?? 0);
+  await page.waitForTimeout(300);
+  expect(await dialogs(page)).toEqual([]);
+  expect(emulator.requests.filter((r) => r.command === 'setnospeaking')).toEqual([]);
+});
+
+/**
+ * Random sequences of what virtual tables do — recycle rows by writing text, re-create them,
+ * scroll, swap the data behind rows — on both styles, in real Chromium. After every step every
+ * button is named for the cell it sits beside, every ID in view has one, and a random button
+ * opens the popover for the ID its cell shows.
+ */
+const SEED = Number(process.env.PAGE_BUTTONS_SEED ?? 20261201);
+
+test('property: on virtual tables, buttons match their cells after any sequence of steps', async ({
+  launch,
+}) => {
+  test.setTimeout(300_000);
+  console.log(`page-button property test: seed ${SEED} (PAGE_BUTTONS_SEED=… to replay)`);
+  const page = await openConsole(launch);
+  const stepArb = fc.oneof(
+    fc.record({ kind: fc.constant('scrollToRow' as const), row: fc.nat({ max: 990 }) }),
+    fc.record({ kind: fc.constant('scrollBy' as const), rows: fc.integer({ min: -12, max: 12 }) }),
+    fc.record({ kind: fc.constant('recycle' as const) }),
+    fc.record({ kind: fc.constant('rerender' as const) }),
+    fc.record({
+      kind: fc.constant('swap' as const),
+      i: fc.nat({ max: 29 }),
+      j: fc.nat({ max: 29 }),
+    }),
+  );
+  const runArb = fc.record({
+    mode: fc.constantFrom('recycle', 'recreate', 'keyed'),
+    text: fc.constantFrom('content', 'nodevalue'),
+    steps: fc.array(fc.record({ step: stepArb, click: fc.option(fc.nat(), { freq: 3 }) }), {
+      minLength: 6,
+      maxLength: 12,
+    }),
+  });
+  let runs = 0;
+  let checks = 0;
+  await fc.assert(
+    fc.asyncProperty(runArb, async ({ mode, text, steps }) => {
+      runs++;
+      await page.goto(`${CONSOLE}/im/tdesign-virtual?mode=${mode}&text=${text}`);
+      await expect.poll(() => axNames(page, 'button', /^Mute /)).toContain('Mute user_0001');
+      for (const { step: s, click } of steps) {
+        if (s.kind === 'scrollToRow') await step(page, 'scrollToRow', s.row);
+        else if (s.kind === 'scrollBy')
+          await page.evaluate((rows) => {
+            const box = (
+              window as unknown as { fixture: { scrollBox(): Element } }
+            ).fixture.scrollBox();
+            box.scrollTop += rows * 47;
+          }, s.rows);
+        else if (s.kind === 'swap') await step(page, 'swap', s.i, s.j);
+        else await step(page, s.kind);
+        const where = `${mode}/${text} after ${JSON.stringify(s)}`;
+        const audit = await settledAudit(page);
+        checks++;
+        expectClean(audit, where);
+        if (click === null || audit.inView.length === 0) continue;
+        const target = audit.inView[click % audit.inView.length] as string;
+        await page.waitForTimeout(READ_MS);
+        await clickButtonOf(page, target);
+        await expect
+          .poll(() => dialogs(page), { message: where })
+          .toEqual([`Mute Console: ${target}`]);
+        await page.keyboard.press('Escape');
+        await expect.poll(() => dialogs(page)).toEqual([]);
+      }
+    }),
+    { seed: SEED, numRuns: 6, endOnFailure: true },
+  );
+  console.log(`page-button property test: ${runs} runs, ${checks} audited steps, 0 wrong IDs`);
+});
