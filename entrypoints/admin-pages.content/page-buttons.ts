@@ -40,6 +40,8 @@ const ENTRY_DEPTH = 8;
  * a page that swaps the ID as the pointer comes down (or just before) gets a refusal.
  */
 const READ_MS = 400;
+/** Rows from where the operator scrolled that jump a big scan's queue. */
+const PRIORITY_ROWS = 150;
 
 /**
  * Puts a mute button next to every user ID on or near the screen, and keeps it there: rows
@@ -68,6 +70,8 @@ export class PageButtons {
   private fresh: Entry[] = [];
   private scanHead = 0;
   private scanning = false;
+  /** The page scrolled since the last frame: a running scan looks where it went first. */
+  private scrolled = false;
   private hovered: Entry | null = null;
   private readonly listeners: Array<[EventTarget, string, EventListener, AddEventListenerOptions]> =
     [];
@@ -98,7 +102,11 @@ export class PageButtons {
       ...(attributes.length > 0 ? { attributes: true, attributeFilter: [...attributes] } : {}),
     });
     const schedule = () => this.schedulePosition();
-    this.listen(window, 'scroll', schedule, { capture: true, passive: true });
+    const scrolled = () => {
+      this.scrolled = true;
+      this.schedulePosition();
+    };
+    this.listen(window, 'scroll', scrolled, { capture: true, passive: true });
     this.listen(window, 'resize', schedule, { passive: true });
     if (this.options.hoverOnly)
       this.listen(document, 'pointerover', (e) => this.onHover(e), { passive: true });
@@ -333,6 +341,10 @@ export class PageButtons {
 
   /** Reads every shown ID's text box, then moves its button next to it: one layout, no thrash. */
   private position(): void {
+    if (this.scrolled) {
+      this.scrolled = false;
+      if (this.scanHead < this.scanQueue.length) this.prioritiseInView();
+    }
     this.placeFresh();
     const shown = [...this.byButton.values()];
     const placed = shown.filter((entry) => !entry.button?.style.transform).length;
@@ -365,6 +377,26 @@ export class PageButtons {
     });
     // User Timing for the benchmarks: when new buttons reached the screen.
     if (placed > 0) performance.mark('mute-console:buttons-placed', { detail: placed });
+  }
+
+  /**
+   * While a big scan is under way, the rows the operator scrolled to are scanned next: the
+   * queue is in document order, which is top-to-bottom order, so a binary search on row
+   * positions finds the first row near the screen.
+   */
+  private prioritiseInView(): void {
+    const queue = this.scanQueue;
+    let low = this.scanHead;
+    let high = queue.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      const bottom = (queue[middle] as Element).getBoundingClientRect().bottom;
+      if (bottom < -300) low = middle + 1;
+      else high = middle;
+    }
+    const end = Math.min(queue.length, low + PRIORITY_ROWS);
+    for (let i = low; i < end; i++) this.addedQueue.push(queue[i] as ParentNode);
+    this.startScanning();
   }
 
   /**

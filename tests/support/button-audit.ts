@@ -138,3 +138,36 @@ export async function settledAudit(page: Page, timeoutMs = 5000): Promise<Button
     await page.waitForTimeout(100);
   }
 }
+
+/**
+ * The names of the page buttons shown now, read from the button layer through CDP's DOM
+ * domain (closed shadow roots included): cheap where the whole accessibility tree is not
+ * (a page of 100,000 rows).
+ */
+export async function layerButtonNames(page: Page): Promise<string[]> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const { root } = await cdp.send('DOM.getDocument', { depth: 0 });
+    const { nodeId } = await cdp.send('DOM.querySelector', {
+      nodeId: root.nodeId,
+      selector: 'mute-console-buttons',
+    });
+    if (!nodeId) return [];
+    const { node } = await cdp.send('DOM.describeNode', { nodeId, depth: -1, pierce: true });
+    const names: string[] = [];
+    const visit = (n: typeof node) => {
+      const attributes = n.attributes ?? [];
+      const attribute = (name: string) => {
+        const i = attributes.indexOf(name);
+        return i >= 0 && i % 2 === 0 ? attributes[i + 1] : undefined;
+      };
+      if (n.nodeName === 'BUTTON' && attribute('hidden') === undefined)
+        names.push(attribute('aria-label') ?? '');
+      for (const child of [...(n.shadowRoots ?? []), ...(n.children ?? [])]) visit(child);
+    };
+    visit(node);
+    return names;
+  } finally {
+    await cdp.detach();
+  }
+}
