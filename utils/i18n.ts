@@ -14,6 +14,20 @@ export function t(
   return browser.i18n.getMessage(key, subs) || key;
 }
 
+/**
+ * Resolves true once this context can read the extension's messages (false after `timeoutMs`).
+ * A content script can start before the browser has handed it the catalogue, and
+ * `getMessage` then answers "" for every key.
+ */
+export async function messagesReady(timeoutMs = 2000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (browser.i18n.getMessage('extName') === '') {
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return true;
+}
+
 /** The locale for Intl formatting, e.g. "zh-CN". */
 export function uiLocale(): string {
   return browser.i18n.getUILanguage();

@@ -6,6 +6,7 @@ import {
   type ShadowRootContentScriptUi,
 } from '#imports';
 import uiCss from '../../components/ui.css?inline';
+import { messagesReady } from '../../utils/i18n';
 import { RequestFailed } from '../../utils/messages/app-error';
 import { sendRequest } from '../../utils/messages/client';
 import type { PageConfig, StateView } from '../../utils/messages/protocol';
@@ -55,6 +56,8 @@ export class AdminPage {
   constructor(private readonly ctx: ContentScriptContext) {}
 
   async start(): Promise<void> {
+    // Buttons are named from the catalogue: never before it is readable here.
+    await messagesReady();
     await this.refresh();
     this.ctx.setInterval(() => {
       if (location.href !== this.href) {
@@ -88,6 +91,16 @@ export class AdminPage {
     this.config = config;
     this.apply(config?.site ?? null);
     if (appChanged) this.states?.clear();
+    this.lookUpShown();
+  }
+
+  /**
+   * Looks up the states of every ID with a button, once the page knows its app and the vault
+   * is open: buttons placed before the configuration arrived asked too early, and were refused.
+   */
+  private lookUpShown(): void {
+    if (this.config?.app && !this.config.locked && this.buttons)
+      this.states?.want(this.buttons.shownIds());
   }
 
   private apply(site: PageConfig['site']): void {
@@ -185,12 +198,21 @@ export class AdminPage {
     const host = ui.shadowHost;
     this.popover = ui;
     this.popoverEntry = entry;
-    // A press anywhere else closes it, like any popover.
+    // A press anywhere else closes it, like any popover; so does Esc wherever focus is (it may
+    // still be on the page button when the popover appears).
     const outside = (event: PointerEvent) => {
       if (!event.composedPath().includes(host)) close();
     };
+    const escape = (event: KeyboardEvent) => {
+      if (event.key === 'Escape' && event.isTrusted && !event.composedPath().includes(host))
+        close();
+    };
     document.addEventListener('pointerdown', outside, true);
-    this.detachOutside = () => document.removeEventListener('pointerdown', outside, true);
+    document.addEventListener('keydown', escape, true);
+    this.detachOutside = () => {
+      document.removeEventListener('pointerdown', outside, true);
+      document.removeEventListener('keydown', escape, true);
+    };
   }
 
   private closePopover(): void {
@@ -238,6 +260,7 @@ export class AdminPage {
       if (!config.locked) {
         this.config = config;
         this.states?.clear();
+        this.lookUpShown();
         return config;
       }
     }

@@ -1,6 +1,10 @@
 import { t } from '../../utils/i18n';
+import type { ButtonSizes } from './placement';
 
-/** What a button shows about its user: unknown yet, not muted, or muted (icon and text). */
+/**
+ * What a button shows about its user: unknown (locked, loading, failed), not muted, or muted;
+ * by icon, word and accessible name together, never by colour alone and never by width.
+ */
 export type ButtonState = 'unknown' | 'free' | 'muted';
 
 export interface LayerButton {
@@ -13,7 +17,8 @@ const STYLE = `
 .layer { position: absolute; top: 0; left: 0; width: 0; height: 0; overflow: visible; pointer-events: none; }
 button {
   all: initial; box-sizing: border-box; position: absolute; top: 0; left: 0; pointer-events: auto;
-  display: inline-flex; align-items: center; gap: 3px; height: 18px; padding: 0 5px;
+  display: inline-flex; align-items: center; justify-content: center; gap: 3px; height: 18px;
+  width: var(--full-width, 64px); padding: 0 5px; overflow: hidden;
   font: 600 11px/16px system-ui, -apple-system, 'Segoe UI', sans-serif; white-space: nowrap;
   color: #1b1f24; background: #ffffff; border: 1px solid #9aa4b2; border-radius: 9px; cursor: pointer;
   box-shadow: 0 1px 2px rgba(0,0,0,.15);
@@ -21,14 +26,18 @@ button {
 button:hover { border-color: #1f5fd6; }
 button:focus-visible { outline: 2px solid #1f5fd6; outline-offset: 1px; }
 button[data-state='muted'] { background: #b42318; border-color: #b42318; color: #ffffff; }
+button[data-state='unknown'] { border-style: dashed; color: #57606a; }
 button[hidden] { display: none; }
-button.compact { padding: 0 3px; }
+button.compact { width: 18px; padding: 0; }
 button.compact .label { display: none; }
+.measure button { width: auto; }
 .hover-only button:not(.show):not(:focus-visible) { opacity: 0; }
+button[data-place='overlay']:not(.show):not(:focus) { opacity: 0; }
 .icon { width: 11px; height: 11px; flex: none; }
 @media (prefers-color-scheme: dark) {
   button { color: #e8ebef; background: #1e2229; border-color: #5b6470; }
   button[data-state='muted'] { background: #c0392b; border-color: #c0392b; color: #ffffff; }
+  button[data-state='unknown'] { color: #aab2bd; }
 }
 `;
 
@@ -44,7 +53,11 @@ export class ButtonLayer {
   private readonly layer: HTMLDivElement;
   private readonly free: HTMLButtonElement[] = [];
 
-  constructor(private readonly onPress: (button: HTMLButtonElement, event: MouseEvent) => void) {
+  constructor(
+    onPress: (button: HTMLButtonElement, event: MouseEvent) => void,
+    /** The pointer came onto a button (page listeners only see the layer's host). */
+    onPointerOver: (button: HTMLButtonElement) => void,
+  ) {
     this.host = document.createElement('mute-console-buttons');
     this.host.style.cssText = 'position:absolute;top:0;left:0;width:0;height:0;z-index:2147483646;';
     this.root = this.host.attachShadow({ mode: 'closed' });
@@ -56,7 +69,30 @@ export class ButtonLayer {
       const button = (event.target as Element | null)?.closest('button');
       if (button) onPress(button, event as MouseEvent);
     });
+    this.root.addEventListener('pointerover', (event) => {
+      const button = (event.target as Element | null)?.closest('button');
+      if (button) onPointerOver(button);
+    });
     document.documentElement.append(this.host);
+    this.sizes = this.measure();
+  }
+
+  /** Button sizes, the full width fitting the longest word of any state in this language. */
+  readonly sizes: ButtonSizes;
+
+  private measure(): ButtonSizes {
+    this.layer.classList.add('measure');
+    const probes = (['unknown', 'free', 'muted'] as const).map((state) => {
+      const probe = document.createElement('button');
+      this.render(probe, 'x', state);
+      this.layer.append(probe);
+      return probe;
+    });
+    const full = Math.ceil(Math.max(...probes.map((probe) => probe.offsetWidth)));
+    for (const probe of probes) probe.remove();
+    this.layer.classList.remove('measure');
+    this.layer.style.setProperty('--full-width', `${full}px`);
+    return { full, compact: 18, height: 18, gap: 4 };
   }
 
   setHoverOnly(hoverOnly: boolean): void {
@@ -92,6 +128,8 @@ export class ButtonLayer {
   release(button: HTMLButtonElement): void {
     button.hidden = true;
     button.style.transform = '';
+    button.style.visibility = '';
+    delete button.dataset.place;
     button.classList.remove('show');
     this.free.push(button);
   }
@@ -100,15 +138,20 @@ export class ButtonLayer {
     if (button.dataset.user === userId && button.dataset.state === state) return;
     button.dataset.user = userId;
     button.dataset.state = state;
-    button.setAttribute('aria-label', t('page_buttonLabel', userId));
-    button.title =
-      state === 'muted' ? t('page_buttonMutedTitle', userId) : t('page_buttonLabel', userId);
-    // Icon and text both say it: never colour alone.
+    const name =
+      state === 'muted'
+        ? t('page_buttonNameMuted', userId)
+        : state === 'unknown'
+          ? t('page_buttonNameUnknown', userId)
+          : t('page_buttonLabel', userId);
+    button.setAttribute('aria-label', name);
+    button.title = name;
+    // Icon, word and name all say it: never colour alone.
     button.textContent = '';
     const label = document.createElement('span');
     label.className = 'label';
     label.textContent = state === 'muted' ? t('page_buttonMuted') : t('page_buttonMute');
-    button.append(speakerIcon(state === 'muted'), label);
+    button.append(speakerIcon(state), label);
   }
 
   /** Viewport position of the layer's origin, to turn element rects into button offsets. */
@@ -123,8 +166,15 @@ export class ButtonLayer {
 
 const SVG = 'http://www.w3.org/2000/svg';
 
-/** A speaker, struck through when muted. Built from DOM nodes: no markup strings. */
-function speakerIcon(muted: boolean): SVGSVGElement {
+/** Beside the speaker: sound waves, a cross when muted, a question mark when not known. */
+const MARKS: Record<ButtonState, string> = {
+  free: 'M11 6q2 2 0 4M12.5 4q4 4 0 8',
+  muted: 'M11 5l4 6M15 5l-4 6',
+  unknown: 'M10.5 6a2 2 0 1 1 2.5 1.9V9.5M13 11.5v1.5',
+};
+
+/** A speaker with the state's mark. Built from DOM nodes: no markup strings. */
+function speakerIcon(state: ButtonState): SVGSVGElement {
   const svg = document.createElementNS(SVG, 'svg');
   svg.setAttribute('viewBox', '0 0 16 16');
   svg.setAttribute('class', 'icon');
@@ -133,7 +183,7 @@ function speakerIcon(muted: boolean): SVGSVGElement {
   body.setAttribute('d', 'M2 6h3l4-3v10l-4-3H2z');
   body.setAttribute('fill', 'currentColor');
   const mark = document.createElementNS(SVG, 'path');
-  mark.setAttribute('d', muted ? 'M11 5l4 6M15 5l-4 6' : 'M11 6q2 2 0 4M12.5 4q4 4 0 8');
+  mark.setAttribute('d', MARKS[state]);
   mark.setAttribute('stroke', 'currentColor');
   mark.setAttribute('stroke-width', '1.6');
   mark.setAttribute('fill', 'none');

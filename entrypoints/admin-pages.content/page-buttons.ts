@@ -1,5 +1,6 @@
 import { ButtonLayer, type ButtonState } from './button-layer';
 import { isDocument, type IdFinder } from '../../utils/sites/find-ids';
+import { ClipFinder, choosePlacement, contentBox, isCovered, type Placement } from './placement';
 import { isReallyVisible } from './visibility';
 
 /** One user ID on the page. */
@@ -29,10 +30,6 @@ export interface PageButtonsOptions {
 const NEAR_MARGIN = '300px 0px';
 /** How long one slice of a big scan may run before yielding to the page. */
 const SLICE_MS = 4;
-const BUTTON_GAP = 4;
-const BUTTON_HEIGHT = 18;
-/** Below this much room between the ID's text and its cell's edge, the button shows its icon only. */
-const FULL_BUTTON_ROOM = 60;
 /** How far up from a changed node an entry's element is looked for (text inside wrappers). */
 const ENTRY_DEPTH = 8;
 /**
@@ -40,6 +37,8 @@ const ENTRY_DEPTH = 8;
  * a page that swaps the ID as the pointer comes down (or just before) gets a refusal.
  */
 const READ_MS = 400;
+/** How soon buttons hidden under something of the page look again whether it went away. */
+const COVER_RECHECK_MS = 300;
 /** Rows from where the operator scrolled that jump a big scan's queue. */
 const PRIORITY_ROWS = 150;
 
@@ -57,6 +56,7 @@ export class PageButtons {
   private readonly visibility: IntersectionObserver | null;
   private readonly mutations: MutationObserver;
   private readonly range = document.createRange();
+  private readonly clips = new ClipFinder();
   private frame = 0;
   /** Buttons came or went: put them back in page order so Tab follows the page. */
   private orderDirty = false;
@@ -72,12 +72,16 @@ export class PageButtons {
   private scanning = false;
   /** The page scrolled since the last frame: a running scan looks where it went first. */
   private scrolled = false;
+  private recheck: ReturnType<typeof setTimeout> | null = null;
   private hovered: Entry | null = null;
   private readonly listeners: Array<[EventTarget, string, EventListener, AddEventListenerOptions]> =
     [];
 
   constructor(private readonly options: PageButtonsOptions) {
-    this.layer = new ButtonLayer((button, event) => this.press(button, event));
+    this.layer = new ButtonLayer(
+      (button, event) => this.press(button, event),
+      (button) => this.reveal(this.byButton.get(button)),
+    );
     this.layer.setHoverOnly(options.hoverOnly);
     this.near = new IntersectionObserver((records) => this.onNear(records), {
       rootMargin: NEAR_MARGIN,
@@ -108,8 +112,8 @@ export class PageButtons {
     };
     this.listen(window, 'scroll', scrolled, { capture: true, passive: true });
     this.listen(window, 'resize', schedule, { passive: true });
-    if (this.options.hoverOnly)
-      this.listen(document, 'pointerover', (e) => this.onHover(e), { passive: true });
+    // Hover shows hover-only buttons, and buttons that sit over the end of a long ID.
+    this.listen(document, 'pointerover', (e) => this.onHover(e), { passive: true });
     this.enqueueScan(document);
   }
 
@@ -120,6 +124,7 @@ export class PageButtons {
     for (const [target, type, listener, options] of this.listeners)
       target.removeEventListener(type, listener, options);
     cancelAnimationFrame(this.frame);
+    if (this.recheck !== null) clearTimeout(this.recheck);
     this.scanQueue = [];
     this.addedQueue = [];
     this.verifyQueue = [];
@@ -138,6 +143,11 @@ export class PageButtons {
       }
     }
     this.schedulePosition();
+  }
+
+  /** The IDs that have a button right now (on or near the screen). */
+  shownIds(): string[] {
+    return [...new Set([...this.byButton.values()].map((entry) => entry.userId))];
   }
 
   /** Whether a user's ID has a button right now (on or near the screen). */
@@ -347,7 +357,6 @@ export class PageButtons {
     }
     this.placeFresh();
     const shown = [...this.byButton.values()];
-    const placed = shown.filter((entry) => !entry.button?.style.transform).length;
     if (this.orderDirty) {
       this.orderDirty = false;
       shown.sort((a, b) =>
@@ -355,25 +364,47 @@ export class PageButtons {
       );
       this.layer.order(shown.map((entry) => entry.button as HTMLButtonElement));
     }
+    // Read everything first (one layout), then move the buttons.
     const origin = this.layer.origin();
-    const boxes = shown.map((entry) => {
-      this.range.selectNodeContents(entry.element);
-      const text = this.range.getBoundingClientRect();
-      const cell = entry.element.getBoundingClientRect();
-      return { box: text.width > 0 ? text : cell, room: cell.right - text.right };
+    const rects = new Map<Element, DOMRect>();
+    const ours = [this.layer.host];
+    const { sizes } = this.layer;
+    let anyCovered = false;
+    const places = shown.map((entry): Placement | null => {
+      const content = contentBox(entry.element, this.range);
+      const visible = content && this.clips.visibleBox(entry.element, content.holder, rects);
+      const place = content && visible && choosePlacement(content.box, visible, sizes);
+      if (!content || !place) return null;
+      // A sticky header, a fixed column, a floating header or a toolbar over the ID or over
+      // where its button would go: the button stays hidden rather than float over it.
+      const width = place.size === 'full' ? sizes.full : sizes.compact;
+      const middle = (content.box.top + content.box.bottom) / 2;
+      const covered =
+        isCovered(entry.element, place.x + width / 2, place.y + sizes.height / 2, ours) ||
+        isCovered(entry.element, content.box.left + 1, middle, ours);
+      if (covered) anyCovered = true;
+      return covered ? null : place;
     });
+    // What covers a row can go away without a scroll or a change in the rows (a menu closes,
+    // our popover closes): look again shortly.
+    if (anyCovered)
+      this.recheck ??= setTimeout(() => {
+        this.recheck = null;
+        this.schedulePosition();
+      }, COVER_RECHECK_MS);
+    let placed = 0;
     shown.forEach((entry, i) => {
-      const { box, room } = boxes[i] as { box: DOMRect; room: number };
+      const place = places[i];
       const button = entry.button as HTMLButtonElement;
-      button.classList.toggle('compact', room < FULL_BUTTON_ROOM);
-      if (box.width === 0 && box.height === 0) {
+      if (!place) {
         button.style.visibility = 'hidden';
         return;
       }
+      if (button.style.visibility === 'hidden' || !button.style.transform) placed++;
       button.style.visibility = '';
-      const x = Math.round(box.right + BUTTON_GAP - origin.left);
-      const y = Math.round(box.top + (box.height - BUTTON_HEIGHT) / 2 - origin.top);
-      button.style.transform = `translate(${x}px, ${y}px)`;
+      button.classList.toggle('compact', place.size === 'compact');
+      button.dataset.place = place.mode;
+      button.style.transform = `translate(${place.x - origin.left}px, ${place.y - origin.top}px)`;
     });
     // User Timing for the benchmarks: when new buttons reached the screen.
     if (placed > 0) performance.mark('mute-console:buttons-placed', { detail: placed });
@@ -428,18 +459,31 @@ export class PageButtons {
   }
 
   private onHover(event: Event): void {
+    // Over our own layer the page sees only its host: the layer reports which button it is.
+    if (event.target === this.layer.host) return;
     let node = event.target as Element | null;
     let entry: Entry | undefined;
     for (let depth = 0; node && depth < 8 && !entry; depth++, node = node.parentElement) {
       entry = this.entries.get(node) ?? this.rowEntry(node);
     }
+    this.reveal(entry);
+  }
+
+  /**
+   * Shows the button of the row under the pointer (hover-only buttons, and buttons over the end
+   * of a long ID). A button that was transparent counts as new on screen: the next click is
+   * judged afresh, and only once it has been readable for a moment.
+   */
+  private reveal(entry: Entry | undefined): void {
     if (entry === this.hovered) return;
     this.hovered?.button?.classList.remove('show');
     this.hovered = entry ?? null;
-    if (this.hovered?.button) {
-      this.hovered.button.classList.add('show');
-      // It was transparent until now: the next click is judged afresh, not by a stale verdict.
+    const button = this.hovered?.button;
+    if (!button || !this.hovered) return;
+    button.classList.add('show');
+    if (this.options.hoverOnly || button.dataset.place === 'overlay') {
       this.hovered.visible = null;
+      this.hovered.since = performance.now();
     }
   }
 

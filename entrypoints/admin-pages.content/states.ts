@@ -7,6 +7,8 @@ const BATCH = 20;
 const INTERVAL_MS = 1000;
 /** A state read is reused this long. */
 const CACHE_MS = 30_000;
+/** After a failed lookup, the same IDs are asked for again this much later. */
+const RETRY_MS = 2000;
 
 /**
  * The mute state of IDs near the screen, looked up lazily: batched, cached briefly, and never
@@ -16,6 +18,9 @@ export class StateCache {
   private readonly known = new Map<string, { view: StateView | null; at: number }>();
   private readonly queue = new Set<string>();
   private timer: ReturnType<typeof setTimeout> | null = null;
+  private retry: ReturnType<typeof setTimeout> | null = null;
+  /** Failed batches in a row. */
+  private failures = 0;
   private lastBatch = 0;
 
   constructor(
@@ -55,6 +60,7 @@ export class StateCache {
   /** Forgets everything (another app, or the vault just unlocked). */
   clear(): void {
     this.known.clear();
+    this.failures = 0;
   }
 
   private schedule(): void {
@@ -75,10 +81,20 @@ export class StateCache {
     try {
       const results = await this.lookup(batch);
       for (const { userId, view } of results) this.known.set(userId, { view, at: Date.now() });
+      this.failures = 0;
       this.onUpdate(results.map((r) => r.userId));
     } catch {
-      // Locked, too fast or offline: the buttons stay neutral and a later batch tries again.
-      for (const id of batch) this.known.set(id, { view: null, at: Date.now() });
+      // Locked, too fast, offline, or asked before the page knew its app: the buttons stay
+      // "unknown" (a failure is not cached) and the IDs are asked for again after a pause,
+      // three tries at most (a vault that stays locked is not asked every 2 s; the page asks
+      // again once it is open).
+      for (const id of batch) if (!this.known.get(id)?.view) this.known.delete(id);
+      this.failures++;
+      if (this.failures < 3)
+        this.retry ??= setTimeout(() => {
+          this.retry = null;
+          this.want(batch.filter((id) => this.stillShown(id)));
+        }, RETRY_MS * this.failures);
     }
     this.schedule();
   }

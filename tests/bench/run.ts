@@ -6,8 +6,7 @@ import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
 import { mintUserSig } from '../../utils/usersig';
-import { READ_MS } from '../support/button-audit';
-import { axCentre } from '../support/ax';
+import { pageButtonCentre, READ_MS } from '../support/button-audit';
 import {
   findChromium,
   launchWithExtension,
@@ -277,7 +276,7 @@ async function clickToRequest(
   await page.goto(`https://${CONSOLE_HOST}/im/account-management`);
   let centre = null;
   for (let i = 0; i < 100 && !centre; i++) {
-    centre = await axCentre(page, 'button', 'Mute bob');
+    centre = await pageButtonCentre(page, 'bob');
     if (!centre) await page.waitForTimeout(50);
   }
   // As an operator who read it: a page button acts only once its ID was on screen 400 ms.

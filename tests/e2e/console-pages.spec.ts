@@ -1,15 +1,19 @@
 import type { Page } from '@playwright/test';
 import fc from 'fast-check';
-import { axCentre, axNames } from '../support/ax';
+import { axNames } from '../support/ax';
 import type { LaunchedExtension, LaunchOptions } from '../support/browser';
 import {
   describeAudit,
-  layerButtonNames,
+  layerButtonIds,
+  pageButtonCentre,
+  pageButtonIds,
   READ_MS,
   settledAudit,
   settleFrames,
+  clickPageButton,
   type ButtonAudit,
 } from '../support/button-audit';
+import { DEMO_APP } from '../support/demo-seed';
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
 import { expect, setUpDemoApp, test } from './fixtures';
 
@@ -58,6 +62,7 @@ function expectClean(audit: ButtonAudit, where: string): void {
     floating: [],
     missing: [],
     duplicated: [],
+    covering: [],
   });
   expect(audit.buttons, `${where}: buttons`).toBeGreaterThanOrEqual(audit.inView.length);
 }
@@ -67,7 +72,7 @@ async function expectNoButtons(page: Page, where: string): Promise<void> {
   for (let i = 0; i < 5; i++) {
     await page.waitForTimeout(150);
     await settleFrames(page);
-    expect(await axNames(page, 'button', /^Mute /), where).toEqual([]);
+    expect(await pageButtonIds(page), where).toEqual([]);
   }
 }
 
@@ -92,9 +97,7 @@ test('every console-shaped page: a button beside each ID in view, named for it, 
   ];
   for (const [path, first] of pages) {
     await page.goto(`${CONSOLE}/im/${path}`);
-    await expect
-      .poll(() => axNames(page, 'button', /^Mute /), { message: path })
-      .toContain(`Mute ${first}`);
+    await expect.poll(() => pageButtonIds(page), { message: path }).toContain(first);
     const audit = await settledAudit(page);
     expectClean(audit, path);
     expect(audit.inView.length, path).toBeGreaterThan(5);
@@ -112,16 +115,16 @@ test('empty, loading and paged tables: buttons only for data rows, and for the p
 }) => {
   const page = await openConsole(launch);
   await page.goto(`${CONSOLE}/im/tea-accounts`);
-  await expect.poll(() => axNames(page, 'button', /^Mute /)).toContain('Mute alice');
+  await expect.poll(() => pageButtonIds(page)).toContain('alice');
   await step(page, 'showEmpty');
   await expectNoButtons(page, 'Tea: No data yet');
   await step(page, 'showLoading');
   await expectNoButtons(page, 'Tea: Loading…');
   await step(page, 'showData');
-  await expect.poll(() => axNames(page, 'button', /^Mute /)).toContain('Mute alice');
+  await expect.poll(() => pageButtonIds(page)).toContain('alice');
   // Paging replaces the tbody element.
   await step(page, 'page', 2);
-  await expect.poll(() => axNames(page, 'button', /^Mute /)).toContain('Mute user_0012');
+  await expect.poll(() => pageButtonIds(page)).toContain('user_0012');
   const second = await settledAudit(page);
   expectClean(second, 'Tea page 2');
   expect(second.inView).not.toContain('alice');
@@ -131,23 +134,21 @@ test('empty, loading and paged tables: buttons only for data rows, and for the p
 
   // The member list renders late: a loading row first, then the members.
   await page.goto(`${CONSOLE}/im/tea-members`);
-  await expect.poll(() => axNames(page, 'button', /^Mute /)).toContain('Mute alice');
+  await expect.poll(() => pageButtonIds(page)).toContain('alice');
   expectClean(await settledAudit(page), 'Tea members');
   await page.evaluate(() =>
     (window as unknown as { fixture: { nextButton(): HTMLElement } }).fixture.nextButton().click(),
   );
-  await expect
-    .poll(async () => (await axNames(page, 'button', /^Mute /)).includes('Mute alice'))
-    .toBe(false);
+  await expect.poll(async () => (await pageButtonIds(page)).includes('alice')).toBe(false);
   expectClean(await settledAudit(page), 'Tea members, next page');
 
   await page.goto(`${CONSOLE}/im/tdesign-accounts?paged=1`);
-  await expect.poll(() => axNames(page, 'button', /^Mute /)).toContain('Mute alice');
+  await expect.poll(() => pageButtonIds(page)).toContain('alice');
   await step(page, 'showEmpty');
   await expectNoButtons(page, 'TDesign: Empty Data');
   await step(page, 'showData');
   await step(page, 'page', 2);
-  await expect.poll(() => axNames(page, 'button', /^Mute /)).not.toContain('Mute alice');
+  await expect.poll(() => pageButtonIds(page)).not.toContain('alice');
   expectClean(await settledAudit(page), 'TDesign page 2');
 });
 
@@ -156,11 +157,11 @@ test('a header renamed while the page is open: its buttons go, and come back wit
 }) => {
   const page = await openConsole(launch);
   await page.goto(`${CONSOLE}/im/tea-accounts`);
-  await expect.poll(() => axNames(page, 'button', /^Mute /)).toContain('Mute alice');
+  await expect.poll(() => pageButtonIds(page)).toContain('alice');
   await step(page, 'renameHeader', 'Nickname');
   await expectNoButtons(page, 'header renamed to Nickname');
   await step(page, 'renameHeader', '用户名（UserID）');
-  await expect.poll(() => axNames(page, 'button', /^Mute /)).toContain('Mute alice');
+  await expect.poll(() => pageButtonIds(page)).toContain('alice');
   expectClean(await settledAudit(page), 'header renamed back');
 });
 
@@ -168,9 +169,7 @@ test('a header renamed while the page is open: its buttons go, and come back wit
 async function clickButtonOf(page: Page, id: string): Promise<void> {
   const audit = await settledAudit(page);
   expectClean(audit, `before clicking ${id}`);
-  const centre = await axCentre(page, 'button', `Mute ${id}`);
-  if (!centre) throw new Error(`no button for ${id}`);
-  await page.mouse.click(centre.x, centre.y);
+  await clickPageButton(page, id);
 }
 
 test('recycled rows: the button follows the text written into its cell, and opens for the ID shown', async ({
@@ -180,7 +179,7 @@ test('recycled rows: the button follows the text written into its cell, and open
   const page = await openConsole(launch);
   for (const variant of ['mode=recycle', 'mode=recycle&text=nodevalue', 'mode=keyed']) {
     await page.goto(`${CONSOLE}/im/tdesign-virtual?${variant}`);
-    await expect.poll(() => axNames(page, 'button', /^Mute /)).toContain('Mute user_0001');
+    await expect.poll(() => pageButtonIds(page)).toContain('user_0001');
     await step(page, 'scrollToRow', 20);
     expectClean(await settledAudit(page), `${variant}: scrolled`);
     // The data behind two rows changed: only their text is written.
@@ -189,7 +188,6 @@ test('recycled rows: the button follows the text written into its cell, and open
     const shown = (await step(page, 'userIdAt', 22)) as string;
     expect(shown).toBe('user_0025');
     expectClean(await settledAudit(page), `${variant}: swapped`);
-    await page.waitForTimeout(READ_MS);
     await clickButtonOf(page, shown);
     await expect.poll(() => dialogs(page)).toEqual([`Mute Console: ${shown}`]);
     await page.keyboard.press('Escape');
@@ -204,8 +202,7 @@ test('a page that swaps the ID as the pointer comes down, or hides text in the c
 }) => {
   const page = await openConsole(launch);
   await page.goto(`${CONSOLE}/im/tdesign-virtual?mode=recycle`);
-  await expect.poll(() => axNames(page, 'button', /^Mute /)).toContain('Mute user_0003');
-  await page.waitForTimeout(READ_MS);
+  await expect.poll(() => pageButtonIds(page)).toContain('user_0003');
   // On pointerdown the page writes another ID into the row under the pointer.
   await page.evaluate(() => {
     addEventListener(
@@ -215,8 +212,10 @@ test('a page that swaps the ID as the pointer comes down, or hides text in the c
       { capture: true, once: true },
     );
   });
-  const aimed = await axCentre(page, 'button', 'Mute user_0003');
+  const aimed = await pageButtonCentre(page, 'user_0003');
   if (!aimed) throw new Error('no button for user_0003');
+  await page.mouse.move(aimed.x, aimed.y);
+  await page.waitForTimeout(READ_MS);
   await page.mouse.click(aimed.x, aimed.y);
   await page.waitForTimeout(300);
   expect(await dialogs(page)).toEqual([]);
@@ -229,7 +228,7 @@ test('a page that swaps the ID as the pointer comes down, or hides text in the c
 
   // Text the page hides inside the cell: the button cannot be named for what the operator sees.
   await page.goto(`${CONSOLE}/im/tea-accounts`);
-  await expect.poll(() => axNames(page, 'button', /^Mute /)).toContain('Mute bob');
+  await expect.poll(() => pageButtonIds(page)).toContain('bob');
   await page.evaluate(() => {
     const cell = (window as unknown as { fixture: { idCells(): Element[] } }).fixture
       .idCells()
@@ -239,9 +238,11 @@ test('a page that swaps the ID as the pointer comes down, or hides text in the c
     hidden.textContent = 'by';
     cell?.querySelector('span')?.firstChild?.after(hidden);
   });
-  await expect.poll(() => axNames(page, 'button', /^Mute bob/)).toEqual(['Mute bobby']);
+  await expect.poll(() => pageButtonIds(page)).toContain('bobby');
+  expect(await pageButtonIds(page)).not.toContain('bob');
+  const centre = await pageButtonCentre(page, 'bobby');
+  await page.mouse.move(centre?.x ?? 0, centre?.y ?? 0);
   await page.waitForTimeout(READ_MS);
-  const centre = await axCentre(page, 'button', 'Mute bobby');
   await page.mouse.click(centre?.x ?? 0, centre?.y ?? 0);
   await page.waitForTimeout(300);
   expect(await dialogs(page)).toEqual([]);
@@ -288,7 +289,7 @@ test('property: on virtual tables, buttons match their cells after any sequence 
     fc.asyncProperty(runArb, async ({ mode, text, steps }) => {
       runs++;
       await page.goto(`${CONSOLE}/im/tdesign-virtual?mode=${mode}&text=${text}`);
-      await expect.poll(() => axNames(page, 'button', /^Mute /)).toContain('Mute user_0001');
+      await expect.poll(() => pageButtonIds(page)).toContain('user_0001');
       for (const { step: s, click } of steps) {
         if (s.kind === 'scrollToRow') await step(page, 'scrollToRow', s.row);
         else if (s.kind === 'scrollBy')
@@ -306,7 +307,6 @@ test('property: on virtual tables, buttons match their cells after any sequence 
         expectClean(audit, where);
         if (click === null || audit.inView.length === 0) continue;
         const target = audit.inView[click % audit.inView.length] as string;
-        await page.waitForTimeout(READ_MS);
         await clickButtonOf(page, target);
         clicks++;
         await expect
@@ -337,7 +337,7 @@ test('bad input: invalid IDs, cells rewritten faster than frames, 100,000 rows �
       errors.push(`${message.text()} ${message.location().url}`);
   });
   await page.goto(`${CONSOLE}/im/tdesign-virtual?mode=recycle`);
-  await expect.poll(() => axNames(page, 'button', /^Mute /)).toContain('Mute user_0001');
+  await expect.poll(() => pageButtonIds(page)).toContain('user_0001');
   // Cells that hold no valid ID: empty, white space, not ASCII, 33 bytes, a full-width name.
   const invalid = ['', '   ', '用户甲', 'x'.repeat(33), 'ｕｓｅｒ＿１'];
   await page.evaluate((texts) => {
@@ -380,20 +380,56 @@ test('bad input: invalid IDs, cells rewritten faster than frames, 100,000 rows �
 
   // A header renamed while open: the column stops being the ID column.
   await page.goto(`${CONSOLE}/im/tea-accounts?lang=zh`);
-  await expect.poll(() => axNames(page, 'button', /^Mute /)).toContain('Mute alice');
+  await expect.poll(() => pageButtonIds(page)).toContain('alice');
   await step(page, 'renameHeader', '账号类型');
   await expectNoButtons(page, 'header renamed to 账号类型');
 
   // 100,000 rows: buttons only near the screen, the page keeps working.
   await page.goto(`${CONSOLE}/im/big-table?rows=100000`);
   // (The accessibility tree of such a page is too big to fetch: the layer is read directly.)
-  await expect.poll(() => layerButtonNames(page), { timeout: 60_000 }).toContain('Mute user_00001');
+  await expect.poll(() => layerButtonIds(page), { timeout: 60_000 }).toContain('user_00001');
   await page.evaluate(() => document.querySelectorAll('#users tbody tr')[60000]?.scrollIntoView());
-  await expect.poll(() => layerButtonNames(page), { timeout: 30_000 }).toContain('Mute user_60001');
-  const shown = await layerButtonNames(page);
+  await expect.poll(() => layerButtonIds(page), { timeout: 30_000 }).toContain('user_60001');
+  const shown = await layerButtonIds(page);
   expect(shown.length).toBeLessThan(200);
-  expect(shown).not.toContain('Mute user_00001');
+  expect(shown).not.toContain('user_00001');
 
   expect(errors).toEqual([]);
   expect(emulator.requests.filter((r) => r.command === 'setnospeaking')).toEqual([]);
+});
+
+test('100 loads: every load names its buttons from the catalogue and shows each state', async ({
+  launch,
+  emulator,
+}) => {
+  test.setTimeout(300_000);
+  const page = await openConsole(launch);
+  emulator.setMute(DEMO_APP.sdkAppId, 'spammer_01', { c2c: 3600, group: 3600 });
+  const expected = [
+    'Mute alice',
+    'Mute bob',
+    'Mute spammer_01 — muted now: click to change',
+    'Mute troll-42',
+  ];
+  let slowest = 0;
+  for (let load = 1; load <= 100; load++) {
+    const started = Date.now();
+    await page.goto(`${CONSOLE}/im/account-management`);
+    await expect
+      .poll(
+        async () => {
+          const names = await axNames(page, 'button');
+          // A raw message key on screen is a failure at once, never something to wait out.
+          expect(
+            names.filter((n) => /page_|^$/.test(n)),
+            `load ${load}`,
+          ).toEqual([]);
+          return expected.every((n) => names.includes(n));
+        },
+        { message: `load ${load}: buttons named with their states`, timeout: 15_000 },
+      )
+      .toBe(true);
+    slowest = Math.max(slowest, Date.now() - started);
+  }
+  console.log(`100 loads: every one named and stated; slowest ${slowest} ms`);
 });

@@ -70,11 +70,11 @@ async function boxOf(cdp: CDPSession, backendNodeId: number | undefined): Promis
   }
 }
 
-/** Every button whose name matches, with its border box (null when it has none). */
+/** Every button whose name matches, with its border box (null when it has none) and attributes. */
 export async function axButtons(
   page: Page,
   name: RegExp,
-): Promise<Array<{ name: string; box: Box | null }>> {
+): Promise<Array<{ name: string; box: Box | null; attributes: Record<string, string> }>> {
   const cdp = await session(page);
   const nodes = (await fullTree(page)).filter(
     (n) => n.role?.value === 'button' && name.test(n.name?.value ?? ''),
@@ -83,8 +83,26 @@ export async function axButtons(
     nodes.map(async (n) => ({
       name: n.name?.value ?? '',
       box: await boxOf(cdp, n.backendDOMNodeId),
+      attributes: await attributesOf(cdp, n.backendDOMNodeId),
     })),
   );
+}
+
+async function attributesOf(
+  cdp: CDPSession,
+  backendNodeId: number | undefined,
+): Promise<Record<string, string>> {
+  if (backendNodeId === undefined) return {};
+  try {
+    const { node } = await cdp.send('DOM.describeNode', { backendNodeId });
+    const list = node.attributes ?? [];
+    const attributes: Record<string, string> = {};
+    for (let i = 0; i + 1 < list.length; i += 2)
+      attributes[list[i] as string] = list[i + 1] as string;
+    return attributes;
+  } catch {
+    return {};
+  }
 }
 
 /** An accessible element's border box, or null when it has none (off screen, hidden). */

@@ -105,9 +105,16 @@ export async function launchWithExtension(options: LaunchOptions = {}): Promise<
       const page = await context.newPage();
       const url = `chrome-extension://${extensionId}/${file}`;
       // On a first run the extension opens its options page itself; that navigation can race
-      // with ours, so try once more if it interrupted.
-      await page.goto(url).catch(() => page.goto(url));
-      return page;
+      // with ours (more than once on a busy machine), so try again while it interrupts.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await page.goto(url);
+          return page;
+        } catch (error) {
+          if (attempt >= 5 || !String(error).includes('interrupted')) throw error;
+          await page.waitForTimeout(200);
+        }
+      }
     },
     async close() {
       await context.close();
