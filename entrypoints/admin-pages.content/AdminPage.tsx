@@ -204,8 +204,11 @@ export class AdminPage {
       if (!event.composedPath().includes(host)) close();
     };
     const escape = (event: KeyboardEvent) => {
-      if (event.key === 'Escape' && event.isTrusted && !event.composedPath().includes(host))
+      if (event.key === 'Escape' && event.isTrusted && !event.composedPath().includes(host)) {
+        // This Esc was for the popover: the page button it returns to does not act on it too.
+        event.stopPropagation();
         close();
+      }
     };
     document.addEventListener('pointerdown', outside, true);
     document.addEventListener('keydown', escape, true);

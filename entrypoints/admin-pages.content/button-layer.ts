@@ -57,6 +57,8 @@ export class ButtonLayer {
     onPress: (button: HTMLButtonElement, event: MouseEvent) => void,
     /** The pointer came onto a button (page listeners only see the layer's host). */
     onPointerOver: (button: HTMLButtonElement) => void,
+    /** A key pressed on a button (moving between buttons, leaving the layer). */
+    onKey: (button: HTMLButtonElement, event: KeyboardEvent) => void,
   ) {
     this.host = document.createElement('mute-console-buttons');
     this.host.style.cssText = 'position:absolute;top:0;left:0;width:0;height:0;z-index:2147483646;';
@@ -72,6 +74,10 @@ export class ButtonLayer {
     this.root.addEventListener('pointerover', (event) => {
       const button = (event.target as Element | null)?.closest('button');
       if (button) onPointerOver(button);
+    });
+    this.root.addEventListener('keydown', (event) => {
+      const button = (event.target as Element | null)?.closest('button');
+      if (button) onKey(button, event as KeyboardEvent);
     });
     document.documentElement.append(this.host);
     this.sizes = this.measure();
@@ -152,6 +158,11 @@ export class ButtonLayer {
     label.className = 'label';
     label.textContent = state === 'muted' ? t('page_buttonMuted') : t('page_buttonMute');
     button.append(speakerIcon(state), label);
+  }
+
+  /** The buttons in the order they are drawn and tabbed through (the page's order). */
+  buttons(): HTMLButtonElement[] {
+    return Array.from(this.layer.children) as HTMLButtonElement[];
   }
 
   /** Viewport position of the layer's origin, to turn element rects into button offsets. */

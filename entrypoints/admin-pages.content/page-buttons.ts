@@ -74,6 +74,8 @@ export class PageButtons {
   private scrolled = false;
   private recheck: ReturnType<typeof setTimeout> | null = null;
   private hovered: Entry | null = null;
+  /** Where the keyboard came from into the buttons: Esc goes back there. */
+  private keyboardOrigin: HTMLElement | null = null;
   private readonly listeners: Array<[EventTarget, string, EventListener, AddEventListenerOptions]> =
     [];
 
@@ -81,6 +83,7 @@ export class PageButtons {
     this.layer = new ButtonLayer(
       (button, event) => this.press(button, event),
       (button) => this.reveal(this.byButton.get(button)),
+      (button, event) => this.onButtonKey(button, event),
     );
     this.layer.setHoverOnly(options.hoverOnly);
     this.near = new IntersectionObserver((records) => this.onNear(records), {
@@ -114,6 +117,7 @@ export class PageButtons {
     this.listen(window, 'resize', schedule, { passive: true });
     // Hover shows hover-only buttons, and buttons that sit over the end of a long ID.
     this.listen(document, 'pointerover', (e) => this.onHover(e), { passive: true });
+    this.listen(document, 'keydown', (e) => this.onPageKey(e as KeyboardEvent), { capture: true });
     this.enqueueScan(document);
   }
 
@@ -494,6 +498,66 @@ export class PageButtons {
       if (entry) return entry;
     }
     return undefined;
+  }
+
+  /**
+   * Alt+Shift+B from the page: to the button of the row the page's focus is in, else to the
+   * first button on screen. Keyboard users reach a row's button without tabbing through every
+   * link of the page (the buttons' layer comes after the page in Tab order).
+   */
+  private onPageKey(event: KeyboardEvent): void {
+    if (!event.isTrusted || event.code !== 'KeyB' || !event.altKey || !event.shiftKey) return;
+    if (event.ctrlKey || event.metaKey || event.composedPath().includes(this.layer.host)) return;
+    const active = document.activeElement as HTMLElement | null;
+    if (
+      active?.isContentEditable ||
+      active?.matches('input:not([type="checkbox"]):not([type="radio"]), textarea, select')
+    )
+      return;
+    const row = active?.closest('tr, [role="row"]');
+    const shown = this.layer
+      .buttons()
+      .map((button) => this.byButton.get(button))
+      .filter(
+        (entry): entry is Entry => !!entry?.button && entry.button.style.visibility !== 'hidden',
+      );
+    const target =
+      (row && shown.find((entry) => row.contains(entry.element))) ??
+      shown.find((entry) => {
+        const rect = entry.element.getBoundingClientRect();
+        return rect.top >= 0 && rect.bottom <= innerHeight;
+      });
+    if (!target?.button) return;
+    event.preventDefault();
+    event.stopPropagation();
+    this.keyboardOrigin = active && active !== document.body ? active : null;
+    this.focusEntry(target);
+  }
+
+  /** Arrows move between the buttons in page order; Esc goes back to where the keyboard was. */
+  private onButtonKey(button: HTMLButtonElement, event: KeyboardEvent): void {
+    if (!event.isTrusted) return;
+    if (event.key === 'Escape') {
+      event.preventDefault();
+      const origin = this.keyboardOrigin;
+      this.keyboardOrigin = null;
+      button.blur();
+      if (origin?.isConnected) origin.focus();
+      return;
+    }
+    if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp') return;
+    event.preventDefault();
+    const visible = this.layer
+      .buttons()
+      .filter((b) => !b.hidden && b.style.visibility !== 'hidden');
+    const next = visible[visible.indexOf(button) + (event.key === 'ArrowDown' ? 1 : -1)];
+    const entry = next && this.byButton.get(next);
+    if (entry) this.focusEntry(entry);
+  }
+
+  private focusEntry(entry: Entry): void {
+    this.reveal(entry);
+    entry.button?.focus();
   }
 
   /**

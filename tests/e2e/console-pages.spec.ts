@@ -433,3 +433,46 @@ test('100 loads: every load names its buttons from the catalogue and shows each 
   }
   console.log(`100 loads: every one named and stated; slowest ${slowest} ms`);
 });
+
+test('keyboard: Alt+Shift+B goes to the button of the row in focus, arrows move, Esc comes back', async ({
+  launch,
+}) => {
+  const page = await openConsole(launch);
+  await page.goto(`${CONSOLE}/im/tdesign-accounts`);
+  await expect.poll(() => pageButtonIds(page)).toContain('carol');
+  const inRowOf = (id: string) =>
+    page.evaluate(
+      (userId) =>
+        document.activeElement
+          ?.closest('tr')
+          ?.querySelector('td:nth-child(2)')
+          ?.textContent?.trim() === userId,
+      id,
+    );
+  // The row's own control (its checkbox) has the page's focus.
+  await page.locator('tr', { hasText: 'carol' }).locator('input[type="checkbox"]').first().focus();
+  expect(await inRowOf('carol')).toBe(true);
+  await page.keyboard.press('Alt+Shift+B');
+  await page.waitForTimeout(READ_MS);
+  await page.keyboard.press('Enter');
+  await expect.poll(() => dialogs(page)).toEqual(['Mute Console: carol']);
+  await page.keyboard.press('Escape');
+  await expect.poll(() => dialogs(page)).toEqual([]);
+  // Focus is back on carol's button: the next row's is one arrow away.
+  await page.keyboard.press('ArrowDown');
+  await page.waitForTimeout(READ_MS);
+  await page.keyboard.press('Enter');
+  await expect.poll(() => dialogs(page)).toEqual(['Mute Console: dave']);
+  await page.keyboard.press('Escape');
+  await expect.poll(() => dialogs(page)).toEqual([]);
+  // Esc on a button goes back to where the keyboard came from.
+  await page.keyboard.press('Escape');
+  expect(await inRowOf('carol')).toBe(true);
+
+  // With nothing in focus, the first button on screen.
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await page.keyboard.press('Alt+Shift+B');
+  await page.waitForTimeout(READ_MS);
+  await page.keyboard.press('Enter');
+  await expect.poll(() => dialogs(page)).toEqual(['Mute Console: alice']);
+});
