@@ -21,6 +21,15 @@ import { StateCache } from './states';
 
 const ROUTE_POLL_MS = 500;
 
+/** Resolves once the document is parsed (the script may start before `<body>` exists). */
+function domReady(): Promise<void> {
+  return document.readyState === 'loading'
+    ? new Promise((resolve) =>
+        document.addEventListener('DOMContentLoaded', () => resolve(), { once: true }),
+      )
+    : Promise.resolve();
+}
+
 /** The enabled site for a URL from the stored list, validated like every storage read. */
 async function storedSiteFor(url: string): Promise<PageConfig['site']> {
   try {
@@ -56,9 +65,11 @@ export class AdminPage {
   constructor(private readonly ctx: ContentScriptContext) {}
 
   async start(): Promise<void> {
-    // Buttons are named from the catalogue: never before it is readable here.
-    await messagesReady();
-    await this.refresh();
+    // While the page still parses: the stored site list, and the catalogue (buttons are named
+    // from it, never before it is readable here). Then, as soon as the DOM is there, buttons.
+    const stored = storedSiteFor(location.href);
+    await Promise.all([messagesReady(), domReady()]);
+    await this.refresh(stored);
     this.ctx.setInterval(() => {
       if (location.href !== this.href) {
         this.href = location.href;
@@ -80,12 +91,12 @@ export class AdminPage {
    * stored site list (readable here, and never secret) starts the buttons at once; the
    * background's answer, which also names the app, confirms or corrects it a moment later.
    */
-  private async refresh(): Promise<void> {
+  private async refresh(stored = storedSiteFor(location.href)): Promise<void> {
     const configured = sendRequest({
       type: 'page.config',
       pageAppIds: detectAppIds(document, location.href),
     }).catch(() => null);
-    this.apply(await storedSiteFor(location.href));
+    this.apply(await stored);
     const config = await configured;
     const appChanged = config?.app?.profileId !== this.config?.app?.profileId;
     this.config = config;

@@ -9,8 +9,9 @@ import { AdminPage } from './AdminPage';
  */
 export default defineContentScript({
   matches: CONSOLE_HOSTS.map((host) => `https://${host}/*`),
-  // Right after DOMContentLoaded: the first screen of IDs gets its buttons as soon as it paints.
-  runAt: 'document_end',
+  // From the start of the page: the bundle is evaluated and the site list read while the page
+  // parses, so the first screen of IDs gets its buttons in the page's first frames.
+  runAt: 'document_start',
   cssInjectionMode: 'manual',
   main(ctx) {
     // The background may inject this again into a page that already runs it (after the picker).

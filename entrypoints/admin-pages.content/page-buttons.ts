@@ -39,6 +39,8 @@ const ENTRY_DEPTH = 8;
 const READ_MS = 400;
 /** How soon buttons hidden under something of the page look again whether it went away. */
 const COVER_RECHECK_MS = 300;
+/** Rows found first on a new page that are placed without waiting for the observer. */
+const FIRST_SCREEN_ROWS = 200;
 /** Rows from where the operator scrolled that jump a big scan's queue. */
 const PRIORITY_ROWS = 150;
 
@@ -73,6 +75,8 @@ export class PageButtons {
   /** The page scrolled since the last frame: a running scan looks where it went first. */
   private scrolled = false;
   private recheck: ReturnType<typeof setTimeout> | null = null;
+  /** Some button has been placed since start: the first screen is done. */
+  private firstPlaced = false;
   private hovered: Entry | null = null;
   /** Where the keyboard came from into the buttons: Esc goes back there. */
   private keyboardOrigin: HTMLElement | null = null;
@@ -234,7 +238,10 @@ export class PageButtons {
     const entry: Entry = { element, userId, button: null, visible: null, since: performance.now() };
     this.entries.set(element, entry);
     this.near.observe(element);
-    if (added) this.fresh.push(entry);
+    // The first screen of a page is placed as soon as it is found, like rows added later: the
+    // observer's first report would come a frame later, a slow one on a big page.
+    if (added || (!this.firstPlaced && this.fresh.length < FIRST_SCREEN_ROWS))
+      this.fresh.push(entry);
   }
 
   private drop(element: Element): void {
@@ -371,7 +378,6 @@ export class PageButtons {
     // Read everything first (one layout), then move the buttons.
     const origin = this.layer.origin();
     const rects = new Map<Element, DOMRect>();
-    const ours = [this.layer.host];
     const { sizes } = this.layer;
     let anyCovered = false;
     const places = shown.map((entry): Placement | null => {
@@ -379,13 +385,14 @@ export class PageButtons {
       const visible = content && this.clips.visibleBox(entry.element, content.holder, rects);
       const place = content && visible && choosePlacement(content.box, visible, sizes);
       if (!content || !place) return null;
-      // A sticky header, a fixed column, a floating header or a toolbar over the ID or over
-      // where its button would go: the button stays hidden rather than float over it.
-      const width = place.size === 'full' ? sizes.full : sizes.compact;
-      const middle = (content.box.top + content.box.bottom) / 2;
-      const covered =
-        isCovered(entry.element, place.x + width / 2, place.y + sizes.height / 2, ours) ||
-        isCovered(entry.element, content.box.left + 1, middle, ours);
+      // A sticky header, a fixed column, a floating header or a toolbar over the ID: the
+      // button stays hidden rather than float over it. One hit test at the start of the ID
+      // (two per button, or elementsFromPoint, cost 5 times as much on a big table).
+      const covered = isCovered(
+        entry.element,
+        content.box.left + 1,
+        (content.box.top + content.box.bottom) / 2,
+      );
       if (covered) anyCovered = true;
       return covered ? null : place;
     });
@@ -410,6 +417,7 @@ export class PageButtons {
       button.dataset.place = place.mode;
       button.style.transform = `translate(${place.x - origin.left}px, ${place.y - origin.top}px)`;
     });
+    if (placed > 0) this.firstPlaced = true;
     // User Timing for the benchmarks: when new buttons reached the screen.
     if (placed > 0) performance.mark('mute-console:buttons-placed', { detail: placed });
   }

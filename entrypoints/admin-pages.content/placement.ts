@@ -183,12 +183,9 @@ function intersect(a: Box, b: Box): Box {
 
 /**
  * Whether something of the page lies over a point of an element: a sticky header, a fixed
- * column, a floating header, a toolbar. Our own layers (`ours`) do not count.
+ * column, a floating header, a toolbar (or our own popover).
  */
-export function isCovered(element: Element, x: number, y: number, ours: Element[]): boolean {
-  for (const hit of document.elementsFromPoint(x, y)) {
-    if (ours.includes(hit)) continue;
-    return !(element.contains(hit) || hit.contains(element));
-  }
-  return false;
+export function isCovered(element: Element, x: number, y: number): boolean {
+  const hit = document.elementFromPoint(x, y);
+  return !hit || !(element.contains(hit) || hit.contains(element));
 }

@@ -24,7 +24,7 @@ export interface ScriptingLike {
       id: string;
       matches: string[];
       js: string[];
-      runAt: 'document_end';
+      runAt: 'document_start';
       persistAcrossSessions: boolean;
       allFrames: boolean;
     }>,
@@ -102,7 +102,7 @@ export class Sites {
             id,
             matches: [pattern],
             js: [ADMIN_PAGES_SCRIPT],
-            runAt: 'document_end',
+            runAt: 'document_start',
             persistAcrossSessions: true,
             allFrames: false,
           })),

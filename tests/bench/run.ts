@@ -84,9 +84,13 @@ async function times<T>(runs: number, once: () => Promise<T>): Promise<T[]> {
 
 /** Long Animation Frames, collected from before the page's first script. */
 const LOAF_OBSERVER = `
+  window.__frames = [];
   document.addEventListener('DOMContentLoaded', () => {
     const dcl = performance.now();
     requestAnimationFrame(() => setTimeout(() => { window.__firstFrame = performance.now() - dcl; }, 0));
+    // Each rendered frame's start time from DOMContentLoaded on: what "n frames later" counts.
+    const tick = (t) => { window.__frames.push(t); if (window.__frames.length < 600) requestAnimationFrame(tick); };
+    requestAnimationFrame(tick);
   });
   window.__loaf = [];
   new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__loaf.push({ start: e.startTime, duration: e.duration, blocking: e.blockingDuration ?? 0 }); })
@@ -99,6 +103,8 @@ interface PageRun {
   longestFrame: number;
   totalBlocking: number;
   firstScreen: number | null;
+  /** Frames rendered after the page's own first frame before the one with the first buttons. */
+  firstScreenFrames: number | null;
   appended: number | null;
   lookups: number;
   scrollSeconds: number;
@@ -157,6 +163,15 @@ async function runTable(
       if (firstScreen === null) await page.waitForTimeout(50);
     }
   }
+  const firstScreenFrames =
+    firstScreen === null
+      ? null
+      : await page.evaluate(
+          (mark) =>
+            (window as unknown as { __frames: number[] }).__frames.filter((t) => t <= mark).length -
+            1,
+          firstScreen,
+        );
   await page.waitForTimeout(1200);
   await emulator.reset();
   const scrollStart = Date.now();
@@ -217,6 +232,7 @@ async function runTable(
     longestFrame: frames.longest,
     totalBlocking: frames.blocking,
     firstScreen: firstScreen === null ? null : firstScreen - dcl,
+    firstScreenFrames,
     appended,
     lookups,
     scrollSeconds,
@@ -524,6 +540,13 @@ async function main(): Promise<void> {
       "page's own first frame after DOMContentLoaded",
       'ms',
       without.map((r) => r.firstFrame),
+    );
+    record(
+      group,
+      "first screen of buttons: frames after the page's first frame",
+      'frames',
+      withExt.map((r) => r.firstScreenFrames ?? NaN),
+      '≤ 1',
     );
     record(
       group,
