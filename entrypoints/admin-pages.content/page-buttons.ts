@@ -392,6 +392,7 @@ export class PageButtons {
         entry.element,
         content.box.left + 1,
         (content.box.top + content.box.bottom) / 2,
+        this.layer.host,
       );
       if (covered) anyCovered = true;
       return covered ? null : place;

@@ -185,7 +185,8 @@ function intersect(a: Box, b: Box): Box {
  * Whether something of the page lies over a point of an element: a sticky header, a fixed
  * column, a floating header, a toolbar (or our own popover).
  */
-export function isCovered(element: Element, x: number, y: number): boolean {
+export function isCovered(element: Element, x: number, y: number, ownLayer: Element): boolean {
   const hit = document.elementFromPoint(x, y);
-  return !hit || !(element.contains(hit) || hit.contains(element));
+  // Our own buttons' layer is no cover (an icon over the end of a very short ID).
+  return !hit || !(hit === ownLayer || element.contains(hit) || hit.contains(element));
 }
