@@ -202,6 +202,9 @@ export class AdminPage {
           <Popover userId={entry.userId} config={config} actions={actions} at={{ left, top }} />,
           container,
         );
+        // Keys pressed as soon as it shows (1–6, Enter, Esc) go to the popover, not to the
+        // page button still holding focus: focus moves in the same task it renders.
+        container.querySelector<HTMLElement>('button[type="submit"], button.primary')?.focus();
       },
       onRemove: () => render(null, ui.uiContainer),
     });

@@ -39,6 +39,8 @@ const ENTRY_DEPTH = 8;
 const READ_MS = 400;
 /** How soon buttons hidden under something of the page look again whether it went away. */
 const COVER_RECHECK_MS = 300;
+/** How soon shown buttons follow rows the page moved without an event we observe. */
+const LAYOUT_RECHECK_MS = 500;
 /** Rows found first on a new page that are placed without waiting for the observer. */
 const FIRST_SCREEN_ROWS = 200;
 /** Rows from where the operator scrolled that jump a big scan's queue. */
@@ -397,13 +399,16 @@ export class PageButtons {
       if (covered) anyCovered = true;
       return covered ? null : place;
     });
-    // What covers a row can go away without a scroll or a change in the rows (a menu closes,
-    // our popover closes): look again shortly.
-    if (anyCovered)
-      this.recheck ??= setTimeout(() => {
-        this.recheck = null;
-        this.schedulePosition();
-      }, COVER_RECHECK_MS);
+    // The page can move rows without a scroll or a change we observe (restyled cells, a
+    // transform, a menu or our popover closing over covered rows): look again shortly.
+    if (shown.length > 0)
+      this.recheck ??= setTimeout(
+        () => {
+          this.recheck = null;
+          this.schedulePosition();
+        },
+        anyCovered ? COVER_RECHECK_MS : LAYOUT_RECHECK_MS,
+      );
     let placed = 0;
     shown.forEach((entry, i) => {
       const place = places[i];

@@ -476,3 +476,41 @@ test('keyboard: Alt+Shift+B goes to the button of the row in focus, arrows move,
   await page.keyboard.press('Enter');
   await expect.poll(() => dialogs(page)).toEqual(['Mute Console: alice']);
 });
+
+test('bad input for placement: 32-character IDs in 60 px columns, right-to-left, restyled and transformed cells — no button covers text or floats away', async ({
+  launch,
+}) => {
+  const page = await openConsole(launch);
+  const check = async (where: string, change: () => Promise<unknown>) => {
+    await page.goto(`${CONSOLE}/im/tea-accounts`);
+    await expect.poll(() => pageButtonIds(page)).toContain('alice');
+    await change();
+    // A restyle moves rows without an event the buttons hear: they follow within 0.5 s.
+    await page.waitForTimeout(700);
+    expectClean(await settledAudit(page), where);
+  };
+  await check('32-character IDs in a 60 px column', () =>
+    page.evaluate(() => {
+      const fixture = (window as unknown as { fixture: { idCells(): HTMLElement[] } }).fixture;
+      for (const col of document.querySelectorAll('colgroup col:first-child'))
+        (col as HTMLElement).style.width = '60px';
+      fixture.idCells().forEach((cell, i) => {
+        const holder = cell.querySelector('span') ?? cell;
+        holder.firstChild!.nodeValue = `user_${String(i).padStart(2, '0')}_abcdefghijklmnopqrstuvwx`;
+      });
+    }),
+  );
+  await check('right-to-left page', () =>
+    page.evaluate(() => {
+      document.documentElement.dir = 'rtl';
+    }),
+  );
+  await check('cells restyled and the table transformed while open', () =>
+    page.evaluate(() => {
+      const fixture = (window as unknown as { fixture: { idCells(): HTMLElement[] } }).fixture;
+      for (const cell of fixture.idCells()) cell.style.padding = '2px 30px';
+      (document.querySelector('.tea-table') as HTMLElement).style.transform =
+        'translate(40px, 10px) scale(0.9)';
+    }),
+  );
+});
