@@ -380,7 +380,16 @@ export class PageButtons {
     // Read everything first (one layout), then move the buttons.
     const origin = this.layer.origin();
     const rects = new Map<Element, DOMRect>();
-    const { sizes } = this.layer;
+    // A page that sets `zoom` on its root zooms our layer too: measure in what the viewport
+    // shows, move in the layer's own (zoomed) pixels.
+    const zoom = (this.layer.host as { currentCSSZoom?: number }).currentCSSZoom || 1;
+    const base = this.layer.sizes;
+    const sizes = {
+      full: base.full * zoom,
+      compact: base.compact * zoom,
+      height: base.height * zoom,
+      gap: base.gap * zoom,
+    };
     let anyCovered = false;
     const places = shown.map((entry): Placement | null => {
       const content = contentBox(entry.element, this.range);
@@ -421,7 +430,7 @@ export class PageButtons {
       button.style.visibility = '';
       button.classList.toggle('compact', place.size === 'compact');
       button.dataset.place = place.mode;
-      button.style.transform = `translate(${place.x - origin.left}px, ${place.y - origin.top}px)`;
+      button.style.transform = `translate(${(place.x - origin.left) / zoom}px, ${(place.y - origin.top) / zoom}px)`;
     });
     if (placed > 0) this.firstPlaced = true;
     // User Timing for the benchmarks: when new buttons reached the screen.

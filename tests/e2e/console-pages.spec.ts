@@ -477,7 +477,7 @@ test('keyboard: Alt+Shift+B goes to the button of the row in focus, arrows move,
   await expect.poll(() => dialogs(page)).toEqual(['Mute Console: alice']);
 });
 
-test('bad input for placement: 32-character IDs in 60 px columns, right-to-left, restyled and transformed cells — no button covers text or floats away', async ({
+test('bad input for placement: 32-character IDs in 60 px columns, right-to-left, a zoomed root, restyled and transformed cells — no button covers text or floats away', async ({
   launch,
 }) => {
   const page = await openConsole(launch);
@@ -505,6 +505,13 @@ test('bad input for placement: 32-character IDs in 60 px columns, right-to-left,
       document.documentElement.dir = 'rtl';
     }),
   );
+  // A page that zooms its root (CSS zoom, as some consoles do to fit small screens).
+  for (const zoom of ['0.5', '2'])
+    await check(`root zoomed to ${zoom}`, () =>
+      page.evaluate((z) => {
+        document.documentElement.style.setProperty('zoom', z);
+      }, zoom),
+    );
   await check('cells restyled and the table transformed while open', () =>
     page.evaluate(() => {
       const fixture = (window as unknown as { fixture: { idCells(): HTMLElement[] } }).fixture;
