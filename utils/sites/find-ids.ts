@@ -44,11 +44,9 @@ export interface IdFinder {
 export function createIdFinder(finder: Finder): IdFinder {
   if (finder.kind === 'selector') return selectorFinder(finder);
   const header = finder.header;
-  return columnFinder(
-    header === undefined || header === LEGACY_USER_ID_HEADER
-      ? namesUserId
-      : (title) => new RegExp(header, 'i').test(title),
-  );
+  if (header === undefined || header === LEGACY_USER_ID_HEADER) return columnFinder(namesUserId);
+  const regex = new RegExp(header, 'i');
+  return columnFinder((title) => regex.test(title));
 }
 
 function selectorFinder(finder: Extract<Finder, { kind: 'selector' }>): IdFinder {
