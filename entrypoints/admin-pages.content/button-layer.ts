@@ -80,11 +80,19 @@ export class ButtonLayer {
       if (button) onKey(button, event as KeyboardEvent);
     });
     document.documentElement.append(this.host);
-    this.sizes = this.measure();
   }
 
-  /** Button sizes, the full width fitting the longest word of any state in this language. */
-  readonly sizes: ButtonSizes;
+  private measured: ButtonSizes | null = null;
+
+  /**
+   * Button sizes, the full width fitting the longest word of any state in this language.
+   * Measured when first placed (in a frame, where the page is laid out anyway): measuring at
+   * start would force a layout of a page that is still parsing.
+   */
+  get sizes(): ButtonSizes {
+    this.measured ??= this.measure();
+    return this.measured;
+  }
 
   private measure(): ButtonSizes {
     this.layer.classList.add('measure');

@@ -3,7 +3,6 @@ import fc from 'fast-check';
 import { axNames } from '../support/ax';
 import type { LaunchedExtension, LaunchOptions } from '../support/browser';
 import {
-  describeAudit,
   layerButtonIds,
   pageButtonCentre,
   pageButtonIds,
@@ -11,11 +10,10 @@ import {
   settledAudit,
   settleFrames,
   clickPageButton,
-  type ButtonAudit,
 } from '../support/button-audit';
 import { DEMO_APP } from '../support/demo-seed';
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
-import { expect, setUpDemoApp, test } from './fixtures';
+import { expect, expectClean, setUpDemoApp, test } from './fixtures';
 
 /**
  * Page buttons on pages shaped like Tencent's console, rebuilt from the public markup of its
@@ -51,20 +49,6 @@ function step(page: Page, name: string, ...args: unknown[]): Promise<unknown> {
     ([n, a]) => (window as unknown as { fixture: FixtureWindow }).fixture[n]?.(...a),
     [name, args] as const,
   );
-}
-
-function expectClean(audit: ButtonAudit, where: string): void {
-  const problems = { ...audit, buttons: undefined, inView: undefined };
-  expect(problems, `${where}: ${describeAudit(audit)}`).toEqual({
-    buttons: undefined,
-    inView: undefined,
-    wrong: [],
-    floating: [],
-    missing: [],
-    duplicated: [],
-    covering: [],
-  });
-  expect(audit.buttons, `${where}: buttons`).toBeGreaterThanOrEqual(audit.inView.length);
 }
 
 /** No button appears, for a while: the extension had time to scan and place. */

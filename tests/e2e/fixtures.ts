@@ -8,6 +8,7 @@ import {
   type LaunchedExtension,
   type LaunchOptions,
 } from '../support/browser';
+import { describeAudit, type ButtonAudit } from '../support/button-audit';
 
 /**
  * Playwright fixtures: one emulator per worker (reset before each test), and a fresh Chromium
@@ -66,4 +67,19 @@ export async function setUpDemoApp(extension: LaunchedExtension): Promise<Page> 
   await createVault(page);
   await addApp(page, DEMO_APP_INPUT);
   return page;
+}
+
+/** Every page button sits beside the ID it names, covers nothing, and every ID in view has one. */
+export function expectClean(audit: ButtonAudit, where: string): void {
+  const problems = { ...audit, buttons: undefined, inView: undefined };
+  expect(problems, `${where}: ${describeAudit(audit)}`).toEqual({
+    buttons: undefined,
+    inView: undefined,
+    wrong: [],
+    floating: [],
+    missing: [],
+    duplicated: [],
+    covering: [],
+  });
+  expect(audit.buttons, `${where}: buttons`).toBeGreaterThanOrEqual(audit.inView.length);
 }

@@ -6,12 +6,13 @@ import {
   pageButtonCentre,
   pageButtonIds,
   READ_MS,
+  settledAudit,
 } from '../support/button-audit';
 import { LOOPBACK_BUILD, type LaunchedExtension } from '../support/browser';
 import { DEMO_APP, SECOND_APP } from '../support/demo-seed';
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
 import { addSite as addSiteThroughOptions } from '../support/operator';
-import { addApp, expect, setUpDemoApp, test, PASSPHRASE } from './fixtures';
+import { addApp, expect, expectClean, setUpDemoApp, test, PASSPHRASE } from './fixtures';
 
 const APP = DEMO_APP.sdkAppId;
 const CONSOLE = 'https://console.cloud.tencent.com';
@@ -241,6 +242,60 @@ test('an inner scroll container: buttons follow their IDs', async ({ launch }) =
     )
     .toBeLessThan(4);
   expect(await muteButtons(page)).not.toContain('Mute user_0001');
+});
+
+test('every operator-site fixture and the console stand-in: each button beside its ID, covering nothing', async ({
+  launch,
+}) => {
+  const extension = await launch({
+    extensionDir: LOOPBACK_BUILD,
+    extraHostPorts: { 'console.cloud.tencent.com': fixtures.httpsPort },
+  });
+  const options = await setUpDemoApp(extension);
+  const sites = [
+    { file: 'index.html', label: 'Demo', pattern: 'http://127.0.0.1/index*', kind: 'column' },
+    {
+      file: 'inner-scroll.html',
+      label: 'Logs',
+      pattern: 'http://127.0.0.1/inner*',
+      kind: 'column',
+    },
+    {
+      file: 'hostile.html',
+      label: 'Hostile',
+      pattern: 'http://127.0.0.1/hostile*',
+      kind: 'column',
+    },
+    {
+      file: 'custom-admin.html',
+      label: 'Acme reports',
+      pattern: 'http://127.0.0.1/custom*',
+      kind: 'selector',
+      selector: '.member',
+      attribute: 'data-uid',
+    },
+  ] as const;
+  for (const site of sites) await addSiteThroughOptions(options, site);
+  const page = await extension.context.newPage();
+  const audit = async (where: string, atLeast: number) => {
+    const result = await settledAudit(page);
+    expectClean(result, where);
+    expect(result.inView.length, where).toBeGreaterThanOrEqual(atLeast);
+  };
+  for (const site of sites) {
+    await page.goto(`${fixtures.url}/${site.file}`);
+    await audit(site.file, 3);
+  }
+  // Scrolled inside its box: the rows that left it lose their buttons, the new ones have theirs.
+  await page.goto(`${fixtures.url}/inner-scroll.html`);
+  await audit('inner-scroll.html at the top', 3);
+  await page.locator('#box').evaluate((box) => box.scrollTo(0, 2410));
+  await audit('inner-scroll.html scrolled, a row cut by the box edge', 3);
+  // The console's stand-in: split header and body tables, client-side routes.
+  await page.goto('https://console.cloud.tencent.com/im/account-management');
+  await audit('console accounts', 8);
+  await page.getByRole('link', { name: 'Group members' }).click();
+  await audit('console members', 8);
 });
 
 test('a narrow ID column: buttons shrink to their icon rather than cover the next column', async ({

@@ -3,8 +3,9 @@ import { parseUserId } from '../../utils/mute/user-id';
 import { axButtons, axNames } from './ax';
 
 /**
- * Holds every page button of a console fixture against the page's own ID cells
- * (`window.fixture.idCells()`), by geometry: a button belongs to the ID cell whose row it sits
+ * Holds every page button of a fixture against the page's own ID cells
+ * (`window.fixture.idCells()`; the ID is a cell's text, or `window.fixture.idOf(cell)` where the
+ * page keeps it elsewhere, e.g. in an attribute), by geometry: a button belongs to the ID cell whose row it sits
  * beside. What a user would see as wrong:
  * - wrong: a button named for another ID than the cell it sits beside shows;
  * - floating: a button beside no ID cell at all;
@@ -89,7 +90,11 @@ export async function auditButtons(page: Page): Promise<ButtonAudit> {
     (boxes) => {
       const fixture = (
         window as unknown as {
-          fixture: { idCells(): Element[]; scrollBox(): Element | null };
+          fixture: {
+            idCells(): Element[];
+            idOf?(cell: Element): string;
+            scrollBox(): Element | null;
+          };
         }
       ).fixture;
       const scroll = fixture.scrollBox()?.getBoundingClientRect();
@@ -110,7 +115,7 @@ export async function auditButtons(page: Page): Promise<ButtonAudit> {
           rect.right <= clip.right + 0.5;
         const hit = inside ? pageHit(rect.left + 3, (rect.top + rect.bottom) / 2) : undefined;
         return {
-          text: cell.textContent ?? '',
+          text: fixture.idOf ? fixture.idOf(cell) : (cell.textContent ?? ''),
           top: rect.top,
           bottom: rect.bottom,
           left: rect.left,

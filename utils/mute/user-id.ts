@@ -1,16 +1,18 @@
 import * as z from 'zod/mini';
-import { utf8Bytes } from '../encoding';
 
 /** Longest UserID the Chat service accepts, in UTF-8 bytes (chat-api.md §5). */
 export const MAX_USER_ID_BYTES = 32;
 
-/** A clean UserID as it crosses a boundary: 1–32 bytes of printable ASCII. */
-export const UserIdSchema = z.string().check(
-  z.minLength(1),
-  z.maxLength(32),
-  z.regex(/^[\x20-\x7e]+$/),
-  z.refine((id) => utf8Bytes(id).length <= MAX_USER_ID_BYTES),
-);
+const PRINTABLE_ASCII = /^[\x20-\x7e]+$/;
+
+/**
+ * A clean UserID as it crosses a boundary: 1–32 bytes of printable ASCII. ASCII is one byte
+ * per character in UTF-8, so the length in characters is the length in bytes (no encoding
+ * per ID: a page of 10,000 IDs checks each of them).
+ */
+export const UserIdSchema = z
+  .string()
+  .check(z.minLength(1), z.maxLength(MAX_USER_ID_BYTES), z.regex(PRINTABLE_ASCII));
 
 export type UserIdProblem = 'empty' | 'too-long' | 'invalid-characters';
 
@@ -39,8 +41,9 @@ export function cleanUserId(raw: string): string {
 export function parseUserId(raw: string): UserIdResult {
   const userId = cleanUserId(raw);
   if (userId.length === 0) return { ok: false, problem: 'empty' };
-  if (!/^[\x20-\x7e]+$/.test(userId)) return { ok: false, problem: 'invalid-characters' };
-  if (utf8Bytes(userId).length > MAX_USER_ID_BYTES) return { ok: false, problem: 'too-long' };
+  if (!PRINTABLE_ASCII.test(userId)) return { ok: false, problem: 'invalid-characters' };
+  // Printable ASCII: characters are bytes.
+  if (userId.length > MAX_USER_ID_BYTES) return { ok: false, problem: 'too-long' };
   return { ok: true, userId };
 }
 

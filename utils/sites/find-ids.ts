@@ -114,15 +114,23 @@ function columnFinder(isIdHeader: (title: string) => boolean): IdFinder {
   }
 
   /** The ID a row's cell shows, when that cell is the row's ID cell and the row holds data. */
-  function idOfCell(row: Element, cell: Element | undefined, rendered = false): string | null {
-    if (!cell || cell.matches(HEADER_CELL) || !isDataRow(row)) return null;
+  function idOfCell(
+    row: Element,
+    cells: Element[],
+    cell: Element | undefined,
+    rendered = false,
+  ): string | null {
+    if (!cell || cell.matches(HEADER_CELL) || !isDataRow(row, cells)) return null;
     const parsed = parseUserId(textOf(cell, rendered));
     return parsed.ok ? parsed.userId : null;
   }
 
-  function idCellOf(row: Element, doc: Document): Element | undefined {
+  /** The row's cells and, among them, its ID cell (when the row is under an ID column). */
+  function idCellOf(row: Element, doc: Document): { cells: Element[]; cell?: Element } {
     const column = current(doc).find((c) => c.scope.contains(row));
-    return column ? cellsOf(row)[column.index] : undefined;
+    if (!column) return { cells: [] };
+    const cells = cellsOf(row);
+    return { cells, cell: cells[column.index] };
   }
 
   return {
@@ -145,8 +153,8 @@ function columnFinder(isIdHeader: (title: string) => boolean): IdFinder {
       }
       for (const row of root.querySelectorAll(ROW)) rows.add(row);
       for (const row of rows) {
-        const cell = idCellOf(row, doc);
-        const userId = idOfCell(row, cell);
+        const { cells, cell } = idCellOf(row, doc);
+        const userId = idOfCell(row, cells, cell);
         if (cell && userId !== null) found.push({ element: cell, userId });
       }
       return found;
@@ -154,8 +162,8 @@ function columnFinder(isIdHeader: (title: string) => boolean): IdFinder {
     read(element, options) {
       const row = element.closest(ROW);
       if (!row || !element.isConnected) return null;
-      const cell = idCellOf(row, element.ownerDocument);
-      return cell === element ? idOfCell(row, cell, options?.rendered) : null;
+      const { cells, cell } = idCellOf(row, element.ownerDocument);
+      return cell === element ? idOfCell(row, cells, cell, options?.rendered) : null;
     },
     rescanHeaders(root) {
       const changed =
@@ -173,8 +181,7 @@ function columnFinder(isIdHeader: (title: string) => boolean): IdFinder {
  * A row that shows data: not an empty-state or loading row, not one cell spanning the table
  * (how both libraries draw "No data yet" and "Loading…"), not inside anything marked busy.
  */
-function isDataRow(row: Element): boolean {
-  const cells = cellsOf(row);
+function isDataRow(row: Element, cells: Element[]): boolean {
   if (cells.length === 1) {
     const only = cells[0] as Element;
     const span = Number(only.getAttribute('colspan') ?? only.getAttribute('aria-colspan') ?? 1);
@@ -193,8 +200,14 @@ function textOf(element: Element, rendered: boolean): string {
   return element.textContent ?? '';
 }
 
+/** A row's cells: `td`/`th` by tag name (cheap, and most rows), else by ARIA role. */
 function cellsOf(row: Element): Element[] {
-  return Array.from(row.children).filter((c) => c.matches(CELL));
+  const cells: Element[] = [];
+  for (const child of row.children) {
+    const tag = child.localName;
+    if (tag === 'td' || tag === 'th' || child.matches(CELL)) cells.push(child);
+  }
+  return cells;
 }
 
 /**
