@@ -14,14 +14,19 @@ export function ConfirmBox(props: {
 }) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
-    const previous = document.activeElement as HTMLElement | null;
+    // The focused element of the box's own root: inside a shadow root (the page popover),
+    // document.activeElement is only the host.
+    const root = box.current?.getRootNode() as Document | ShadowRoot | undefined;
+    const previous = (root?.activeElement ?? document.activeElement) as HTMLElement | null;
     box.current?.querySelector<HTMLButtonElement>('button')?.focus();
     return () => previous?.focus();
   }, []);
 
   function onKeyDown(event: KeyboardEvent) {
     if (event.key === 'Escape') {
+      // This Esc answered the question: whatever holds the box (a popover) stays open.
       event.preventDefault();
+      event.stopPropagation();
       props.onCancel();
     } else if (event.key === 'Tab') {
       const buttons = [...(box.current?.querySelectorAll<HTMLButtonElement>('button') ?? [])];

@@ -1,12 +1,8 @@
 import * as z from 'zod/mini';
-import { DEFAULT_PRESETS, DurationPresetSchema } from './mute/durations';
+import { DEFAULT_PRESETS, DurationPresetSchema, NoSpeakingSecondsSchema } from './mute/durations';
 import { BOTH_SCOPES, ScopesSchema } from './mute/scopes';
 
-/**
- * The operator's preferences. Not secret (they live in plain storage.local), but validated on
- * every read like everything else.
- */
-export const SettingsSchema = z.strictObject({
+const SETTINGS_V2_SHAPE = {
   /** Lock after this many idle minutes; null locks only when the browser closes. */
   autoLockMinutes: z.nullable(z.int().check(z.minimum(1), z.maximum(1440))),
   /** The duration presets, in the order shown (keys 1–6 pick the first six). */
@@ -24,6 +20,19 @@ export const SettingsSchema = z.strictObject({
   /** The audit log keeps at most this many entries, and none older than this many days. */
   auditMaxEntries: z.int().check(z.minimum(100), z.maximum(20000)),
   auditRetentionDays: z.int().check(z.minimum(1), z.maximum(3650)),
+};
+
+/**
+ * The operator's preferences. Not secret (they live in plain storage.local), but validated on
+ * every read like everything else.
+ */
+export const SettingsSchema = z.strictObject({
+  ...SETTINGS_V2_SHAPE,
+  /**
+   * What the keyboard shortcut mutes for (its action window shows it before Enter): a fixed
+   * choice, never the popup's last one.
+   */
+  defaultSeconds: NoSpeakingSecondsSchema.check(z.minimum(1)),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
@@ -39,6 +48,7 @@ export const DEFAULT_SETTINGS: Settings = {
   lastDuration: null,
   auditMaxEntries: 5000,
   auditRetentionDays: 90,
+  defaultSeconds: 3600,
 };
 
 /** Version 1 of the stored settings, kept to migrate from. */
@@ -48,7 +58,14 @@ export const SettingsV1Schema = z.strictObject({
 
 /** v1 → v2: the popup's preferences and the audit limits arrive with their defaults. Throws on
  * anything that is not a v1 record, so WXT writes nothing over it. */
-export function migrateSettingsV1toV2(value: unknown): Settings {
+export function migrateSettingsV1toV2(value: unknown): unknown {
   const v1 = SettingsV1Schema.parse(value);
-  return { ...DEFAULT_SETTINGS, autoLockMinutes: v1.autoLockMinutes };
+  const { defaultSeconds: _v3, ...v2 } = DEFAULT_SETTINGS;
+  return { ...v2, autoLockMinutes: v1.autoLockMinutes };
+}
+
+/** v2 → v3: the default duration (1 hour) arrives. Throws on anything that is not v2. */
+export function migrateSettingsV2toV3(value: unknown): Settings {
+  const v2 = z.strictObject(SETTINGS_V2_SHAPE).parse(value);
+  return { ...v2, defaultSeconds: DEFAULT_SETTINGS.defaultSeconds };
 }

@@ -172,14 +172,22 @@ export class AdminPage {
     };
     const actions: PopoverActions = {
       readState: (userId) => this.withProfile((profileId) => this.lookupOne(profileId, userId)),
-      apply: (userId, scopes, seconds, reason) => {
+      apply: (userId, scopes, seconds, reason, confirmed) => {
         // Re-read at the moment of action: the row it came from must not show another ID now
         // (a row re-created by the page is gone, and the popover names the user it acts on).
         const buttons = this.buttons;
         if (entry.element.isConnected && !(buttons?.stillShows(entry) && entry.userId === userId))
           return Promise.reject(new RequestFailed({ kind: 'invalid-input', field: 'pageChanged' }));
         return this.withProfile((profileId) =>
-          sendRequest({ type: 'page.apply', profileId, userId, scopes, seconds, reason }),
+          sendRequest({
+            type: 'page.apply',
+            profileId,
+            userId,
+            scopes,
+            seconds,
+            reason,
+            confirmed: [...confirmed],
+          }),
         );
       },
       undo: (undoId) => sendRequest({ type: 'page.undo', undoId }),

@@ -1,6 +1,11 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ConfirmBox } from '../../components/ConfirmBox';
 import {
+  pendingFromError,
+  pendingQuestion,
+  type PendingQuestion,
+} from '../../components/decision-question';
+import {
   DurationPicker,
   choiceFromMemory,
   resolveDuration,
@@ -16,7 +21,8 @@ import { useNow } from '../../components/useNow';
 import { t } from '../../utils/i18n';
 import { asAppError, type AppError } from '../../utils/messages/app-error';
 import type { ApplyOutcome, PageConfig, StateView } from '../../utils/messages/protocol';
-import { PERMANENT_SECONDS, UNMUTE_SECONDS } from '../../utils/mute/durations';
+import { decide, type Question } from '../../utils/mute/decision';
+import { UNMUTE_SECONDS } from '../../utils/mute/durations';
 import { isMuted } from '../../utils/mute/state';
 
 export interface PopoverActions {
@@ -26,6 +32,7 @@ export interface PopoverActions {
     scopes: ScopeChoice,
     seconds: number,
     reason: string,
+    confirmed: readonly Question[],
   ) => Promise<ApplyOutcome>;
   undo: (undoId: string) => Promise<ApplyOutcome>;
   /** Opens the unlock window and resolves with the new configuration once unlocked. */
@@ -54,7 +61,7 @@ export function Popover(props: {
   );
   const [reason, setReason] = useState('');
   const [status, setStatus] = useState<StateStatus>({ kind: 'idle' });
-  const [confirm, setConfirm] = useState<number | null>(null);
+  const [confirm, setConfirm] = useState<PendingQuestion | null>(null);
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<ActionResult | null>(null);
   const [error, setError] = useState<AppError | null>(null);
@@ -99,27 +106,36 @@ export function Popover(props: {
   }, [actions, userId, app, isAdmin, config.locked]);
 
   function request(seconds: number) {
-    if (busy || isAdmin || !(scopes.c2c || scopes.group)) return;
-    const risky =
-      seconds === PERMANENT_SECONDS ||
-      (seconds !== UNMUTE_SECONDS && app?.environment === 'production' && config.confirmProduction);
-    if (risky) setConfirm(seconds);
-    else void run(seconds);
+    if (busy || !app) return;
+    // The one decision, from the state shown (the background decides again from a fresh read).
+    const decision = decide({
+      userId,
+      request: { action: seconds === UNMUTE_SECONDS ? 'unmute' : 'mute', scopes, seconds },
+      state: known?.state ?? null,
+      app,
+      rules: config,
+      now: Date.now(),
+    });
+    if (decision.kind === 'refuse') return;
+    if (decision.kind === 'ask') setConfirm(pendingQuestion(decision, seconds, userId, app));
+    else void run(seconds, []);
   }
 
-  async function run(seconds: number) {
+  async function run(seconds: number, confirmed: readonly Question[]) {
     setConfirm(null);
     setBusy(true);
     setError(null);
     try {
-      const outcome = await actions.apply(userId, scopes, seconds, reason.trim());
+      const outcome = await actions.apply(userId, scopes, seconds, reason.trim(), confirmed);
       const view = { state: outcome.next, exists: true, readAt: Date.now() };
       setStatus({ kind: 'known', view });
       actions.onStateKnown(userId, view);
       setResult({ kind: 'done', userId, seconds, scopes, outcome });
     } catch (e) {
       const appError = asAppError(e);
-      if (isLocked(appError)) setConfig((c) => ({ ...c, locked: true }));
+      const asked = app && pendingFromError(appError, seconds, userId, app);
+      if (asked) setConfirm(asked);
+      else if (isLocked(appError)) setConfig((c) => ({ ...c, locked: true }));
       else setError(appError);
     } finally {
       setBusy(false);
@@ -138,10 +154,16 @@ export function Popover(props: {
     }
   }
 
+  /** The operator said no to the question: back to the form, focus on its Mute (Enter asks again). */
+  function backOut() {
+    setConfirm(null);
+    setTimeout(() => root.current?.querySelector<HTMLElement>('button[type="submit"]')?.focus(), 0);
+  }
+
   function onKeyDown(event: KeyboardEvent) {
     if (event.key === 'Escape') {
       event.preventDefault();
-      if (confirm !== null) setConfirm(null);
+      if (confirm !== null) backOut();
       else actions.close();
       return;
     }
@@ -261,13 +283,10 @@ export function Popover(props: {
       />
       {confirm !== null && (
         <ConfirmBox
-          message={t(confirm === PERMANENT_SECONDS ? 'confirm_permanent' : 'confirm_production', [
-            userId,
-            app?.label ?? '',
-          ])}
-          confirmLabel={t('confirm_yesMute')}
-          onConfirm={() => void run(confirm)}
-          onCancel={() => setConfirm(null)}
+          message={confirm.message}
+          confirmLabel={confirm.confirmLabel}
+          onConfirm={() => void run(confirm.seconds, confirm.questions)}
+          onCancel={backOut}
         />
       )}
       <div class="actions">

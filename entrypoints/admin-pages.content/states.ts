@@ -6,7 +6,7 @@ import { isMuted } from '../../utils/mute/state';
 const BATCH = 20;
 const INTERVAL_MS = 1000;
 /** A state read is reused this long. */
-const CACHE_MS = 30_000;
+const CACHE_MS = 10_000;
 /** After a failed lookup, the same IDs are asked for again this much later. */
 const RETRY_MS = 2000;
 

@@ -113,11 +113,12 @@ export class BulkRunner {
   }
 
   /** Applies the checked job. */
-  async apply(jobId: string): Promise<BulkJob> {
+  async apply(jobId: string, shorten: boolean): Promise<BulkJob> {
     const job = await this.jobWithId(jobId);
     if (job.phase !== 'ready')
       throw new HandlerError({ kind: 'invalid-input', field: 'job-not-ready' });
     job.phase = 'running';
+    job.shorten = shorten;
     await this.persist();
     this.kick();
     return job;
@@ -243,10 +244,21 @@ export class BulkRunner {
         source: 'bulk',
         undoable: false,
         ...(item.state ? { knownPrevious: item.state } : {}),
+        // The Apply dialog named the duration and the app; the dry run's count of users muted
+        // for longer came with the choice to shorten or skip them.
+        confirmed: job.shorten
+          ? ['permanent', 'production', 'shortens']
+          : ['permanent', 'production'],
       });
       item.status = 'done';
     } catch (error) {
-      this.fail(job, item, error);
+      if (
+        error instanceof HandlerError &&
+        error.appError.kind === 'needs-confirmation' &&
+        error.appError.questions.includes('shortens')
+      )
+        item.status = 'skipped';
+      else this.fail(job, item, error);
     }
   }
 

@@ -1,6 +1,6 @@
 import { browser, defineBackground } from '#imports';
+import { t } from '../../utils/i18n';
 import { setSecretSource } from '../../utils/log';
-import { choiceFromMemory, resolveDuration } from '../../utils/mute/duration-choice';
 import { siteMatches } from '../../utils/sites/site';
 import { readSelection } from '../../utils/tab-selection';
 import { configureZod } from '../../utils/zod-setup';
@@ -22,6 +22,9 @@ import { createSettingsStore } from './settings-store';
 import { UndoStore } from './undo-store';
 import { VaultService } from './vault-service';
 
+/** Notifications that offer Undo are named by it: `undo:<undo id>`. */
+const UNDO_NOTIFICATION = 'undo:';
+
 export default defineBackground({
   type: 'module',
   main() {
@@ -41,7 +44,15 @@ export default defineBackground({
     const audit = new AuditLog(() => settings.get(), now);
     const registry = new ActiveMutes(now);
     const undo = new UndoStore(session, now);
-    const mute = new MuteService({ vault, chat, audit, registry, undo, now });
+    const mute = new MuteService({
+      vault,
+      chat,
+      audit,
+      registry,
+      undo,
+      settings: () => settings.get(),
+      now,
+    });
     const bulk = new BulkRunner({ session, mute, alarms: browser.alarms, now });
     const sites = new Sites({
       scripting: browser.scripting,
@@ -61,6 +72,7 @@ export default defineBackground({
       sites,
       settings,
       session,
+      undoRecords: () => undo.live(),
       now,
       openWindow: async (existingId) => {
         if (existingId !== null) {
@@ -79,12 +91,22 @@ export default defineBackground({
         });
         return created?.id ?? null;
       },
-      notify: async (title, message) => {
-        await browser.notifications.create({
-          type: 'basic',
+      notify: async (title, message, undoId) => {
+        const options = {
+          type: 'basic' as const,
           iconUrl: browser.runtime.getURL('/icon/128.png'),
           title,
           message,
+        };
+        if (!undoId) {
+          await browser.notifications.create(options);
+          return;
+        }
+        // Undo where the action happened: Chrome's notification button; Firefox has no
+        // buttons, so a click on the notification opens the action window on that Undo.
+        await browser.notifications.create(`${UNDO_NOTIFICATION}${undoId}`, {
+          ...options,
+          ...(import.meta.env.FIREFOX ? {} : { buttons: [{ title: t('result_undo') }] }),
         });
       },
     });
@@ -171,19 +193,34 @@ export default defineBackground({
     };
     const onCommand = async (command: string, tab?: { id?: number; url?: string }) => {
       if (command !== 'mute-selection' || tab?.id === undefined) return;
-      const prefs = await settings.get();
-      const duration = resolveDuration(
-        choiceFromMemory(prefs.lastDuration, prefs.presets),
-        prefs.presets,
-      );
       await quickActions.start({
         kind: 'mute',
-        seconds: duration.ok ? duration.seconds : null,
+        seconds: (await settings.get()).defaultSeconds,
         selection: await readSelection(browser.scripting, tab.id),
         source: 'shortcut',
         ...(tab.url ? { pageUrl: tab.url } : {}),
       });
     };
+    const undoIdOf = (notificationId: string) =>
+      notificationId.startsWith(UNDO_NOTIFICATION)
+        ? notificationId.slice(UNDO_NOTIFICATION.length)
+        : null;
+    const onNotificationButton = async (notificationId: string, buttonIndex: number) => {
+      const undoId = undoIdOf(notificationId);
+      if (undoId === null || buttonIndex !== 0) return;
+      await browser.notifications.clear(notificationId);
+      await quickActions.undoNow(undoId);
+    };
+    const onNotificationClicked = async (notificationId: string) => {
+      const undoId = undoIdOf(notificationId);
+      if (undoId === null) return;
+      await browser.notifications.clear(notificationId);
+      await quickActions.openUndo(undoId);
+    };
+    browser.notifications.onButtonClicked?.addListener(
+      (id, index) => void onNotificationButton(id, index),
+    );
+    browser.notifications.onClicked.addListener((id) => void onNotificationClicked(id));
     browser.contextMenus.onClicked.addListener((info, tab) => void onMenuClicked(info, tab));
     browser.commands.onCommand.addListener((command, tab) => void onCommand(command, tab));
     // The same two handlers, reachable only from inside this worker: E2E drives them through
@@ -191,6 +228,8 @@ export default defineBackground({
     (globalThis as { muteConsoleHandlers?: unknown }).muteConsoleHandlers = {
       onMenuClicked,
       onCommand,
+      onNotificationButton,
+      onNotificationClicked,
     };
 
     // Operator sites: host access granted from a click (the popup may have closed by then).

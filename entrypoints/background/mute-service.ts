@@ -1,6 +1,7 @@
 import type { AuditEntry, Source } from '../../utils/audit/entry';
 import type { RetryInfo } from '../../utils/chat-api/client';
 import { ChatApiError } from '../../utils/chat-api/errors';
+import { covers, decide, refusal, type Question } from '../../utils/mute/decision';
 import { PERMANENT_SECONDS, UNMUTE_SECONDS } from '../../utils/mute/durations';
 import { scopedSeconds, type ScopedSeconds, type Scopes } from '../../utils/mute/scopes';
 import {
@@ -11,6 +12,7 @@ import {
   scopeFromSeconds,
   type MuteState,
 } from '../../utils/mute/state';
+import type { Settings } from '../../utils/settings';
 import type { Profile } from '../../utils/vault/profile';
 import type { ActiveMutes } from './active-mutes';
 import type { AuditLog } from './audit-log';
@@ -42,6 +44,11 @@ export interface ApplyInput {
   knownPrevious?: MuteState;
   /** Whether to keep an undo record (single actions; not bulk). */
   undoable: boolean;
+  /**
+   * The questions of the one decision (utils/mute/decision.ts) the operator said yes to. An
+   * apply that now needs a yes it did not get does nothing and answers `needs-confirmation`.
+   */
+  confirmed: readonly Question[];
   onRetry?: (info: RetryInfo) => void;
 }
 
@@ -67,6 +74,7 @@ export class MuteService {
       audit: AuditLog;
       registry: ActiveMutes;
       undo: UndoStore;
+      settings: () => Promise<Pick<Settings, 'confirmProduction'>>;
       now: () => number;
     },
   ) {}
@@ -102,12 +110,38 @@ export class MuteService {
     return view;
   }
 
+  /**
+   * Mutes or unmutes (0 seconds) as the one decision allows: refused for the admin account or
+   * no scope; asked (nothing sent) when it would shorten a mute in place, is permanent, or hits
+   * a production app that asks, unless the operator already said yes to exactly that.
+   */
   async apply(input: ApplyInput): Promise<ApplyOutcome> {
     const profile = await this.profile(input.profileId);
-    if (input.userId === profile.adminAccount) {
-      throw new HandlerError({ kind: 'invalid-input', field: 'admin-account' });
-    }
+    const refused = refusal(input.userId, input.scopes, profile);
+    if (refused)
+      throw new HandlerError({
+        kind: 'invalid-input',
+        field: refused === 'admin-account' ? 'admin-account' : 'scopes',
+      });
     const previous = input.knownPrevious ?? (await this.previousState(profile.id, input.userId));
+    const decision = decide({
+      userId: input.userId,
+      request: {
+        action: input.seconds === UNMUTE_SECONDS ? 'unmute' : 'mute',
+        scopes: input.scopes,
+        seconds: input.seconds,
+      },
+      state: previous,
+      app: profile,
+      rules: await this.deps.settings(),
+      now: this.deps.now(),
+    });
+    if (decision.kind === 'ask' && !covers(input.confirmed, decision))
+      throw new HandlerError({
+        kind: 'needs-confirmation',
+        questions: decision.questions,
+        shortened: decision.shortened,
+      });
     const seconds = scopedSeconds(input.scopes, input.seconds);
     return this.set(
       profile,
@@ -139,6 +173,7 @@ export class MuteService {
         reason: '',
         source,
         undoable: false,
+        confirmed: [],
       },
       seconds,
       current,

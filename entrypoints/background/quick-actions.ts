@@ -1,17 +1,19 @@
 import { ChatApiError } from '../../utils/chat-api/errors';
 import { keyPart, t, uiLocale, type MessageKey } from '../../utils/i18n';
 import { describeError } from '../../utils/messages/describe-error';
+import { decide, type Question } from '../../utils/mute/decision';
 import type { QuickActionView } from '../../utils/mute/quick-action';
 import { QuickActionSchema, type QuickAction } from '../../utils/mute/quick-action';
 import { PERMANENT_SECONDS, UNMUTE_SECONDS, formatDuration } from '../../utils/mute/durations';
 import { BOTH_SCOPES } from '../../utils/mute/scopes';
-import { describeState } from '../../utils/mute/state';
+import { describeState, type MuteState } from '../../utils/mute/state';
 import { parseUserId } from '../../utils/mute/user-id';
 import type { Settings } from '../../utils/settings';
 import type { ValidatedItem } from '../../utils/storage/validated-item';
 import type { ApplyOutcome, MuteService } from './mute-service';
 import { HandlerError } from './router';
 import type { Sites } from './sites';
+import type { UndoRecord } from './undo-store';
 import type { KeyValueArea, VaultService } from './vault-service';
 
 const KEY = 'quickAction';
@@ -23,15 +25,21 @@ export interface QuickActionsDeps {
   sites: Sites;
   settings: ValidatedItem<Settings>;
   session: KeyValueArea;
+  /** The live undo records (what a notification's Undo can restore). */
+  undoRecords: () => Promise<UndoRecord[]>;
   /** Opens (or focuses) the action window; returns its id. */
   openWindow: (existingId: number | null) => Promise<number | null>;
-  notify: (title: string, message: string) => Promise<void>;
+  /** Tells the operator; with an undo id, the notification offers Undo (a button, or a click). */
+  notify: (title: string, message: string, undoId?: string | null) => Promise<void>;
   now: () => number;
 }
 
 export interface StartInput {
   kind: QuickAction['kind'];
-  /** What the operator selected; cleaned and validated here. */
+  /**
+   * What the operator selected (the menu's `selectionText`, or the page's selection read for
+   * the shortcut); cleaned and validated here.
+   */
   selection?: string;
   seconds: number | null;
   source: QuickAction['source'];
@@ -40,9 +48,11 @@ export interface StartInput {
 
 /**
  * Actions that start outside the popup: the context menu and keyboard shortcut on a selection,
- * and unlock requests from page buttons. Simple ones run at once and report by notification;
- * one that needs the vault unlocked, a custom duration or a confirmation waits in
- * storage.session while a small window asks, and then continues with the same target.
+ * and unlock requests from page buttons. A menu action on a selection that is exactly one valid
+ * ID, which the one decision lets act, runs at once and reports by notification. Everything
+ * else waits in storage.session while a small window shows the target exactly as it will be
+ * sent and asks (unlock, a duration, the decision's question), then continues with it. The
+ * shortcut always asks: the page controls what is selected when the key goes down.
  */
 export class QuickActions {
   constructor(private readonly deps: QuickActionsDeps) {}
@@ -70,12 +80,24 @@ export class QuickActions {
       ...(input.pageUrl === undefined ? {} : { pageUrl: input.pageUrl }),
       createdAt: this.deps.now(),
     };
-    if (await this.needsWindow(action)) {
+    // The menu item showed the selection; acting on something else (junk trimmed off, a second
+    // ID hidden in it, spaces a menu title does not show) needs the window, which shows exactly
+    // what would be sent.
+    const exact =
+      input.source === 'menu' && input.selection === parsed.userId && !/\s/.test(parsed.userId);
+    if ((!exact && action.kind !== 'check') || (await this.needsWindow(action))) {
       await this.park(action);
       return;
     }
-    const { message } = await this.execute(action, action.seconds);
-    await this.deps.notify(t('extName'), message);
+    try {
+      const { message, outcome } = await this.execute(action, action.seconds, []);
+      await this.deps.notify(t('extName'), message, outcome?.undoId);
+    } catch (error) {
+      // The state changed between the decision and the apply: ask after all.
+      if (error instanceof HandlerError && error.appError.kind === 'needs-confirmation')
+        await this.park(action);
+      else throw error;
+    }
   }
 
   /** A page button found the vault locked: ask for the passphrase in the action window. */
@@ -97,6 +119,10 @@ export class QuickActions {
     const locked = (await this.deps.vault.state()) !== 'unlocked';
     const settings = await this.deps.settings.get();
     const profile = locked ? null : await this.profileFor(action).catch(() => null);
+    const state =
+      profile && action.userId !== null
+        ? await this.stateOf(profile.id, action.userId).catch(() => null)
+        : null;
     return {
       action,
       locked,
@@ -105,7 +131,9 @@ export class QuickActions {
         label: profile.label,
         environment: profile.environment,
         sdkAppId: profile.sdkAppId,
+        adminAccount: profile.adminAccount,
       },
+      state,
       presets: settings.presets,
       confirmProduction: settings.confirmProduction,
     };
@@ -114,6 +142,7 @@ export class QuickActions {
   /** Runs the parked action, with the duration chosen in the window if it left one open. */
   async run(
     id: string,
+    confirmed: readonly Question[],
     seconds?: number,
   ): Promise<{ message: string; outcome: ApplyOutcome | null }> {
     const action = await this.pending();
@@ -121,26 +150,78 @@ export class QuickActions {
     const chosen = action.seconds ?? seconds ?? null;
     if (action.kind === 'mute' && chosen === null)
       throw new HandlerError({ kind: 'invalid-input', field: 'seconds' });
-    const result = await this.execute(action, chosen);
+    const result = await this.execute(action, chosen, confirmed);
     await this.deps.session.remove(KEY);
-    await this.deps.notify(t('extName'), result.message);
+    await this.deps.notify(t('extName'), result.message, result.outcome?.undoId);
     return result;
+  }
+
+  /** A notification's Undo button: restores what that action replaced, and says so. */
+  async undoNow(undoId: string): Promise<void> {
+    const record = (await this.deps.undoRecords()).find((r) => r.id === undoId);
+    if (!record) {
+      await this.deps.notify(t('extName'), t('notify_undoGone'));
+      return;
+    }
+    const { message } = await this.execute(this.undoAction(record), null, []);
+    await this.deps.notify(t('extName'), message);
+  }
+
+  /**
+   * A click on a notification that offered Undo (the only way where notifications have no
+   * buttons): the action window shows what Undo would restore, and Enter runs it.
+   */
+  async openUndo(undoId: string): Promise<void> {
+    const record = (await this.deps.undoRecords()).find((r) => r.id === undoId);
+    if (!record) await this.deps.notify(t('extName'), t('notify_undoGone'));
+    else await this.park(this.undoAction(record));
+  }
+
+  private undoAction(record: UndoRecord): QuickAction {
+    return {
+      id: crypto.randomUUID(),
+      kind: 'undo',
+      userId: record.userId,
+      profileId: record.profileId,
+      seconds: null,
+      undoId: record.id,
+      source: 'menu',
+      createdAt: this.deps.now(),
+    };
   }
 
   async cancel(id: string): Promise<void> {
     const action = await this.pending();
-    if (action?.id === id) await this.deps.session.remove(KEY);
+    // The window closes itself on cancel: the next action opens a new one rather than focus it.
+    if (action?.id === id) await this.deps.session.remove([KEY, WINDOW_KEY]);
   }
 
+  /** Whether the operator must be asked first: locked, no duration yet, or the decision asks. */
   private async needsWindow(action: QuickAction): Promise<boolean> {
     if ((await this.deps.vault.state()) !== 'unlocked') return true;
     if (action.kind === 'mute' && action.seconds === null) return true;
-    if (action.kind !== 'mute') return false;
-    if (action.seconds === PERMANENT_SECONDS) return true;
+    if (action.kind === 'check' || action.kind === 'undo' || action.userId === null) return false;
     const profile = await this.profileFor(action);
-    return (
-      profile.environment === 'production' && (await this.deps.settings.get()).confirmProduction
-    );
+    // The one state read the decision needs; the apply that follows reuses it.
+    const state = await this.stateOf(profile.id, action.userId).catch(() => null);
+    if (state === null) return true;
+    const decision = decide({
+      userId: action.userId,
+      request: {
+        action: action.kind === 'unmute' ? 'unmute' : 'mute',
+        scopes: BOTH_SCOPES,
+        seconds: action.kind === 'unmute' ? UNMUTE_SECONDS : (action.seconds ?? UNMUTE_SECONDS),
+      },
+      state,
+      app: profile,
+      rules: await this.deps.settings.get(),
+      now: this.deps.now(),
+    });
+    return decision.kind !== 'act';
+  }
+
+  private async stateOf(profileId: string, userId: string): Promise<MuteState> {
+    return (await this.deps.mute.readState(profileId, userId)).state;
   }
 
   private async park(action: QuickAction): Promise<void> {
@@ -169,11 +250,16 @@ export class QuickActions {
   private async execute(
     action: QuickAction,
     seconds: number | null,
+    confirmed: readonly Question[],
   ): Promise<{ message: string; outcome: ApplyOutcome | null }> {
     if (action.kind === 'unlock' || action.userId === null)
       return { message: t('notify_unlocked'), outcome: null };
     const userId = action.userId;
     try {
+      if (action.kind === 'undo') {
+        await this.deps.mute.undo(action.undoId ?? '', action.source);
+        return { message: t('active_restored', userId), outcome: null };
+      }
       const profile = await this.profileFor(action);
       if (action.kind === 'check') {
         const view = await this.deps.mute.readState(profile.id, userId);
@@ -192,6 +278,7 @@ export class QuickActions {
         source: action.source,
         ...(action.pageUrl === undefined ? {} : { pageUrl: action.pageUrl }),
         undoable: true,
+        confirmed,
       });
       const message =
         applied === UNMUTE_SECONDS
@@ -201,6 +288,9 @@ export class QuickActions {
             : t('notify_muted', [userId, profile.label, formatDuration(applied, uiLocale())]);
       return { message, outcome };
     } catch (error) {
+      // Not a failure to report: the caller asks (the window) or parks the action for it.
+      if (error instanceof HandlerError && error.appError.kind === 'needs-confirmation')
+        throw error;
       const appError =
         error instanceof ChatApiError
           ? ({ kind: 'chat-api', error: error.data } as const)

@@ -3,6 +3,7 @@ import {
   DEFAULT_SETTINGS,
   SettingsSchema,
   migrateSettingsV1toV2,
+  migrateSettingsV2toV3,
   type Settings,
 } from '../../utils/settings';
 import { validatedItem, type ValidatedItem } from '../../utils/storage/validated-item';
@@ -11,12 +12,12 @@ import { validatedItem, type ValidatedItem } from '../../utils/storage/validated
  * Plain (non-secret) settings, in `storage.local` under "settings". Created only by the
  * background: a WXT item with migrations starts migrating in whichever context defines it.
  * Version history: 1 — { autoLockMinutes }; 2 — presets, reasons, confirmations, default
- * scopes, last duration, audit limits.
+ * scopes, last duration, audit limits; 3 — the default duration of the keyboard shortcut.
  */
 export function createSettingsStore(): ValidatedItem<Settings> {
   const item = storage.defineItem<unknown>('local:settings', {
-    version: 2,
-    migrations: { 2: migrateSettingsV1toV2 },
+    version: 3,
+    migrations: { 2: migrateSettingsV1toV2, 3: migrateSettingsV2toV3 },
   });
   return validatedItem(item, SettingsSchema, DEFAULT_SETTINGS);
 }

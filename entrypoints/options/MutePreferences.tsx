@@ -169,6 +169,29 @@ export function MutePreferences() {
         {t('prefs_confirmProduction')}
       </label>
       <p class="hint">{t('prefs_confirmAlways')}</p>
+      <div class="field">
+        <label for="prefs-default-duration">{t('prefs_defaultDuration')}</label>
+        <select
+          id="prefs-default-duration"
+          aria-describedby="prefs-default-duration-hint"
+          value={String(settings.defaultSeconds)}
+          onChange={(e) => void update({ defaultSeconds: Number(e.currentTarget.value) })}
+        >
+          {[
+            ...presets,
+            ...(presets.some((p) => p.seconds === settings.defaultSeconds)
+              ? []
+              : [{ id: 'current', seconds: settings.defaultSeconds }]),
+          ].map((preset) => (
+            <option key={preset.id} value={String(preset.seconds)}>
+              {presetLabel(preset)}
+            </option>
+          ))}
+        </select>
+        <p class="hint" id="prefs-default-duration-hint">
+          {t('prefs_defaultDurationHint')}
+        </p>
+      </div>
       <ScopePicker
         idPrefix="prefs"
         value={settings.defaultScopes}

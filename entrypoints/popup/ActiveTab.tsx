@@ -66,6 +66,7 @@ export function ActiveTab({
           seconds: UNMUTE_SECONDS,
           reason: '',
           source: 'popup',
+          confirmed: [],
         }),
       t('active_unmuted', entry.userId),
     );

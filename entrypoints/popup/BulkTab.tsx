@@ -14,6 +14,8 @@ import { useNow } from '../../components/useNow';
 import { keyPart, t, uiLocale, type MessageKey } from '../../utils/i18n';
 import { asAppError, type AppError } from '../../utils/messages/app-error';
 import { describeError } from '../../utils/messages/describe-error';
+import { appWhere } from '../../components/decision-question';
+import { decide } from '../../utils/mute/decision';
 import { countItems, type BulkItem, type BulkJob } from '../../utils/mute/bulk';
 import { PERMANENT_SECONDS, formatDateTime, formatDuration } from '../../utils/mute/durations';
 import { describeState } from '../../utils/mute/state';
@@ -43,6 +45,7 @@ export function BulkTab(props: {
   );
   const [reason, setReason] = useState('');
   const [confirming, setConfirming] = useState(false);
+  const [shorten, setShorten] = useState(false);
   const [error, setError] = useState<AppError | null>(null);
 
   const poll = useCallback(async () => setJob(await send({ type: 'bulk.status' })), [send]);
@@ -152,8 +155,29 @@ export function BulkTab(props: {
       : job.seconds === PERMANENT_SECONDS
         ? t('bulk_whatMutePermanent', String(counts.total))
         : t('bulk_whatMute', [String(counts.total), formatDuration(job.seconds, uiLocale())]);
-  const where = `${app.label}${app.environment === 'production' ? ` (${t('badge_prod')})` : ''}`;
-  const finished = counts.done + counts.failed;
+  const where = appWhere(app);
+  const finished = counts.done + counts.failed + counts.skipped;
+  // From the dry run, through the one decision: who is muted for longer than this already.
+  const longer =
+    job.phase === 'ready' && job.action === 'mute'
+      ? job.items.filter((item) => {
+          if (item.status !== 'checked') return false;
+          const decision = decide({
+            userId: item.userId,
+            request: { action: 'mute', scopes: job.scopes, seconds: job.seconds },
+            state: item.state,
+            app,
+            rules: props.settings,
+            now,
+          });
+          return decision.kind === 'ask' && decision.questions.includes('shortens');
+        }).length
+      : 0;
+  const applying = counts.checked - (shorten ? 0 : longer);
+  const longerChoice =
+    longer === 0
+      ? ''
+      : ` ${t(shorten ? 'bulk_confirmShorten' : 'bulk_confirmSkip', String(longer))}`;
 
   return (
     <div class="bulk-job">
@@ -186,6 +210,30 @@ export function BulkTab(props: {
       {job.phase === 'done' && (
         <p class="notice success">{t('bulk_done', [String(counts.done), String(counts.failed)])}</p>
       )}
+      {counts.skipped > 0 && <p class="notice info">{t('bulk_skipped', String(counts.skipped))}</p>}
+      {longer > 0 && !confirming && (
+        <fieldset class="bulk-longer">
+          <legend>{t('bulk_longer', [String(longer), String(counts.checked)])}</legend>
+          <label>
+            <input
+              type="radio"
+              name="bulk-longer"
+              checked={!shorten}
+              onChange={() => setShorten(false)}
+            />
+            {t('bulk_skipLonger')}
+          </label>
+          <label>
+            <input
+              type="radio"
+              name="bulk-longer"
+              checked={shorten}
+              onChange={() => setShorten(true)}
+            />
+            {t('bulk_shortenLonger')}
+          </label>
+        </fieldset>
+      )}
       {job.phase === 'cancelled' && (
         <p class="notice info">{t('bulk_cancelled', String(counts.total - finished))}</p>
       )}
@@ -204,11 +252,11 @@ export function BulkTab(props: {
       {error && <ErrorNotice error={error} />}
       {confirming && (
         <ConfirmBox
-          message={t('bulk_confirm', [what, where])}
-          confirmLabel={t('bulk_apply', String(counts.checked))}
+          message={`${t('bulk_confirm', [what, where])}${longerChoice}`}
+          confirmLabel={t('bulk_apply', String(applying))}
           onConfirm={() => {
             setConfirming(false);
-            void call(() => send({ type: 'bulk.apply', jobId: job.id }));
+            void call(() => send({ type: 'bulk.apply', jobId: job.id, shorten }));
           }}
           onCancel={() => setConfirming(false)}
         />
@@ -218,10 +266,10 @@ export function BulkTab(props: {
           <button
             type="button"
             class="primary"
-            disabled={counts.checked === 0}
+            disabled={applying === 0}
             onClick={() => setConfirming(true)}
           >
-            {t('bulk_apply', String(counts.checked))}
+            {t('bulk_apply', String(applying))}
           </button>
         )}
         {(job.phase === 'checking' || job.phase === 'running' || job.phase === 'paused') && (

@@ -3,6 +3,11 @@ import { browser } from '#imports';
 import { useSend } from '../../components/background';
 import { ConfirmBox } from '../../components/ConfirmBox';
 import {
+  pendingFromError,
+  pendingQuestion,
+  type PendingQuestion,
+} from '../../components/decision-question';
+import {
   DurationPicker,
   choiceFromMemory,
   choiceToMemory,
@@ -18,17 +23,13 @@ import { useNow } from '../../components/useNow';
 import { keyPart, t, type MessageKey } from '../../utils/i18n';
 import { asAppError, type AppError } from '../../utils/messages/app-error';
 import { ProgressSchema, type Progress } from '../../utils/messages/protocol';
-import { PERMANENT_SECONDS, UNMUTE_SECONDS } from '../../utils/mute/durations';
-import { isMuted, wouldShorten } from '../../utils/mute/state';
+import { decide } from '../../utils/mute/decision';
+import { UNMUTE_SECONDS } from '../../utils/mute/durations';
+import { isMuted } from '../../utils/mute/state';
 import { parseUserId } from '../../utils/mute/user-id';
 import type { Settings } from '../../utils/settings';
 import type { ProfileMeta } from '../../utils/vault/profile';
 import { readSelection } from '../../utils/tab-selection';
-
-interface Pending {
-  seconds: number;
-  message: string;
-}
 
 /**
  * One user, one click: the ID (prefilled from the page's selection), its current state, scopes,
@@ -51,7 +52,7 @@ export function MuteTab(props: {
   );
   const [reason, setReason] = useState('');
   const [stateStatus, setStateStatus] = useState<StateStatus>({ kind: 'idle' });
-  const [confirm, setConfirm] = useState<Pending | null>(null);
+  const [confirm, setConfirm] = useState<PendingQuestion | null>(null);
   const [busy, setBusy] = useState(false);
   const [progress, setProgress] = useState<Progress | null>(null);
   const [result, setResult] = useState<ActionResult | null>(null);
@@ -112,11 +113,19 @@ export function MuteTab(props: {
     return () => document.removeEventListener('keydown', onKey);
   }, [settings.presets]);
 
-  const shortens =
-    known !== null &&
-    resolved.ok &&
-    scopesChosen &&
-    wouldShorten(known.state, scopes, resolved.seconds, now);
+  /** The one decision for this ID, duration and scopes, from the state shown. */
+  const decisionFor = (target: string, seconds: number, at: number) =>
+    decide({
+      userId: target,
+      request: { action: seconds === UNMUTE_SECONDS ? 'unmute' : 'mute', scopes, seconds },
+      state: known?.state ?? null,
+      app: profile,
+      rules: settings,
+      now: at,
+    });
+  const preview =
+    userId !== null && resolved.ok ? decisionFor(userId, resolved.seconds, now) : null;
+  const shortens = preview?.kind === 'ask' && preview.questions.includes('shortens');
 
   function request(seconds: number) {
     setTouched(true);
@@ -125,22 +134,13 @@ export function MuteTab(props: {
       idInput.current?.focus();
       return;
     }
-    if (isAdmin) return;
-    const where = `${profile.label}${profile.environment === 'production' ? ` (${t('badge_prod')})` : ''}`;
-    if (seconds === PERMANENT_SECONDS) {
-      setConfirm({ seconds, message: t('confirm_permanent', [userId, where]) });
-    } else if (
-      seconds !== UNMUTE_SECONDS &&
-      profile.environment === 'production' &&
-      settings.confirmProduction
-    ) {
-      setConfirm({ seconds, message: t('confirm_production', [userId, where]) });
-    } else {
-      void run(userId, seconds);
-    }
+    const decision = decisionFor(userId, seconds, now);
+    if (decision.kind === 'refuse') return;
+    if (decision.kind === 'ask') setConfirm(pendingQuestion(decision, seconds, userId, profile));
+    else void run(userId, seconds, []);
   }
 
-  async function run(target: string, seconds: number) {
+  async function run(target: string, seconds: number, confirmed: PendingQuestion['questions']) {
     setConfirm(null);
     setBusy(true);
     setResult(null);
@@ -161,6 +161,7 @@ export function MuteTab(props: {
         seconds,
         reason: reason.trim(),
         source: 'popup',
+        confirmed,
         progressId,
       });
       setStateStatus({
@@ -174,7 +175,10 @@ export function MuteTab(props: {
         void send({ type: 'settings.update', patch: { lastDuration: choiceToMemory(duration) } });
       }
     } catch (e) {
-      setError(asAppError(e));
+      const appError = asAppError(e);
+      const asked = pendingFromError(appError, seconds, target, profile);
+      if (asked) setConfirm(asked);
+      else setError(appError);
     } finally {
       browser.storage.session.onChanged.removeListener(onProgress);
       setProgress(null);
@@ -247,8 +251,8 @@ export function MuteTab(props: {
       {confirm && userId && (
         <ConfirmBox
           message={confirm.message}
-          confirmLabel={t('confirm_yesMute')}
-          onConfirm={() => void run(userId, confirm.seconds)}
+          confirmLabel={confirm.confirmLabel}
+          onConfirm={() => void run(userId, confirm.seconds, confirm.questions)}
           onCancel={() => setConfirm(null)}
         />
       )}

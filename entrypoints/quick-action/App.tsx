@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { browser } from '#imports';
 import { useSend } from '../../components/background';
 import {
@@ -8,20 +8,31 @@ import {
   type DurationChoice,
 } from '../../components/DurationPicker';
 import { EnvironmentBadge } from '../../components/EnvironmentBadge';
+import { pendingFromError, pendingQuestion } from '../../components/decision-question';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { UnlockForm } from '../../components/UnlockForm';
 import { useNow } from '../../components/useNow';
 import { t } from '../../utils/i18n';
 import { asAppError, type AppError } from '../../utils/messages/app-error';
-import { PERMANENT_SECONDS } from '../../utils/mute/durations';
+import { decide, refusalWords, type Question } from '../../utils/mute/decision';
+import { UNMUTE_SECONDS } from '../../utils/mute/durations';
 import type { QuickActionView } from '../../utils/mute/quick-action';
+import { BOTH_SCOPES } from '../../utils/mute/scopes';
+import { presetLabel } from '../../utils/mute/preset-label';
+import { describeState } from '../../utils/mute/state';
 
 const CLOSE_AFTER_MS = 2500;
 
+/** The ID as it will be sent, its spaces made visible (a page can pad a selection with them). */
+function visibleId(userId: string): string {
+  return userId.replaceAll(' ', '␣');
+}
+
 /**
  * The small window an action from the menu, a shortcut or a page button opens when it needs
- * the operator: to unlock, to choose a custom duration, or to confirm a permanent or production
- * mute. It then carries on with the same target and closes itself.
+ * the operator: to unlock, to see exactly which ID (spaces visible), app, state and duration it
+ * acts on, to choose a duration, and to answer the one decision's question. Enter confirms;
+ * it then carries on with the same target and closes itself.
  */
 export function App() {
   const send = useSend();
@@ -61,8 +72,9 @@ export function App() {
     return () => clearTimeout(timer);
   }, [result]);
 
+  const [asked, setAsked] = useState<Question[] | null>(null);
   const run = useCallback(
-    async (seconds?: number) => {
+    async (confirmed: readonly Question[], seconds?: number) => {
       if (!view) return;
       setBusy(true);
       setError(null);
@@ -70,11 +82,15 @@ export function App() {
         const done = await send({
           type: 'quickAction.run',
           id: view.action.id,
+          confirmed: [...confirmed],
           ...(seconds === undefined ? {} : { seconds }),
         });
         setResult(done.message);
       } catch (e) {
-        setError(asAppError(e));
+        const appError = asAppError(e);
+        // The state changed since the window decided: ask the background's question.
+        if (appError.kind === 'needs-confirmation') setAsked(appError.questions);
+        else setError(appError);
       } finally {
         setBusy(false);
       }
@@ -82,20 +98,65 @@ export function App() {
     [send, view],
   );
 
-  // Nothing to ask: once unlocked, an unlock request, a check or an unmute just runs.
   const action = view?.action;
   const needsChoice = action?.kind === 'mute' && action.seconds === null;
   const seconds = needsChoice && duration && view ? resolveDuration(duration, view.presets) : null;
-  const chosen = action?.seconds ?? (seconds?.ok ? seconds.seconds : null);
-  const needsConfirm =
-    action?.kind === 'mute' &&
-    (chosen === PERMANENT_SECONDS ||
-      (view?.app?.environment === 'production' && view.confirmProduction));
+  const chosen =
+    action?.kind === 'unmute' || action?.kind === 'undo'
+      ? UNMUTE_SECONDS
+      : (action?.seconds ?? (seconds?.ok ? seconds.seconds : null));
+  // The one decision, from the state read when the window opened.
+  const decision =
+    view?.app &&
+    action?.userId &&
+    chosen !== null &&
+    (action.kind === 'mute' || action.kind === 'unmute')
+      ? decide({
+          userId: action.userId,
+          request: {
+            action: action.kind === 'unmute' ? 'unmute' : 'mute',
+            scopes: BOTH_SCOPES,
+            seconds: chosen,
+          },
+          state: view.state,
+          app: view.app,
+          rules: view,
+          now,
+        })
+      : null;
+  const question =
+    view?.app && action?.userId && chosen !== null
+      ? decision?.kind === 'ask'
+        ? pendingQuestion(decision, chosen, action.userId, view.app)
+        : asked
+          ? pendingFromError(
+              { kind: 'needs-confirmation', questions: asked, shortened: [] },
+              chosen,
+              action.userId,
+              view.app,
+            )
+          : null
+      : null;
+  // Only an unlock request and a check run by themselves once unlocked: anything that changes
+  // a mute waits for the operator's Enter on the target shown.
   const automatic =
-    view && !view.locked && !result && !busy && !error && !needsChoice && !needsConfirm;
+    view &&
+    !view.locked &&
+    !result &&
+    !busy &&
+    !error &&
+    (action?.kind === 'unlock' || action?.kind === 'check');
   useEffect(() => {
-    if (automatic) void run();
+    if (automatic) void run([]);
   }, [automatic, run]);
+  const submit = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (view && !view.locked) submit.current?.focus();
+  }, [view]);
+  const confirm = () => {
+    if (chosen === null || decision?.kind === 'refuse') return;
+    void run(question?.questions ?? [], needsChoice ? chosen : undefined);
+  };
 
   if (view === undefined) return <main class="popup-main" aria-busy="true" />;
   if (view === null || !action) {
@@ -118,8 +179,10 @@ export function App() {
               ? 'quick_targetUnmute'
               : action.kind === 'check'
                 ? 'quick_targetCheck'
-                : 'quick_targetMute',
-            action.userId,
+                : action.kind === 'undo'
+                  ? 'result_undoLabel'
+                  : 'quick_targetMute',
+            visibleId(action.userId),
           )}
           {view.app && (
             <>
@@ -128,6 +191,16 @@ export function App() {
               <EnvironmentBadge environment={view.app.environment} />
             </>
           )}
+        </p>
+      )}
+      {action.kind === 'mute' && action.seconds !== null && (
+        <p class="quick-duration">
+          {t('quick_duration', presetLabel({ id: 'chosen', seconds: action.seconds }))}
+        </p>
+      )}
+      {view.state && action.userId && !view.locked && (
+        <p class="quick-state" role="status">
+          {describeState(view.state, now)}
         </p>
       )}
       {view.locked ? (
@@ -146,7 +219,7 @@ export function App() {
         <form
           onSubmit={(e) => {
             e.preventDefault();
-            if (chosen !== null) void run(needsChoice ? chosen : undefined);
+            confirm();
           }}
         >
           {needsChoice && duration && (
@@ -158,16 +231,30 @@ export function App() {
               nowMs={now}
             />
           )}
-          {needsConfirm && chosen !== null && (
+          {question && (
             <p class="notice warning" role="alert">
-              {chosen === PERMANENT_SECONDS
-                ? t('confirm_permanent', [action.userId ?? '', view.app?.label ?? ''])
-                : t('confirm_production', [action.userId ?? '', view.app?.label ?? ''])}
+              {question.message}
+            </p>
+          )}
+          {decision?.kind === 'refuse' && (
+            <p class="field-error" role="alert">
+              {refusalWords(decision.reason)}
             </p>
           )}
           <div class="actions">
-            <button type="submit" class="primary" disabled={busy || chosen === null}>
-              {needsConfirm ? t('confirm_yesMute') : t('mute_submit')}
+            <button
+              type="submit"
+              class="primary"
+              ref={submit}
+              disabled={busy || chosen === null || decision?.kind === 'refuse'}
+            >
+              {question
+                ? question.confirmLabel
+                : action.kind === 'unmute'
+                  ? t('mute_unmute')
+                  : action.kind === 'undo'
+                    ? t('result_undo')
+                    : t('mute_submit')}
             </button>
             <button type="button" class="secondary" onClick={cancel}>
               {t('ui_cancel')}

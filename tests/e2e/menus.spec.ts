@@ -1,10 +1,11 @@
-import type { Worker } from '@playwright/test';
+import type { Page, Worker } from '@playwright/test';
 import { LOOPBACK_BUILD, type LaunchedExtension } from '../support/browser';
 import { DEMO_APP } from '../support/demo-seed';
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
 import { expect, setUpDemoApp, test, PASSPHRASE } from './fixtures';
 
 const APP = DEMO_APP.sdkAppId;
+const PERMANENT = 4294967295;
 let fixtures: FixtureServer;
 test.beforeAll(async () => {
   fixtures = await startFixtureServer();
@@ -54,27 +55,78 @@ async function lastNotification(extension: LaunchedExtension): Promise<string> {
   );
 }
 
+/**
+ * Records what the extension tells the operator (headless Chromium keeps notifications silent):
+ * each notification's id, message and buttons, newest last.
+ */
+async function recordNotifications(worker: Worker): Promise<void> {
+  await worker.evaluate(() => {
+    type Options = { message: string; buttons?: Array<{ title: string }> };
+    const scope = globalThis as unknown as {
+      chrome: { notifications: { create(...args: unknown[]): unknown } };
+      shown?: Array<{ id: string | null; message: string; buttons: string[] }>;
+      lastNotification?: string;
+    };
+    const create = scope.chrome.notifications.create.bind(scope.chrome.notifications);
+    scope.chrome.notifications.create = (...args: unknown[]) => {
+      const [id, options] = (typeof args[0] === 'string' ? args : [null, args[0]]) as [
+        string | null,
+        Options,
+      ];
+      (scope.shown ??= []).push({
+        id,
+        message: options.message,
+        buttons: (options.buttons ?? []).map((b) => b.title),
+      });
+      scope.lastNotification = options.message;
+      return create(...args);
+    };
+  });
+}
+
+async function shownNotifications(
+  worker: Worker,
+): Promise<Array<{ id: string | null; message: string; buttons: string[] }>> {
+  return worker.evaluate(
+    () =>
+      (
+        globalThis as unknown as {
+          shown?: Array<{ id: string | null; message: string; buttons: string[] }>;
+        }
+      ).shown ?? [],
+  );
+}
+
+/** Runs the worker's notification handlers, as a click on a notification (or its button) would. */
+function notificationClick(worker: Worker, id: string, button: number | null): Promise<void> {
+  return worker.evaluate(
+    ([notificationId, index]) => {
+      const handlers = (
+        globalThis as unknown as {
+          muteConsoleHandlers: {
+            onNotificationButton(id: string, index: number): Promise<void>;
+            onNotificationClicked(id: string): Promise<void>;
+          };
+        }
+      ).muteConsoleHandlers;
+      return index === null
+        ? handlers.onNotificationClicked(notificationId)
+        : handlers.onNotificationButton(notificationId, index);
+    },
+    [id, button] as const,
+  );
+}
+
 test('the selection menu mutes with a preset, checks a status, and explains a bad selection', async ({
   extension,
   emulator,
 }) => {
   await setUpDemoApp(extension);
   const worker = await extension.serviceWorker();
-  // Record what the extension tells the operator (headless Chromium keeps notifications silent).
-  await worker.evaluate(() => {
-    const chrome = (
-      globalThis as unknown as {
-        chrome: { notifications: { create(o: { message: string }): unknown } };
-      }
-    ).chrome;
-    const create = chrome.notifications.create.bind(chrome.notifications);
-    chrome.notifications.create = (options: { message: string }) => {
-      (globalThis as unknown as { lastNotification?: string }).lastNotification = options.message;
-      return create(options);
-    };
-  });
+  await recordNotifications(worker);
   const url = `${fixtures.url}/custom-admin.html`;
-  await menu(worker, 'mute:preset:600', ' @spammer_02 ', url);
+  // The selection is exactly one ID, the one the menu item showed: it acts at once.
+  await menu(worker, 'mute:preset:600', 'spammer_02', url);
   expect(emulator.muteState(APP, 'spammer_02').c2c).toBeGreaterThan(590);
   expect(await lastNotification(extension)).toBe('Muted spammer_02 on Demo community for 10 min.');
 
@@ -121,55 +173,225 @@ test('"Custom…" and a locked vault go through the action window, then carry on
   expect(emulator.muteState(APP, 'frank').c2c).toBe(0);
   await window.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
   await window.getByRole('button', { name: 'Unlock' }).click();
+  // Unlocked, it shows the same target and waits for the operator's Enter.
+  await expect(window.getByRole('button', { name: 'Mute', exact: true })).toBeFocused();
+  expect(emulator.muteState(APP, 'frank').c2c).toBe(0);
+  await window.keyboard.press('Enter');
   await expect(window.getByText('Muted frank on Demo community for 1 hr.')).toBeVisible();
   expect(emulator.muteState(APP, 'frank').c2c).toBeGreaterThan(3590);
 });
 
-test('the keyboard command mutes the selected text with the default preset, asking first when it is permanent', async ({
+/** Selects the text of an element of the page, as an operator's drag would. */
+async function select(page: Page, selector: string): Promise<void> {
+  await page.evaluate((sel) => {
+    const range = document.createRange();
+    range.selectNodeContents(document.querySelector(sel) as Element);
+    getSelection()?.removeAllRanges();
+    getSelection()?.addRange(range);
+  }, selector);
+}
+
+/** Runs the worker's keyboard-command handler for the tab showing this page. */
+function shortcut(worker: Worker, page: Page): Promise<void> {
+  return worker.evaluate(async (pageUrl) => {
+    const chrome = (
+      globalThis as unknown as {
+        chrome: { tabs: { query(q: object): Promise<Array<{ id?: number; url?: string }>> } };
+      }
+    ).chrome;
+    const [tab] = await chrome.tabs.query({ url: pageUrl });
+    await (
+      globalThis as unknown as { muteConsoleHandlers: Handlers }
+    ).muteConsoleHandlers.onCommand('mute-selection', tab);
+  }, page.url());
+}
+
+const mutes = (emulator: { requests: Array<{ command: string }> }) =>
+  emulator.requests.filter((r) => r.command === 'setnospeaking');
+
+test('the keyboard command always shows what it would mute: the ID as sent, the app, the state and the default duration; Enter confirms', async ({
+  extension,
+  emulator,
+}) => {
+  const options = await setUpDemoApp(extension);
+  const page = await extension.context.newPage();
+  await page.goto(`${fixtures.url}/custom-admin.html`);
+  await select(page, '#plain');
+  const worker = await extension.serviceWorker();
+  let opened = extension.context.waitForEvent('page');
+  await shortcut(worker, page);
+  let window = await opened;
+  await expect(
+    window.getByText('Mute spammer_02 · Demo community (1400187352) PROD'),
+  ).toBeVisible();
+  await expect(window.getByText('For 1 hr', { exact: true })).toBeVisible();
+  await expect(window.getByRole('status')).toHaveText('Not muted');
+  // Nothing is sent before the operator's Enter, which the window's Mute button receives.
+  expect(mutes(emulator)).toEqual([]);
+  await expect(window.getByRole('button', { name: 'Mute', exact: true })).toBeFocused();
+  await window.keyboard.press('Enter');
+  await expect(window.getByText('Muted spammer_02 on Demo community for 1 hr.')).toBeVisible();
+  expect(emulator.muteState(APP, 'spammer_02').c2c).toBeGreaterThan(3590);
+  await window.waitForEvent('close');
+
+  // The popup's last choice does not leak into the shortcut: the options' default does.
+  const popup = await extension.openPage('popup.html');
+  await popup.getByLabel('User ID').fill('carol');
+  await popup.locator('label.chip', { hasText: '30 days' }).click();
+  await popup.getByRole('button', { name: 'Mute carol' }).click();
+  await expect(popup.getByText(/Muted carol for 30 days/)).toBeVisible();
+  await options.reload();
+  await options
+    .getByLabel('Default duration (keyboard shortcut)')
+    .selectOption({ label: '10 min' });
+  await expect(options.getByLabel('Default duration (keyboard shortcut)')).toHaveValue('600');
+  emulator.reset();
+  await page.bringToFront();
+  await select(page, '#plain');
+  opened = extension.context.waitForEvent('page');
+  await shortcut(worker, page);
+  window = await opened;
+  await expect(window.getByText('For 10 min', { exact: true })).toBeVisible();
+  await expect(window.getByRole('button', { name: 'Mute', exact: true })).toBeFocused();
+  await window.keyboard.press('Enter');
+  await expect(window.getByText('Muted spammer_02 on Demo community for 10 min.')).toBeVisible();
+});
+
+test('a page that swaps the selection on keydown, or hides a second ID in it, never gets its choice muted', async ({
   extension,
   emulator,
 }) => {
   await setUpDemoApp(extension);
   const page = await extension.context.newPage();
   await page.goto(`${fixtures.url}/custom-admin.html`);
-  await page.evaluate(() => {
-    const range = document.createRange();
-    range.selectNodeContents(document.getElementById('plain') as HTMLElement);
-    getSelection()?.removeAllRanges();
-    getSelection()?.addRange(range);
-  });
   const worker = await extension.serviceWorker();
-  const run = () =>
-    worker.evaluate(async (pageUrl) => {
-      const chrome = (
-        globalThis as unknown as {
-          chrome: { tabs: { query(q: object): Promise<Array<{ id?: number; url?: string }>> } };
-        }
-      ).chrome;
-      const [tab] = await chrome.tabs.query({ url: pageUrl });
-      await (
-        globalThis as unknown as { muteConsoleHandlers: Handlers }
-      ).muteConsoleHandlers.onCommand('mute-selection', tab);
-    }, page.url());
-  await run();
-  expect(emulator.muteState(APP, 'spammer_02').c2c).toBeGreaterThan(3590);
+  // The operator selected spammer_02; as the shortcut's keys go down the page selects erin.
+  await page.evaluate(() => {
+    document.addEventListener('keydown', () => {
+      const erin = document.querySelector('[data-uid="erin"]') as Element;
+      erin.textContent = 'erin';
+      const range = document.createRange();
+      range.selectNodeContents(erin);
+      getSelection()?.removeAllRanges();
+      getSelection()?.addRange(range);
+    });
+  });
+  await select(page, '#plain');
+  await page.keyboard.press('Shift');
+  let opened = extension.context.waitForEvent('page');
+  await shortcut(worker, page);
+  let window = await opened;
+  // The window names the page's choice before anything happens: the operator sees it and leaves.
+  await expect(window.getByText(/^Mute erin ·/)).toBeVisible();
+  await window.keyboard.press('Escape');
+  await window.waitForEvent('close');
+  expect(mutes(emulator)).toEqual([]);
 
-  // Make Permanent the remembered choice: the shortcut then asks in the window.
-  const popup = await extension.openPage('popup.html');
-  await popup.getByLabel('User ID').fill('carol');
-  await popup.locator('label.chip', { hasText: 'Permanent' }).click();
-  await popup.getByRole('button', { name: 'Mute carol' }).click();
-  await popup.getByRole('alertdialog').getByRole('button', { name: 'Yes, mute' }).click();
-  await expect(popup.getByText('Muted carol permanently')).toBeVisible();
-  emulator.reset();
-  await page.bringToFront();
-  const opened = extension.context.waitForEvent('page');
-  await run();
-  const window = await opened;
-  await expect(window.getByRole('alert')).toContainText(
-    'Mute spammer_02 permanently on Demo community?',
+  // A selection with a second ID hidden in it: shown exactly as it would be sent.
+  await page.reload();
+  await page.evaluate(() => {
+    const plain = document.getElementById('plain') as HTMLElement;
+    plain.innerHTML = 'spammer_02<span style="font-size:0"> alice</span>';
+  });
+  await select(page, '#plain');
+  opened = extension.context.waitForEvent('page');
+  await shortcut(worker, page);
+  window = await opened;
+  await expect(window.getByText(/^Mute spammer_02␣alice ·/)).toBeVisible();
+  await window.keyboard.press('Escape');
+  await window.waitForEvent('close');
+  // The menu: a selection whose text is not exactly one ID goes through the window too.
+  opened = extension.context.waitForEvent('page');
+  await menu(worker, 'mute:preset:600', 'spammer_02 alice', page.url());
+  window = await opened;
+  await expect(window.getByText(/^Mute spammer_02␣alice ·/)).toBeVisible();
+  await window.keyboard.press('Escape');
+  await window.waitForEvent('close');
+  opened = extension.context.waitForEvent('page');
+  await menu(worker, 'mute:preset:600', ' @spammer_02 ', page.url());
+  window = await opened;
+  await expect(window.getByText(/^Mute spammer_02 ·/)).toBeVisible();
+  await window.keyboard.press('Escape');
+  await window.waitForEvent('close');
+  expect(mutes(emulator)).toEqual([]);
+  expect(emulator.muteState(APP, 'alice')).toEqual({ c2c: 0, group: 0 });
+});
+
+test('the menu asks before it shortens a permanent mute, saying before → after; Esc leaves it in place', async ({
+  extension,
+  emulator,
+}) => {
+  await setUpDemoApp(extension);
+  emulator.setMute(APP, 'troll-42', { c2c: PERMANENT, group: PERMANENT });
+  const worker = await extension.serviceWorker();
+  const url = `${fixtures.url}/custom-admin.html`;
+  let opened = extension.context.waitForEvent('page');
+  await menu(worker, 'mute:preset:600', 'troll-42', url);
+  let window = await opened;
+  await expect(window.getByRole('alert')).toHaveText(
+    "Shorten troll-42's mute on Demo community (PROD)? One-to-one: Permanent → 10 min · Group: Permanent → 10 min",
   );
-  expect(emulator.requests.filter((r) => r.command === 'setnospeaking')).toEqual([]);
-  await window.getByRole('button', { name: 'Yes, mute' }).click();
-  await expect(window.getByText('Muted spammer_02 permanently on Demo community.')).toBeVisible();
+  await expect(window.getByRole('status')).toHaveText('One-to-one and group: muted permanently');
+  await window.keyboard.press('Escape');
+  await window.waitForEvent('close');
+  expect(mutes(emulator)).toEqual([]);
+  expect(emulator.muteState(APP, 'troll-42')).toEqual({ c2c: PERMANENT, group: PERMANENT });
+
+  // Asked again, the operator says yes: shortened, as said.
+  opened = extension.context.waitForEvent('page');
+  await menu(worker, 'mute:preset:600', 'troll-42', url);
+  window = await opened;
+  await expect(window.getByRole('button', { name: 'Yes, shorten it' })).toBeFocused();
+  await window.keyboard.press('Enter');
+  await expect(window.getByText('Muted troll-42 on Demo community for 10 min.')).toBeVisible();
+  expect(emulator.muteState(APP, 'troll-42').c2c).toBeLessThanOrEqual(600);
+
+  // An explicit Unmute says what it does and does not ask.
+  emulator.setMute(APP, 'troll-42', { c2c: PERMANENT, group: PERMANENT });
+  await menu(worker, 'unmute', 'troll-42', url);
+  expect(emulator.muteState(APP, 'troll-42')).toEqual({ c2c: 0, group: 0 });
+});
+
+test('Undo where the action happened: the notification of a menu mute offers it, as a button or, clicked, in the action window', async ({
+  extension,
+  emulator,
+}) => {
+  await setUpDemoApp(extension);
+  emulator.setMute(APP, 'bob', { c2c: 7 * 86400, group: 7 * 86400 });
+  const worker = await extension.serviceWorker();
+  await recordNotifications(worker);
+  const url = `${fixtures.url}/custom-admin.html`;
+  await menu(worker, 'mute:preset:600', 'spammer_02', url);
+  expect(emulator.muteState(APP, 'spammer_02').c2c).toBeGreaterThan(590);
+  const [muted] = await shownNotifications(worker);
+  expect(muted).toMatchObject({
+    id: expect.stringMatching(/^undo:/),
+    message: 'Muted spammer_02 on Demo community for 10 min.',
+    buttons: ['Undo'],
+  });
+  // Chrome: the notification's Undo button restores what was there (not muted).
+  await notificationClick(worker, muted?.id ?? '', 0);
+  expect(emulator.muteState(APP, 'spammer_02')).toEqual({ c2c: 0, group: 0 });
+  expect((await shownNotifications(worker)).at(-1)?.message).toBe(
+    "Restored spammer_02's previous state.",
+  );
+  // Used once: a second press says so and changes nothing.
+  await notificationClick(worker, muted?.id ?? '', 0);
+  expect((await shownNotifications(worker)).at(-1)?.message).toBe(
+    'That Undo is no longer available: each Undo works once, for 10 minutes.',
+  );
+
+  // Where notifications have no buttons, a click opens the action window on that Undo.
+  await menu(worker, 'unmute', 'bob', url);
+  expect(emulator.muteState(APP, 'bob')).toEqual({ c2c: 0, group: 0 });
+  const unmuted = (await shownNotifications(worker)).at(-1);
+  expect(unmuted?.id).toMatch(/^undo:/);
+  const opened = extension.context.waitForEvent('page');
+  await notificationClick(worker, unmuted?.id ?? '', null);
+  const window = await opened;
+  await expect(window.getByText("Undo: restore bob's previous state ·")).toBeVisible();
+  await expect(window.getByRole('button', { name: 'Undo', exact: true })).toBeFocused();
+  await window.keyboard.press('Enter');
+  await expect(window.getByText("Restored bob's previous state.")).toBeVisible();
+  expect(emulator.muteState(APP, 'bob').group).toBeGreaterThan(7 * 86400 - 60);
 });

@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { axClick, axNames, axNodes } from '../support/ax';
+import { axClick, axFocused, axNames, axNodes } from '../support/ax';
 import {
   clickPageButton,
   pageButtonBox,
@@ -15,6 +15,7 @@ import { addSite as addSiteThroughOptions } from '../support/operator';
 import { addApp, expect, expectClean, setUpDemoApp, test, PASSPHRASE } from './fixtures';
 
 const APP = DEMO_APP.sdkAppId;
+const PERMANENT = 4294967295;
 const CONSOLE = 'https://console.cloud.tencent.com';
 let fixtures: FixtureServer;
 
@@ -79,6 +80,38 @@ test('console account list: a button per UserID, a real click mutes with the cho
   expect(muted?.width).toBe(free?.width);
   const log = emulator.requests.filter((r) => r.command === 'setnospeaking');
   expect(log).toHaveLength(1);
+});
+
+test('the popover asks before it shortens a permanent mute: one Enter never turns it into 1 hour', async ({
+  launch,
+  emulator,
+}) => {
+  emulator.setMute(APP, 'dave', { c2c: PERMANENT, group: PERMANENT });
+  const { page } = await openConsole(launch);
+  await expect
+    .poll(() => axNames(page, 'button', /^Mute dave/))
+    .toEqual(['Mute dave — muted now: click to change']);
+  await clickPageButton(page, 'dave');
+  await expect.poll(() => axNames(page, 'dialog')).toEqual(['Mute Console: dave']);
+  // Focus starts on Mute with 1 hr chosen: Enter asks, with the exact before → after.
+  await page.keyboard.press('Enter');
+  const question =
+    "Shorten dave's mute on Demo community (PROD)? One-to-one: Permanent → 1 hr · Group: Permanent → 1 hr";
+  await expect.poll(() => axNames(page, 'alertdialog')).toEqual([question]);
+  expect(emulator.requests.filter((r) => r.command === 'setnospeaking')).toEqual([]);
+  // Esc backs out of the question; the mute stays as it was.
+  await page.keyboard.press('Escape');
+  await expect.poll(() => axNames(page, 'alertdialog')).toEqual([]);
+  expect(await axNames(page, 'dialog')).toEqual(['Mute Console: dave']);
+  // Focus is back on the popover's Mute: the keyboard still works there.
+  await expect.poll(() => axFocused(page)).toBe('button Mute dave');
+  expect(emulator.muteState(APP, 'dave')).toEqual({ c2c: PERMANENT, group: PERMANENT });
+  // Asked again, a yes shortens it.
+  await page.keyboard.press('Enter');
+  await expect.poll(() => axNames(page, 'alertdialog')).toEqual([question]);
+  await axClick(page, 'button', 'Yes, shorten it');
+  await expect.poll(() => emulator.muteState(APP, 'dave').c2c).toBeLessThanOrEqual(3600);
+  expect(emulator.muteState(APP, 'dave').c2c).toBeGreaterThan(3590);
 });
 
 test('the app is the one the page shows, whatever the default', async ({ launch, emulator }) => {

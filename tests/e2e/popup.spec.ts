@@ -69,6 +69,13 @@ test('undo restores a previous longer mute, and the popup warned that the new on
   await pickDuration(popup, '10 min');
   await expect(popup.getByText('This is shorter than the mute already in place')).toBeVisible();
   await popup.getByRole('button', { name: 'Mute bob' }).click();
+  // Shortening asks, with the exact before → after per scope; nothing is sent before the yes.
+  const dialog = popup.getByRole('alertdialog');
+  await expect(dialog).toContainText(
+    /^Shorten bob's mute on Demo community \(PROD\)\? One-to-one: (7 days|6 days[^→]*) → 10 min · Group: (7 days|6 days[^→]*) → 10 min/,
+  );
+  expect(emulator.requests.filter((r) => r.command === 'setnospeaking')).toEqual([]);
+  await dialog.getByRole('button', { name: 'Yes, shorten it' }).click();
   await expect(popup.getByText(/Muted bob for 10 min/)).toBeVisible();
   expect(emulator.muteState(APP, 'bob').group).toBeLessThanOrEqual(600);
   await popup.getByRole('button', { name: "Undo: restore bob's previous state" }).click();

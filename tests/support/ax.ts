@@ -50,6 +50,18 @@ export async function axNodes(
     .map((n) => ({ name: n.name?.value ?? '', description: n.description?.value ?? '' }));
 }
 
+/** The role and name of the element with keyboard focus (closed shadow roots included), or null. */
+export async function axFocused(page: Page): Promise<string | null> {
+  const focused = (await fullTree(page)).find(
+    (n) =>
+      n.role?.value !== 'RootWebArea' &&
+      (n as { properties?: Array<{ name: string; value: { value?: unknown } }> }).properties?.some(
+        (p) => p.name === 'focused' && p.value.value === true,
+      ),
+  );
+  return focused ? `${focused.role?.value ?? ''} ${focused.name?.value ?? ''}` : null;
+}
+
 /** The names of accessible elements with a role, e.g. every "Mute …" button on the page. */
 export async function axNames(page: Page, role: string, name?: RegExp): Promise<string[]> {
   return (await axNodes(page, role, name)).map((n) => n.name);

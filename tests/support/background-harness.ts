@@ -56,8 +56,20 @@ export async function backgroundServices(
   const audit = new AuditLog(async () => DEFAULT_SETTINGS, now);
   const registry = new ActiveMutes(now);
   const undo = new UndoStore(session, now);
-  const mute = new MuteService({ vault, chat, audit, registry, undo, now });
+  const mute = new MuteService({
+    vault,
+    chat,
+    audit,
+    registry,
+    undo,
+    settings: async () => DEFAULT_SETTINGS,
+    now,
+  });
   const bulk = new BulkRunner({ session, mute, alarms: fakeBrowser.alarms, now });
-  unsettled.push(() => registry.flush());
+  // Pending batched writes land before the next test resets storage (listing the log flushes it).
+  unsettled.push(
+    () => registry.flush(),
+    async () => void (await audit.list()),
+  );
   return { vault, chat, audit, registry, undo, mute, bulk, session };
 }

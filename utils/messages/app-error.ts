@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { ChatErrorDataSchema } from '../chat-api/errors';
+import { QuestionSchema, ShortenedSchema } from '../mute/decision';
 import { VaultProblemSchema } from '../vault/problems';
 
 /**
@@ -15,6 +16,12 @@ export const AppErrorSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('chat-api'), error: ChatErrorDataSchema }),
   z.object({ kind: z.literal('invalid-input'), field: z.string().check(z.maxLength(64)) }),
   z.object({ kind: z.literal('not-found') }),
+  /** Nothing was sent: the action needs the operator's yes to these questions first. */
+  z.object({
+    kind: z.literal('needs-confirmation'),
+    questions: z.array(QuestionSchema).check(z.minLength(1), z.maxLength(3)),
+    shortened: z.array(ShortenedSchema).check(z.maxLength(2)),
+  }),
   /** A plain stored value (settings, logs) no longer fits its schema; it was left as it is. */
   z.object({ kind: z.literal('stored-data-unreadable') }),
   z.object({ kind: z.literal('permission-denied') }),

@@ -40,6 +40,11 @@ export function describeError(error: AppError): ErrorText {
     }
     case 'not-found':
       return { message: t('requestError_notFound'), advice: t('requestAdvice_notFound') };
+    case 'needs-confirmation':
+      return {
+        message: t('requestError_needsConfirmation'),
+        advice: t('requestAdvice_needsConfirmation'),
+      };
     case 'stored-data-unreadable':
       return {
         message: t('requestError_storedDataUnreadable'),

@@ -10,6 +10,7 @@ import {
 import { AuditEntrySchema } from '../audit/entry';
 import { ActiveMuteSchema } from '../mute/active-mute';
 import { BulkJobSchema } from '../mute/bulk';
+import { QuestionSchema } from '../mute/decision';
 import { DurationPresetSchema, NoSpeakingSecondsSchema } from '../mute/durations';
 import { ScopesSchema } from '../mute/scopes';
 import { MuteStateSchema } from '../mute/state';
@@ -28,6 +29,7 @@ import { AppErrorSchema } from './app-error';
 
 const IdSchema = z.string().check(z.minLength(1), z.maxLength(64));
 const ReasonSchema = z.string().check(z.maxLength(200));
+const ConfirmedSchema = z.array(QuestionSchema).check(z.maxLength(3));
 
 /** What the options page sends to add (no id) or edit (id) a profile. An edit without a
  * secret key keeps the stored one: the form never shows or resends it. */
@@ -72,6 +74,8 @@ export const RequestSchema = z.discriminatedUnion('type', [
     seconds: NoSpeakingSecondsSchema,
     reason: ReasonSchema,
     source: z.enum(['popup', 'menu', 'shortcut']),
+    /** The questions of the one decision the operator said yes to (utils/mute/decision.ts). */
+    confirmed: ConfirmedSchema,
     /** Names the storage.session entry where retry progress is reported while it runs. */
     progressId: z.optional(IdSchema),
   }),
@@ -88,7 +92,12 @@ export const RequestSchema = z.discriminatedUnion('type', [
     reason: ReasonSchema,
   }),
   z.strictObject({ type: z.literal('bulk.status') }),
-  z.strictObject({ type: z.literal('bulk.apply'), jobId: IdSchema }),
+  z.strictObject({
+    type: z.literal('bulk.apply'),
+    jobId: IdSchema,
+    /** What to do with users the dry run found muted for longer: shorten their mute, or skip them. */
+    shorten: z.boolean(),
+  }),
   z.strictObject({ type: z.literal('bulk.retryFailed'), jobId: IdSchema }),
   z.strictObject({ type: z.literal('bulk.cancel'), jobId: IdSchema }),
   z.strictObject({ type: z.literal('bulk.clear') }),
@@ -114,6 +123,7 @@ export const RequestSchema = z.discriminatedUnion('type', [
     scopes: ScopesSchema,
     seconds: NoSpeakingSecondsSchema,
     reason: ReasonSchema,
+    confirmed: ConfirmedSchema,
   }),
   z.strictObject({ type: z.literal('page.undo'), undoId: IdSchema }),
   z.strictObject({ type: z.literal('page.requestUnlock') }),
@@ -133,6 +143,8 @@ export const RequestSchema = z.discriminatedUnion('type', [
     id: IdSchema,
     /** The duration chosen in the window, when the action left it open. */
     seconds: z.optional(NoSpeakingSecondsSchema),
+    /** The questions of the one decision the window showed and the operator said yes to. */
+    confirmed: ConfirmedSchema,
   }),
   z.strictObject({ type: z.literal('quickAction.cancel'), id: IdSchema }),
   z.strictObject({ type: z.literal('settings.get') }),

@@ -11,7 +11,8 @@ export const BulkItemSchema = z.strictObject({
   /** The state the dry run read, when it did. */
   state: z.nullable(MuteStateSchema),
   exists: z.nullable(z.boolean()),
-  status: z.enum(['pending', 'checked', 'done', 'failed']),
+  /** `skipped`: muted for longer already, and the operator chose not to shorten. */
+  status: z.enum(['pending', 'checked', 'done', 'failed', 'skipped']),
   errorCode: z.nullable(z.int()),
   errorCategory: z.nullable(ChatErrorCategorySchema),
 });
@@ -37,6 +38,8 @@ export const BulkJobSchema = z.strictObject({
     }),
   ),
   items: z.array(BulkItemSchema).check(z.maxLength(MAX_BULK_IDS)),
+  /** Chosen at Apply: users the dry run found muted for longer get the shorter mute, or are skipped. */
+  shorten: z.optional(z.boolean()),
   pausedUntil: z.nullable(z.number()),
   startedAt: z.number(),
   finishedAt: z.nullable(z.number()),
@@ -49,6 +52,7 @@ export interface BulkCounts {
   checked: number;
   done: number;
   failed: number;
+  skipped: number;
 }
 
 export function countItems(job: BulkJob): BulkCounts {
@@ -58,6 +62,7 @@ export function countItems(job: BulkJob): BulkCounts {
     checked: 0,
     done: 0,
     failed: 0,
+    skipped: 0,
   };
   for (const item of job.items) counts[item.status]++;
   return counts;

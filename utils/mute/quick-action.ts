@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { DurationPresetSchema, NoSpeakingSecondsSchema } from './durations';
 import { UserIdSchema } from './user-id';
+import { MuteStateSchema } from './state';
 import { EnvironmentSchema } from '../vault/profile';
 
 /**
@@ -10,12 +11,14 @@ import { EnvironmentSchema } from '../vault/profile';
  */
 export const QuickActionSchema = z.strictObject({
   id: z.string().check(z.maxLength(64)),
-  kind: z.enum(['mute', 'unmute', 'check', 'unlock']),
+  kind: z.enum(['mute', 'unmute', 'check', 'unlock', 'undo']),
   userId: z.nullable(UserIdSchema),
   /** The app; null means the default app, decided once unlocked. */
   profileId: z.nullable(z.string().check(z.maxLength(64))),
   /** Seconds to apply; null means the operator chooses in the window. */
   seconds: z.nullable(NoSpeakingSecondsSchema),
+  /** For `undo`: the undo record a notification offered (the window shows it, Enter runs it). */
+  undoId: z.optional(z.string().check(z.maxLength(64))),
   source: z.enum(['menu', 'shortcut', 'page']),
   pageUrl: z.optional(z.string().check(z.maxLength(2048))),
   createdAt: z.number(),
@@ -32,8 +35,11 @@ export const QuickActionViewSchema = z.strictObject({
       label: z.string(),
       environment: EnvironmentSchema,
       sdkAppId: z.int(),
+      adminAccount: z.string().check(z.maxLength(32)),
     }),
   ),
+  /** What is in place for the target now (null while locked, or when it could not be read). */
+  state: z.nullable(MuteStateSchema),
   presets: z.array(DurationPresetSchema),
   confirmProduction: z.boolean(),
 });

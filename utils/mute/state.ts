@@ -52,18 +52,6 @@ export function applySeconds(
   return { c2c: scopes.c2c ? next : state.c2c, group: scopes.group ? next : state.group };
 }
 
-/** True when applying `seconds` would end an existing mute on a chosen scope sooner. */
-export function wouldShorten(
-  state: MuteState,
-  scopes: Scopes,
-  seconds: number,
-  nowMs: number,
-): boolean {
-  return SCOPE_NAMES.some(
-    (scope) => scopes[scope] && remainingSeconds(state[scope], nowMs) > seconds,
-  );
-}
-
 function describeScope(scope: ScopeState, nowMs: number): string {
   const left = remainingSeconds(scope, nowMs);
   if (left === 0) return t('state_notMuted');

@@ -10,7 +10,7 @@ export function bulkHandlers({ bulk }: Services): BulkHandlers {
   return {
     'bulk.start': ({ type: _type, ...input }) => bulk.start(input),
     'bulk.status': () => bulk.status(),
-    'bulk.apply': ({ jobId }) => bulk.apply(jobId),
+    'bulk.apply': ({ jobId, shorten }) => bulk.apply(jobId, shorten),
     'bulk.retryFailed': ({ jobId }) => bulk.retryFailed(jobId),
     'bulk.cancel': ({ jobId }) => bulk.cancel(jobId),
     async 'bulk.clear'() {

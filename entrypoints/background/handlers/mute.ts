@@ -44,6 +44,7 @@ export function muteHandlers(services: Services): MuteHandlers {
           reason: request.reason,
           source: request.source,
           undoable: true,
+          confirmed: request.confirmed,
           ...(key
             ? {
                 onRetry: ({ attempt, delayMs, error }) =>

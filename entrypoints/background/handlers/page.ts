@@ -96,6 +96,7 @@ export function pageHandlers(services: Services): PageHandlers {
         source: 'page',
         ...(context.sender.url ? { pageUrl: context.sender.url } : {}),
         undoable: true,
+        confirmed: request.confirmed,
       });
     },
     async 'page.undo'({ undoId }, context) {

@@ -9,7 +9,7 @@ type QuickActionHandlers = Pick<
 export function quickActionHandlers({ quickActions }: Services): QuickActionHandlers {
   return {
     'quickAction.get': () => quickActions.view(),
-    'quickAction.run': ({ id, seconds }) => quickActions.run(id, seconds),
+    'quickAction.run': ({ id, seconds, confirmed }) => quickActions.run(id, confirmed, seconds),
     async 'quickAction.cancel'({ id }) {
       await quickActions.cancel(id);
       return {};

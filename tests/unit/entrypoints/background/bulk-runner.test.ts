@@ -67,7 +67,7 @@ describe('BulkRunner', () => {
     expect(checked.items[0]?.state).toEqual({ c2c: { kind: 'none' }, group: { kind: 'none' } });
 
     emulator.reset();
-    await bulk.apply(job.id);
+    await bulk.apply(job.id, false);
     const done = await until(bulk, ['done']);
     expect(countItems(done)).toMatchObject({ done: 500, failed: 0 });
     expect(emulator.requests).toHaveLength(500);
@@ -92,7 +92,7 @@ describe('BulkRunner', () => {
     });
     await until(bulk, ['ready']);
     emulator.injectFault({ fault: { kind: 'error-code', code: 130014 }, userId: 'bob', times: 3 });
-    await bulk.apply(job.id);
+    await bulk.apply(job.id, false);
     const done = await until(bulk, ['done']);
     expect(done.items.find((i) => i.userId === 'bob')).toMatchObject({
       status: 'failed',
@@ -151,7 +151,7 @@ describe('BulkRunner', () => {
     });
     await until(bulk, ['ready']);
     emulator.injectFault({ fault: { kind: 'error-code', code: 70050 } });
-    await bulk.apply(job.id);
+    await bulk.apply(job.id, false);
     const paused = await until(bulk, ['paused']);
     expect(paused.pausedUntil).toBe(now + 60_000);
     expect(await fakeBrowser.alarms.get(BULK_ALARM)).toMatchObject({ scheduledTime: now + 60_000 });
@@ -176,7 +176,7 @@ describe('BulkRunner', () => {
     });
     await until(bulk, ['ready']);
     emulator.reset();
-    await bulk.apply(job.id);
+    await bulk.apply(job.id, false);
     await bulk.cancel(job.id);
     const cancelled = await until(bulk, ['cancelled']);
     await new Promise((r) => setTimeout(r, 300));

@@ -37,6 +37,7 @@ describe('MuteService', () => {
       reason: 'spam',
       source: 'popup',
       undoable: true,
+      confirmed: [],
     });
     expect(emulator.muteState(APP, 'alice').c2c).toBeGreaterThan(595);
     expect(outcome.previous).toEqual({ c2c: { kind: 'none' }, group: { kind: 'none' } });
@@ -65,6 +66,7 @@ describe('MuteService', () => {
       reason: '',
       source: 'popup',
       undoable: true,
+      confirmed: ['shortens'],
     });
     expect(emulator.muteState(APP, 'bob').group).toBeLessThanOrEqual(600);
     await mute.undo(outcome.undoId ?? '', 'popup');
@@ -74,6 +76,40 @@ describe('MuteService', () => {
     expect((await audit.list()).map((e) => e.action)).toEqual(['mute', 'undo']);
     // An undo is used once.
     await expect(mute.undo(outcome.undoId ?? '', 'popup')).rejects.toThrow();
+  });
+
+  it('a mute that would shorten one in place, or is permanent, sends nothing until the operator says yes', async () => {
+    const { mute, audit } = await backgroundServices(emulator.httpsPort);
+    emulator.setMute(APP, 'bob', { c2c: PERMANENT_SECONDS });
+    const input = {
+      profileId: 'demo',
+      userId: 'bob',
+      scopes: both,
+      seconds: 3600,
+      reason: '',
+      source: 'menu' as const,
+      undoable: true,
+    };
+    await expect(mute.apply({ ...input, confirmed: [] })).rejects.toMatchObject({
+      appError: {
+        kind: 'needs-confirmation',
+        questions: ['shortens'],
+        shortened: [{ scope: 'c2c', before: PERMANENT_SECONDS, after: 3600 }],
+      },
+    });
+    // A yes to another question does not cover this one.
+    await expect(mute.apply({ ...input, confirmed: ['permanent'] })).rejects.toMatchObject({
+      appError: { kind: 'needs-confirmation' },
+    });
+    expect(emulator.requests.filter((r) => r.command === 'setnospeaking')).toHaveLength(0);
+    expect(await audit.list()).toEqual([]);
+    expect(emulator.muteState(APP, 'bob').c2c).toBe(PERMANENT_SECONDS);
+    await expect(
+      mute.apply({ ...input, userId: 'carol', seconds: PERMANENT_SECONDS, confirmed: [] }),
+    ).rejects.toMatchObject({ appError: { kind: 'needs-confirmation', questions: ['permanent'] } });
+    // An explicit unmute says what it does and needs no yes.
+    await mute.apply({ ...input, seconds: 0, confirmed: [] });
+    expect(emulator.muteState(APP, 'bob').c2c).toBe(0);
   });
 
   it('changes only the chosen scope', async () => {
@@ -87,6 +123,7 @@ describe('MuteService', () => {
       reason: '',
       source: 'popup',
       undoable: false,
+      confirmed: [],
     });
     const state = emulator.muteState(APP, 'carol');
     expect(state.c2c).toBeGreaterThan(3590);
@@ -104,6 +141,7 @@ describe('MuteService', () => {
         reason: '',
         source: 'popup',
         undoable: true,
+        confirmed: [],
       }),
     ).rejects.toMatchObject({ appError: { kind: 'invalid-input', field: 'admin-account' } });
     expect(emulator.requests).toHaveLength(0);
@@ -130,6 +168,7 @@ describe('MuteService', () => {
         reason: '',
         source: 'popup',
         undoable: true,
+        confirmed: [],
         knownPrevious: { c2c: { kind: 'none' }, group: { kind: 'none' } },
       }),
     ).rejects.toBeInstanceOf(ChatApiError);

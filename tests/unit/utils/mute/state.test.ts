@@ -7,8 +7,6 @@ import {
   isMuted,
   remainingSeconds,
   scopeFromSeconds,
-  wouldShorten,
-  type MuteState,
 } from '../../../../utils/mute/state';
 
 const NOW = 1_700_000_000_000;
@@ -35,20 +33,6 @@ describe('mute state', () => {
       c2c: { kind: 'none' },
       group: { kind: 'timed', until: NOW + 600_000 },
     });
-  });
-
-  it('warns when a new mute ends an existing one sooner', () => {
-    const day: MuteState = applySeconds(NOT_MUTED, both, 86400, NOW);
-    expect(wouldShorten(day, both, 3600, NOW)).toBe(true);
-    expect(wouldShorten(day, both, 7 * 86400, NOW)).toBe(false);
-    const permanentGroup = applySeconds(
-      NOT_MUTED,
-      { c2c: false, group: true },
-      PERMANENT_SECONDS,
-      NOW,
-    );
-    expect(wouldShorten(permanentGroup, { c2c: true, group: false }, 60, NOW)).toBe(false);
-    expect(wouldShorten(permanentGroup, both, 30 * 86400, NOW)).toBe(true);
   });
 
   it('says the state in words', () => {
