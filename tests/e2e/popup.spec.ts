@@ -142,6 +142,42 @@ test('quick unmute from the active list', async ({ extension, emulator }) => {
   await expect.poll(() => badgeText(extension)).toBe('');
 });
 
+test('bulk asks once, from its dry run, whether to shorten the mutes already longer: skipped by default', async ({
+  extension,
+  emulator,
+}) => {
+  await setUpDemoApp(extension);
+  emulator.setMute(APP, 'bob', { c2c: PERMANENT, group: PERMANENT });
+  emulator.setMute(APP, 'carol', { group: 30 * 86400 });
+  const popup = await openPopup(extension);
+  await popup.getByRole('tab', { name: 'Bulk' }).click();
+  await popup.getByLabel('User IDs').fill(['alice', 'bob', 'carol', 'dave'].join('\n'));
+  await pickDuration(popup, '1 day');
+  await popup.getByRole('button', { name: 'Check them first (dry run)' }).click();
+  const longer = popup.getByRole('group', {
+    name: '2 of 4 are muted for longer already: this mute would end theirs sooner.',
+  });
+  await expect(longer).toBeVisible();
+  await expect(longer.getByLabel('Skip them (keep their longer mute)')).toBeChecked();
+  await popup.getByRole('button', { name: 'Apply to 2 users' }).click();
+  const dialog = popup.getByRole('alertdialog');
+  await expect(dialog).toContainText(
+    'Mute 4 users for 1 day on Demo community (PROD)? 2 muted for longer will be skipped.',
+  );
+  await dialog.getByRole('button', { name: 'Apply to 2 users' }).click();
+  await expect(popup.getByText('2 skipped: muted for longer already.')).toBeVisible();
+  expect(emulator.muteState(APP, 'bob')).toEqual({ c2c: PERMANENT, group: PERMANENT });
+  expect(emulator.muteState(APP, 'carol').group).toBeGreaterThan(30 * 86400 - 60);
+  expect(emulator.muteState(APP, 'alice').c2c).toBeGreaterThan(86390);
+  // Only the two not muted for longer were sent.
+  expect(
+    emulator.requests
+      .filter((r) => r.command === 'setnospeaking')
+      .map((r) => (r.body as { Set_Account?: string }).Set_Account)
+      .sort(),
+  ).toEqual(['alice', 'dave']);
+});
+
 test('a 500-user bulk run stays under the rate limit, survives a worker restart and retries a failure', async ({
   extension,
   emulator,

@@ -3,6 +3,7 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { BULK_ALARM, BULK_KEY } from '../../../../entrypoints/background/bulk-runner';
 import type { BulkRunner } from '../../../../entrypoints/background/bulk-runner';
 import { countItems, type BulkJob } from '../../../../utils/mute/bulk';
+import { PERMANENT_SECONDS } from '../../../../utils/mute/durations';
 import {
   backgroundServices,
   DEMO_PROFILE,
@@ -78,6 +79,37 @@ describe('BulkRunner', () => {
     expect(log.every((e) => e.source === 'bulk' && e.reason === 'raid' && e.outcome === 'ok')).toBe(
       true,
     );
+  });
+
+  it('skips or shortens the users the dry run found muted for longer, as the operator chose', async () => {
+    for (const shorten of [false, true]) {
+      fakeBrowser.reset();
+      emulator.reset();
+      emulator.setMute(APP, 'bob', { c2c: PERMANENT_SECONDS, group: PERMANENT_SECONDS });
+      const { bulk } = await backgroundServices(emulator.httpsPort);
+      const job = await bulk.start({
+        profileId: 'demo',
+        text: 'alice bob',
+        action: 'mute',
+        scopes: both,
+        seconds: 600,
+        reason: '',
+      });
+      await until(bulk, ['ready']);
+      await bulk.apply(job.id, shorten);
+      const done = await until(bulk, ['done']);
+      expect(countItems(done)).toMatchObject(
+        shorten ? { done: 2, skipped: 0 } : { done: 1, skipped: 1 },
+      );
+      // Remaining seconds, read a moment after the mute.
+      const bob = emulator.muteState(APP, 'bob').c2c;
+      if (shorten) {
+        expect(bob).toBeGreaterThan(590);
+        expect(bob).toBeLessThanOrEqual(600);
+      } else expect(bob).toBe(PERMANENT_SECONDS);
+      expect(emulator.muteState(APP, 'alice').c2c).toBeGreaterThan(590);
+      await settleBackgroundServices();
+    }
   });
 
   it('reports a failure per user and retries only the failed ones', async () => {
