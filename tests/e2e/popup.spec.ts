@@ -58,30 +58,30 @@ test('mute from the popup: the emulator has the user muted in the chosen scope f
   await expect.poll(() => badgeText(extension)).toBe('1');
 });
 
-test('undo restores a previous longer mute, and the popup warned that the new one was shorter', async ({
+test('the popup asks before it shortens a permanent mute, and Undo restores it', async ({
   extension,
   emulator,
 }) => {
-  emulator.setMute(APP, 'bob', { c2c: 7 * 86400, group: 7 * 86400 });
+  emulator.setMute(APP, 'bob', { c2c: PERMANENT, group: 7 * 86400 });
   await setUpDemoApp(extension);
   const popup = await openPopup(extension);
-  await enterUser(popup, 'bob', /One-to-one and group: muted, 7 days left|6 days 23 hr left/);
+  await enterUser(popup, 'bob', /One-to-one: muted permanently · Group: muted, (7 days|6 days)/);
   await pickDuration(popup, '10 min');
   await expect(popup.getByText('This is shorter than the mute already in place')).toBeVisible();
   await popup.getByRole('button', { name: 'Mute bob' }).click();
   // Shortening asks, with the exact before → after per scope; nothing is sent before the yes.
   const dialog = popup.getByRole('alertdialog');
   await expect(dialog).toContainText(
-    /^Shorten bob's mute on Demo community \(PROD\)\? One-to-one: (7 days|6 days[^→]*) → 10 min · Group: (7 days|6 days[^→]*) → 10 min/,
+    /^Shorten bob's mute on Demo community \(PROD\)\? One-to-one: Permanent → 10 min · Group: (7 days|6 days[^→]*) → 10 min/,
   );
   expect(emulator.requests.filter((r) => r.command === 'setnospeaking')).toEqual([]);
   await dialog.getByRole('button', { name: 'Yes, shorten it' }).click();
   await expect(popup.getByText(/Muted bob for 10 min/)).toBeVisible();
-  expect(emulator.muteState(APP, 'bob').group).toBeLessThanOrEqual(600);
+  expect(emulator.muteState(APP, 'bob').c2c).toBeLessThanOrEqual(600);
   await popup.getByRole('button', { name: "Undo: restore bob's previous state" }).click();
   await expect(popup.getByText(/Restored bob's previous state/)).toBeVisible();
   const restored = emulator.muteState(APP, 'bob');
-  expect(restored.c2c).toBeGreaterThan(7 * 86400 - 60);
+  expect(restored.c2c).toBe(PERMANENT);
   expect(restored.group).toBeGreaterThan(7 * 86400 - 60);
 });
 
