@@ -11,6 +11,7 @@ import { parseUserId } from '../../utils/mute/user-id';
 import type { Settings } from '../../utils/settings';
 import type { ValidatedItem } from '../../utils/storage/validated-item';
 import type { ApplyOutcome, MuteService } from './mute-service';
+import { VaultError } from '../../utils/vault/problems';
 import { HandlerError } from './router';
 import type { Sites } from './sites';
 import type { UndoRecord } from './undo-store';
@@ -85,17 +86,17 @@ export class QuickActions {
     // what would be sent.
     const exact =
       input.source === 'menu' && input.selection === parsed.userId && !/\s/.test(parsed.userId);
-    if ((!exact && action.kind !== 'check') || (await this.needsWindow(action))) {
-      await this.park(action);
-      return;
-    }
     try {
+      if ((!exact && action.kind !== 'check') || (await this.needsWindow(action))) {
+        await this.park(action);
+        return;
+      }
       const { message, outcome } = await this.execute(action, action.seconds, []);
       await this.deps.notify(t('extName'), message, outcome?.undoId);
     } catch (error) {
-      // The state changed between the decision and the apply: ask after all.
-      if (error instanceof HandlerError && error.appError.kind === 'needs-confirmation')
-        await this.park(action);
+      // Locked while it ran, or the state changed between the decision and the apply: the
+      // window asks (for the passphrase, or the decision's question) and carries on.
+      if (mustAsk(error)) await this.park(action);
       else throw error;
     }
   }
@@ -289,8 +290,7 @@ export class QuickActions {
       return { message, outcome };
     } catch (error) {
       // Not a failure to report: the caller asks (the window) or parks the action for it.
-      if (error instanceof HandlerError && error.appError.kind === 'needs-confirmation')
-        throw error;
+      if (mustAsk(error)) throw error;
       const appError =
         error instanceof ChatApiError
           ? ({ kind: 'chat-api', error: error.data } as const)
@@ -302,4 +302,12 @@ export class QuickActions {
       return { message: t('notify_failed', [userId, `${message} ${advice}`]), outcome: null };
     }
   }
+}
+
+/** A failure the operator answers in the action window: a locked vault, or the decision's question. */
+function mustAsk(error: unknown): boolean {
+  return (
+    (error instanceof VaultError && error.problem === 'locked') ||
+    (error instanceof HandlerError && error.appError.kind === 'needs-confirmation')
+  );
 }

@@ -157,6 +157,18 @@ export function App() {
     if (chosen === null || decision?.kind === 'refuse') return;
     void run(question?.questions ?? [], needsChoice ? chosen : undefined);
   };
+  // Esc cancels wherever focus is in the window (or when nothing has it yet).
+  const actionId = action?.id;
+  useEffect(() => {
+    if (!actionId) return;
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape') return;
+      event.preventDefault();
+      void send({ type: 'quickAction.cancel', id: actionId }).then(() => window.close());
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [actionId, send]);
 
   if (view === undefined) return <main class="popup-main" aria-busy="true" />;
   if (view === null || !action) {
@@ -170,7 +182,7 @@ export function App() {
     void send({ type: 'quickAction.cancel', id: action.id }).then(() => window.close());
 
   return (
-    <main class="popup-main" onKeyDown={(e) => e.key === 'Escape' && cancel()}>
+    <main class="popup-main">
       <h1>{t('extName')}</h1>
       {action.userId && (
         <p class="quick-target">

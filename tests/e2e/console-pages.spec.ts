@@ -1,4 +1,4 @@
-import type { Page } from '@playwright/test';
+import type { Page, Worker } from '@playwright/test';
 import fc from 'fast-check';
 import { axNames } from '../support/ax';
 import type { LaunchedExtension, LaunchOptions } from '../support/browser';
@@ -496,6 +496,33 @@ test('bad input for placement: 32-character IDs in 60 px columns, right-to-left,
         document.documentElement.style.setProperty('zoom', z);
       }, zoom),
     );
+  // The browser's own zoom (Ctrl and +/-), set through the tabs API on the tab in front (the
+  // extension may not read tab URLs here); Chrome keeps zoom per site, so it is put back after.
+  const setBrowserZoom = async (factor: number) => {
+    await page.bringToFront();
+    await (page.context().serviceWorkers()[0] as Worker).evaluate(async (f) => {
+      const { tabs } = (
+        globalThis as unknown as {
+          chrome: {
+            tabs: {
+              query(q: object): Promise<Array<{ id?: number; lastAccessed?: number }>>;
+              setZoom(id: number, factor: number): Promise<void>;
+            };
+          };
+        }
+      ).chrome;
+      const [front] = (await tabs.query({})).sort(
+        (a, b) => (b.lastAccessed ?? 0) - (a.lastAccessed ?? 0),
+      );
+      await tabs.setZoom(front?.id ?? -1, f);
+    }, factor);
+    // The page sees the zoom as a new device pixel ratio.
+    await expect.poll(() => page.evaluate(() => devicePixelRatio)).toBe(factor);
+  };
+  for (const factor of [0.5, 2]) {
+    await check(`browser zoom at ${factor * 100}%`, () => setBrowserZoom(factor));
+    await setBrowserZoom(1);
+  }
   await check('cells restyled and the table transformed while open', () =>
     page.evaluate(() => {
       const fixture = (window as unknown as { fixture: { idCells(): HTMLElement[] } }).fixture;

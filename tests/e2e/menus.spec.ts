@@ -154,7 +154,7 @@ test('"Custom…" and a locked vault go through the action window, then carry on
   const worker = await extension.serviceWorker();
   const url = `${fixtures.url}/custom-admin.html`;
 
-  let opened = extension.context.waitForEvent('page');
+  let opened = extension.context.waitForEvent('page', { timeout: 15_000 });
   await menu(worker, 'mute:custom', 'erin', url);
   let window = await opened;
   await expect(window.getByText('Mute erin')).toBeVisible();
@@ -165,9 +165,9 @@ test('"Custom…" and a locked vault go through the action window, then carry on
   expect(emulator.muteState(APP, 'erin').group).toBeGreaterThan(7190);
 
   // Done, the window closes itself.
-  await window.waitForEvent('close');
+  await window.waitForEvent('close', { timeout: 15_000 });
   await options.getByRole('button', { name: 'Lock' }).click();
-  opened = extension.context.waitForEvent('page');
+  opened = extension.context.waitForEvent('page', { timeout: 15_000 });
   await menu(worker, 'mute:preset:3600', 'frank', url);
   window = await opened;
   expect(emulator.muteState(APP, 'frank').c2c).toBe(0);
@@ -218,7 +218,7 @@ test('the keyboard command always shows what it would mute: the ID as sent, the 
   await page.goto(`${fixtures.url}/custom-admin.html`);
   await select(page, '#plain');
   const worker = await extension.serviceWorker();
-  let opened = extension.context.waitForEvent('page');
+  let opened = extension.context.waitForEvent('page', { timeout: 15_000 });
   await shortcut(worker, page);
   let window = await opened;
   await expect(
@@ -232,7 +232,7 @@ test('the keyboard command always shows what it would mute: the ID as sent, the 
   await window.keyboard.press('Enter');
   await expect(window.getByText('Muted spammer_02 on Demo community for 1 hr.')).toBeVisible();
   expect(emulator.muteState(APP, 'spammer_02').c2c).toBeGreaterThan(3590);
-  await window.waitForEvent('close');
+  await window.waitForEvent('close', { timeout: 15_000 });
 
   // The popup's last choice does not leak into the shortcut: the options' default does.
   const popup = await extension.openPage('popup.html');
@@ -248,7 +248,7 @@ test('the keyboard command always shows what it would mute: the ID as sent, the 
   emulator.reset();
   await page.bringToFront();
   await select(page, '#plain');
-  opened = extension.context.waitForEvent('page');
+  opened = extension.context.waitForEvent('page', { timeout: 15_000 });
   await shortcut(worker, page);
   window = await opened;
   await expect(window.getByText('For 10 min', { exact: true })).toBeVisible();
@@ -278,13 +278,13 @@ test('a page that swaps the selection on keydown, or hides a second ID in it, ne
   });
   await select(page, '#plain');
   await page.keyboard.press('Shift');
-  let opened = extension.context.waitForEvent('page');
+  let opened = extension.context.waitForEvent('page', { timeout: 15_000 });
   await shortcut(worker, page);
   let window = await opened;
   // The window names the page's choice before anything happens: the operator sees it and leaves.
   await expect(window.getByText(/^Mute erin ·/)).toBeVisible();
   await window.keyboard.press('Escape');
-  await window.waitForEvent('close');
+  await window.waitForEvent('close', { timeout: 15_000 });
   expect(mutes(emulator)).toEqual([]);
 
   // A selection with a second ID hidden in it: shown exactly as it would be sent.
@@ -294,25 +294,25 @@ test('a page that swaps the selection on keydown, or hides a second ID in it, ne
     plain.innerHTML = 'spammer_02<span style="font-size:0"> alice</span>';
   });
   await select(page, '#plain');
-  opened = extension.context.waitForEvent('page');
+  opened = extension.context.waitForEvent('page', { timeout: 15_000 });
   await shortcut(worker, page);
   window = await opened;
   await expect(window.getByText(/^Mute spammer_02␣alice ·/)).toBeVisible();
   await window.keyboard.press('Escape');
-  await window.waitForEvent('close');
+  await window.waitForEvent('close', { timeout: 15_000 });
   // The menu: a selection whose text is not exactly one ID goes through the window too.
-  opened = extension.context.waitForEvent('page');
+  opened = extension.context.waitForEvent('page', { timeout: 15_000 });
   await menu(worker, 'mute:preset:600', 'spammer_02 alice', page.url());
   window = await opened;
   await expect(window.getByText(/^Mute spammer_02␣alice ·/)).toBeVisible();
   await window.keyboard.press('Escape');
-  await window.waitForEvent('close');
-  opened = extension.context.waitForEvent('page');
+  await window.waitForEvent('close', { timeout: 15_000 });
+  opened = extension.context.waitForEvent('page', { timeout: 15_000 });
   await menu(worker, 'mute:preset:600', ' @spammer_02 ', page.url());
   window = await opened;
   await expect(window.getByText(/^Mute spammer_02 ·/)).toBeVisible();
   await window.keyboard.press('Escape');
-  await window.waitForEvent('close');
+  await window.waitForEvent('close', { timeout: 15_000 });
   expect(mutes(emulator)).toEqual([]);
   expect(emulator.muteState(APP, 'alice')).toEqual({ c2c: 0, group: 0 });
 });
@@ -325,7 +325,7 @@ test('the menu asks before it shortens a permanent mute, saying before → after
   emulator.setMute(APP, 'troll-42', { c2c: PERMANENT, group: PERMANENT });
   const worker = await extension.serviceWorker();
   const url = `${fixtures.url}/custom-admin.html`;
-  let opened = extension.context.waitForEvent('page');
+  let opened = extension.context.waitForEvent('page', { timeout: 15_000 });
   await menu(worker, 'mute:preset:600', 'troll-42', url);
   let window = await opened;
   await expect(window.getByRole('alert')).toHaveText(
@@ -333,12 +333,12 @@ test('the menu asks before it shortens a permanent mute, saying before → after
   );
   await expect(window.getByRole('status')).toHaveText('One-to-one and group: muted permanently');
   await window.keyboard.press('Escape');
-  await window.waitForEvent('close');
+  await window.waitForEvent('close', { timeout: 15_000 });
   expect(mutes(emulator)).toEqual([]);
   expect(emulator.muteState(APP, 'troll-42')).toEqual({ c2c: PERMANENT, group: PERMANENT });
 
   // Asked again, the operator says yes: shortened, as said.
-  opened = extension.context.waitForEvent('page');
+  opened = extension.context.waitForEvent('page', { timeout: 15_000 });
   await menu(worker, 'mute:preset:600', 'troll-42', url);
   window = await opened;
   await expect(window.getByRole('button', { name: 'Yes, shorten it' })).toBeFocused();
@@ -386,7 +386,7 @@ test('Undo where the action happened: the notification of a menu mute offers it,
   expect(emulator.muteState(APP, 'bob')).toEqual({ c2c: 0, group: 0 });
   const unmuted = (await shownNotifications(worker)).at(-1);
   expect(unmuted?.id).toMatch(/^undo:/);
-  const opened = extension.context.waitForEvent('page');
+  const opened = extension.context.waitForEvent('page', { timeout: 15_000 });
   await notificationClick(worker, unmuted?.id ?? '', null);
   const window = await opened;
   await expect(window.getByText("Undo: restore bob's previous state ·")).toBeVisible();

@@ -60,7 +60,7 @@ describe('settings storage (a validated item)', () => {
 
   it('falls back on an unreadable value but never writes over it', async () => {
     const damaged = { ...DEFAULT_SETTINGS, autoLockMinutes: 'soon' };
-    await fakeBrowser.storage.local.set({ settings: damaged, settings$: { v: 2 } });
+    await fakeBrowser.storage.local.set({ settings: damaged, settings$: { v: 3 } });
     const settings = createSettingsStore();
     expect(await settings.get()).toEqual(DEFAULT_SETTINGS);
     await expect(settings.update((s) => ({ ...s, autoLockMinutes: 5 }))).rejects.toBeInstanceOf(
