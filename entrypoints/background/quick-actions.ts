@@ -12,6 +12,7 @@ import type { Settings } from '../../utils/settings';
 import type { ValidatedItem } from '../../utils/storage/validated-item';
 import type { ApplyOutcome, MuteService } from './mute-service';
 import { VaultError } from '../../utils/vault/problems';
+import { chooseApp } from '../../utils/vault/profile';
 import { HandlerError } from './router';
 import type { Sites } from './sites';
 import type { UndoRecord } from './undo-store';
@@ -239,10 +240,7 @@ export class QuickActions {
 
   private async profileFor(action: QuickAction) {
     const data = await this.deps.vault.data();
-    const profile =
-      data.profiles.find((p) => p.id === action.profileId) ??
-      data.profiles.find((p) => p.id === data.defaultProfileId) ??
-      data.profiles[0];
+    const profile = chooseApp(data.profiles, data.defaultProfileId, action.profileId);
     if (!profile) throw new HandlerError({ kind: 'not-found' });
     return profile;
   }

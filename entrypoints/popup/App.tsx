@@ -5,6 +5,7 @@ import { UnlockForm } from '../../components/UnlockForm';
 import { t } from '../../utils/i18n';
 import type { VaultStatus } from '../../utils/messages/protocol';
 import type { Settings } from '../../utils/settings';
+import { chooseApp } from '../../utils/vault/profile';
 import { MainView } from './MainView';
 
 /** The toolbar popup. Locked: the unlock form and nothing else. */
@@ -57,8 +58,7 @@ export function App() {
     );
   }
 
-  const current =
-    status.profiles.find((p) => p.id === status.defaultProfileId) ?? status.profiles[0];
+  const current = chooseApp(status.profiles, status.defaultProfileId);
   if (!current) {
     return (
       <main class="popup-main">

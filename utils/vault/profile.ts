@@ -37,6 +37,23 @@ export type VaultData = z.infer<typeof VaultDataSchema>;
 
 export const EMPTY_VAULT: VaultData = { profiles: [], defaultProfileId: null };
 
+/**
+ * Which app an action lands on, the same for every path: the first preferred app that exists
+ * (the app the page shows, the site's app, the one an action was started with), else the
+ * default app, else the first.
+ */
+export function chooseApp<P extends { id: string }>(
+  profiles: readonly P[],
+  defaultProfileId: string | null,
+  ...preferred: Array<string | null | undefined>
+): P | undefined {
+  for (const id of [...preferred, defaultProfileId]) {
+    const found = id ? profiles.find((p) => p.id === id) : undefined;
+    if (found) return found;
+  }
+  return profiles[0];
+}
+
 /** The profile's metadata, the secret left behind. */
 export function toMeta({ secretKey: _secret, ...meta }: Profile): ProfileMeta {
   return meta;

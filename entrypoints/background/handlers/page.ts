@@ -1,7 +1,7 @@
 import { createAllowance } from '../../../utils/allowance';
 import type { PageConfig } from '../../../utils/messages/protocol';
 import type { ProfileMeta } from '../../../utils/vault/profile';
-import { toMeta } from '../../../utils/vault/profile';
+import { chooseApp, toMeta } from '../../../utils/vault/profile';
 import type { Site } from '../../../utils/sites/site';
 import { HandlerError, type Handlers, type RequestContext } from '../router';
 import type { Services } from '../services';
@@ -44,11 +44,7 @@ export function pageHandlers(services: Services): PageHandlers {
     const shown = pageAppIds
       .map((id) => data.profiles.find((p) => p.sdkAppId === id))
       .find(Boolean);
-    const chosen =
-      shown ??
-      data.profiles.find((p) => p.id === site.profileId) ??
-      data.profiles.find((p) => p.id === data.defaultProfileId) ??
-      data.profiles[0];
+    const chosen = chooseApp(data.profiles, data.defaultProfileId, shown?.id, site.profileId);
     return chosen ? toMeta(chosen) : null;
   }
 
