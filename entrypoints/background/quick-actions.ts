@@ -165,8 +165,15 @@ export class QuickActions {
       await this.deps.notify(t('extName'), t('notify_undoGone'));
       return;
     }
-    const { message } = await this.execute(this.undoAction(record), null, []);
-    await this.deps.notify(t('extName'), message);
+    const action = this.undoAction(record);
+    try {
+      const { message } = await this.execute(action, null, []);
+      await this.deps.notify(t('extName'), message);
+    } catch (error) {
+      // Locked since: the window asks for the passphrase, then offers the same Undo.
+      if (mustAsk(error)) await this.park(action);
+      else throw error;
+    }
   }
 
   /**

@@ -42,6 +42,8 @@ export function App() {
   const [result, setResult] = useState<string | null>(null);
   const [error, setError] = useState<AppError | null>(null);
   const [busy, setBusy] = useState(false);
+  /** The background's question, when the state changed after the window decided. */
+  const [asked, setAsked] = useState<Question[] | null>(null);
 
   const load = useCallback(async () => {
     const next = await send({ type: 'quickAction.get' });
@@ -57,6 +59,7 @@ export function App() {
       if ('quickAction' in changes && changes.quickAction?.newValue !== undefined) {
         setResult(null);
         setError(null);
+        setAsked(null);
         setDuration(null);
         void load();
       }
@@ -72,7 +75,6 @@ export function App() {
     return () => clearTimeout(timer);
   }, [result]);
 
-  const [asked, setAsked] = useState<Question[] | null>(null);
   const run = useCallback(
     async (confirmed: readonly Question[], seconds?: number) => {
       if (!view) return;
@@ -157,18 +159,21 @@ export function App() {
     if (chosen === null || decision?.kind === 'refuse') return;
     void run(question?.questions ?? [], needsChoice ? chosen : undefined);
   };
-  // Esc cancels wherever focus is in the window (or when nothing has it yet).
   const actionId = action?.id;
+  const cancel = useCallback(() => {
+    if (actionId)
+      void send({ type: 'quickAction.cancel', id: actionId }).then(() => window.close());
+  }, [actionId, send]);
+  // Esc cancels wherever focus is in the window (or when nothing has it yet).
   useEffect(() => {
-    if (!actionId) return;
     const onKey = (event: KeyboardEvent) => {
       if (event.key !== 'Escape') return;
       event.preventDefault();
-      void send({ type: 'quickAction.cancel', id: actionId }).then(() => window.close());
+      cancel();
     };
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
-  }, [actionId, send]);
+  }, [cancel]);
 
   if (view === undefined) return <main class="popup-main" aria-busy="true" />;
   if (view === null || !action) {
@@ -178,9 +183,6 @@ export function App() {
       </main>
     );
   }
-  const cancel = () =>
-    void send({ type: 'quickAction.cancel', id: action.id }).then(() => window.close());
-
   return (
     <main class="popup-main">
       <h1>{t('extName')}</h1>
