@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState, type MutableRef } from 'preact/hooks';
 import { ConfirmBox } from '../../components/ConfirmBox';
 import {
   pendingFromError,
@@ -24,6 +24,46 @@ import type { ApplyOutcome, PageConfig, StateView } from '../../utils/messages/p
 import { decide, type Question } from '../../utils/mute/decision';
 import { UNMUTE_SECONDS } from '../../utils/mute/durations';
 import { isMuted } from '../../utils/mute/state';
+import { createVisibilityObserver } from './visibility';
+
+/** The popover acts only after it has been fully visible this long: read before it acts. */
+const ARM_MS = 500;
+/** Where the browser cannot tell whether something covers the popover (no IntersectionObserver
+ * v2, e.g. Firefox), it waits longer: a decoy has to stay unnoticed for a whole second. */
+const ARM_MS_BLIND = 1000;
+
+/**
+ * Whether the popover's controls may act: fully visible (IntersectionObserver v2: nothing of
+ * the page drawn over it, not faded or transformed) for ARM_MS without a break. A page that
+ * lays a decoy over it, even one that lets clicks through, disarms it until the decoy goes.
+ */
+function useArmed(root: MutableRef<HTMLElement | null>, view: unknown): boolean {
+  const [armed, setArmed] = useState(false);
+  useEffect(() => {
+    const element = root.current;
+    if (!element) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const armIn = (ms: number) => {
+      clearTimeout(timer);
+      timer = setTimeout(() => setArmed(true), ms);
+    };
+    const observer = createVisibilityObserver((records) => {
+      const last = records.at(-1) as unknown as { isVisible?: boolean } | undefined;
+      if (last?.isVisible) armIn(ARM_MS);
+      else {
+        clearTimeout(timer);
+        setArmed(false);
+      }
+    });
+    if (observer) observer.observe(element);
+    else armIn(ARM_MS_BLIND);
+    return () => {
+      observer?.disconnect();
+      clearTimeout(timer);
+    };
+  }, [root, view]);
+  return armed;
+}
 
 export interface PopoverActions {
   readState: (userId: string) => Promise<StateView>;
@@ -67,6 +107,18 @@ export function Popover(props: {
   const [error, setError] = useState<AppError | null>(null);
   const [waitingUnlock, setWaitingUnlock] = useState(false);
   const root = useRef<HTMLFormElement>(null);
+  // Re-armed when the locked view gives way to the form (another element).
+  const armed = useArmed(root, config.locked);
+  const [notReady, setNotReady] = useState(false);
+  /** Every control that acts goes through this: nothing acts before the popover is armed. */
+  const whenArmed = (act: () => void) => {
+    if (!armed) {
+      setNotReady(true);
+      return;
+    }
+    setNotReady(false);
+    act();
+  };
   const place = {
     left: `${props.at.left}px`,
     top: `${props.at.top}px`,
@@ -182,7 +234,7 @@ export function Popover(props: {
       setDuration({ kind: 'preset', id: preset.id });
     } else if (event.key.toLowerCase() === 'u') {
       event.preventDefault();
-      request(UNMUTE_SECONDS);
+      whenArmed(() => request(UNMUTE_SECONDS));
     }
   }
 
@@ -241,7 +293,7 @@ export function Popover(props: {
       onKeyDown={onKeyDown}
       onSubmit={(e) => {
         e.preventDefault();
-        if (resolved.ok) request(resolved.seconds);
+        if (resolved.ok) whenArmed(() => request(resolved.seconds));
       }}
     >
       <div class="popover-head">
@@ -285,12 +337,17 @@ export function Popover(props: {
         <ConfirmBox
           message={confirm.message}
           confirmLabel={confirm.confirmLabel}
-          onConfirm={() => void run(confirm.seconds, confirm.questions)}
+          onConfirm={() => whenArmed(() => void run(confirm.seconds, confirm.questions))}
           onCancel={backOut}
         />
       )}
       <div class="actions">
-        <button type="submit" class="primary" disabled={busy || !app || isAdmin || !resolved.ok}>
+        <button
+          type="submit"
+          class="primary"
+          disabled={busy || !app || isAdmin || !resolved.ok}
+          aria-disabled={armed ? undefined : 'true'}
+        >
           {t('mute_submitFor', userId)}
         </button>
         {known && isMuted(known.state, now) && (
@@ -298,14 +355,21 @@ export function Popover(props: {
             type="button"
             class="secondary"
             disabled={busy}
-            onClick={() => request(UNMUTE_SECONDS)}
+            onClick={() => whenArmed(() => request(UNMUTE_SECONDS))}
           >
             {t('page_unmuteKey')}
           </button>
         )}
       </div>
       <div aria-live="polite">
-        {result && <ResultMessage result={result} nowMs={now} onUndo={(id) => void undo(id)} />}
+        {notReady && !armed && <p class="notice info">{t('page_notArmed')}</p>}
+        {result && (
+          <ResultMessage
+            result={result}
+            nowMs={now}
+            onUndo={(id) => whenArmed(() => void undo(id))}
+          />
+        )}
         {error && <ErrorNotice error={error} />}
       </div>
     </form>

@@ -1,7 +1,7 @@
 import { ButtonLayer, type ButtonState } from './button-layer';
 import { isDocument, type IdFinder } from '../../utils/sites/find-ids';
 import { ClipFinder, choosePlacement, contentBox, isCovered, type Placement } from './placement';
-import { isReallyVisible } from './visibility';
+import { createVisibilityObserver, isReallyVisible } from './visibility';
 
 /** One user ID on the page. */
 export interface Entry {
@@ -634,22 +634,4 @@ function refuse(button: HTMLButtonElement): void {
     ],
     { duration: 120, iterations: 2 },
   );
-}
-
-/** IntersectionObserver v2 (trackVisibility), where the browser has it. */
-function createVisibilityObserver(
-  callback: IntersectionObserverCallback,
-): IntersectionObserver | null {
-  try {
-    const observer = new IntersectionObserver(callback, {
-      trackVisibility: true,
-      delay: 100,
-    } as IntersectionObserverInit);
-    return 'trackVisibility' in observer &&
-      (observer as { trackVisibility?: boolean }).trackVisibility
-      ? observer
-      : null;
-  } catch {
-    return null;
-  }
 }

@@ -34,3 +34,21 @@ export function isReallyVisible(
 function hostOf(element: Element, button: HTMLElement, host: HTMLElement): Element | null {
   return element.getRootNode() === button.getRootNode() ? host : null;
 }
+
+/** IntersectionObserver v2 (trackVisibility), where the browser has it. */
+export function createVisibilityObserver(
+  callback: IntersectionObserverCallback,
+): IntersectionObserver | null {
+  try {
+    const observer = new IntersectionObserver(callback, {
+      trackVisibility: true,
+      delay: 100,
+    } as IntersectionObserverInit);
+    return 'trackVisibility' in observer &&
+      (observer as { trackVisibility?: boolean }).trackVisibility
+      ? observer
+      : null;
+  } catch {
+    return null;
+  }
+}

@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
 import { mintUserSig } from '../../utils/usersig';
-import { pageButtonCentre, READ_MS } from '../support/button-audit';
+import { pageButtonCentre, popoverArmed, READ_MS } from '../support/button-audit';
 import {
   findChromium,
   launchWithExtension,
@@ -298,7 +298,8 @@ async function clickToRequest(
   // As an operator who read it: a page button acts only once its ID was on screen 400 ms.
   await page.waitForTimeout(READ_MS);
   await page.mouse.click(centre?.x ?? 0, centre?.y ?? 0);
-  await page.waitForTimeout(400);
+  // The popover acts once it has been fully visible for 500 ms.
+  await popoverArmed(page, 'bob');
   if (cold) await stopServiceWorker(extension, page);
   const pageMs = await timeRequest(emulator, () => page.keyboard.press('Enter'));
   await page.close();

@@ -1,10 +1,11 @@
 import type { Page } from '@playwright/test';
-import { axClick, axFocused, axNames, axNodes } from '../support/ax';
+import { axBox, axButtons, axClick, axFocused, axNames, axNodes } from '../support/ax';
 import {
   clickPageButton,
   pageButtonBox,
   pageButtonCentre,
   pageButtonIds,
+  popoverArmed,
   READ_MS,
   settledAudit,
 } from '../support/button-audit';
@@ -64,6 +65,7 @@ test('console account list: a button per UserID, a real click mutes with the cho
   await expect.poll(() => muteButtons(page)).toEqual(ACCOUNTS.map((id) => `Mute ${id}`));
   await clickPageButton(page, 'spammer_01');
   await expect.poll(() => axNames(page, 'dialog')).toEqual(['Mute Console: spammer_01']);
+  await popoverArmed(page, 'spammer_01');
   await page.keyboard.press('1');
   await page.keyboard.press('Enter');
   await expect.poll(() => emulator.muteState(APP, 'spammer_01').c2c).toBeGreaterThan(590);
@@ -93,6 +95,7 @@ test('the popover asks before it shortens a permanent mute: one Enter never turn
     .toEqual(['Mute dave — muted now: click to change']);
   await clickPageButton(page, 'dave');
   await expect.poll(() => axNames(page, 'dialog')).toEqual(['Mute Console: dave']);
+  await popoverArmed(page, 'dave');
   // Focus starts on Mute with 1 hr chosen: Enter asks, with the exact before → after.
   await page.keyboard.press('Enter');
   const question =
@@ -114,6 +117,52 @@ test('the popover asks before it shortens a permanent mute: one Enter never turn
   expect(emulator.muteState(APP, 'dave').c2c).toBeGreaterThan(3590);
 });
 
+test('a page that lays a decoy over the open popover cannot click or Enter through it', async ({
+  launch,
+  emulator,
+}) => {
+  const { page } = await openConsole(launch);
+  await expect.poll(() => muteButtons(page)).toContain('Mute bob');
+  await clickPageButton(page, 'bob');
+  await expect.poll(() => axNames(page, 'dialog')).toEqual(['Mute Console: bob']);
+  await popoverArmed(page, 'bob');
+  const dialog = await axBox(page, 'dialog', 'Mute Console: bob');
+  const submit = (await axButtons(page, /^Mute bob$/)).find(
+    (b) => b.box && dialog && b.box.y >= dialog.y && b.box.y < dialog.y + dialog.height,
+  )?.box;
+  if (!submit) throw new Error("no Mute button in bob's popover");
+  const at = { x: submit.x + submit.width / 2, y: submit.y + submit.height / 2 };
+  // An opaque decoy over everything, drawn above the popover; clicks pass through it.
+  const covers = await page.evaluate(({ x, y }) => {
+    const decoy = document.createElement('div');
+    decoy.id = 'decoy';
+    decoy.textContent = 'Click here to continue';
+    Object.assign(decoy.style, {
+      position: 'fixed',
+      inset: '0',
+      zIndex: '2147483647',
+      background: '#fff',
+    });
+    document.documentElement.append(decoy);
+    const onTop = document.elementFromPoint(x, y) === decoy;
+    decoy.style.pointerEvents = 'none';
+    return onTop;
+  }, at);
+  expect(covers).toBe(true);
+  await page.waitForTimeout(400);
+  // The operator's Enter (focus is still on the hidden Mute) and click land on the popover.
+  await page.keyboard.press('Enter');
+  await page.mouse.click(at.x, at.y);
+  await page.waitForTimeout(800);
+  expect(emulator.requests.filter((r) => r.command === 'setnospeaking')).toEqual([]);
+
+  // Control: once the decoy goes, the popover arms again and the same Enter mutes.
+  await page.evaluate(() => document.getElementById('decoy')?.remove());
+  await popoverArmed(page, 'bob');
+  await page.keyboard.press('Enter');
+  await expect.poll(() => emulator.muteState(APP, 'bob').c2c).toBeGreaterThan(0);
+});
+
 test('the app is the one the page shows, whatever the default', async ({ launch, emulator }) => {
   const { options, page } = await openConsole(launch);
   await options.getByRole('button', { name: 'Add another app' }).click();
@@ -131,6 +180,7 @@ test('the app is the one the page shows, whatever the default', async ({ launch,
   await expect.poll(() => muteButtons(page)).toContain('Mute carol');
   await clickPageButton(page, 'carol');
   await expect.poll(() => axNames(page, 'dialog')).toEqual(['Mute Console: carol']);
+  await popoverArmed(page, 'carol');
   expect((await axNodes(page, 'StaticText', /Demo community/)).length).toBeGreaterThan(0);
   await page.keyboard.press('Enter');
   await expect.poll(() => emulator.muteState(APP, 'carol').group).toBeGreaterThan(0);
@@ -201,6 +251,7 @@ test('a hostile page: programmatic clicks, a covering element and a transparent 
   });
   await clickPageButton(page, 'alice');
   await expect.poll(() => axNames(page, 'dialog')).toEqual(['Mute Console: alice']);
+  await popoverArmed(page, 'alice');
 });
 
 test('an operator site added in the options page: IDs in attributes, scope and duration from the popover', async ({
@@ -219,6 +270,7 @@ test('an operator site added in the options page: IDs in attributes, scope and d
     .toEqual(['Mute spammer_02', 'Mute troll-42', 'Mute erin']);
   await clickPageButton(page, 'troll-42');
   await expect.poll(() => axNames(page, 'dialog')).toEqual(['Mute Console: troll-42']);
+  await popoverArmed(page, 'troll-42');
   await axClick(page, 'checkbox', 'One-to-one');
   await page.keyboard.press('3');
   await page.keyboard.press('Enter');
@@ -252,6 +304,7 @@ test('locked vault: the button still shows, a click asks to unlock in a window, 
   await expect
     .poll(() => axNames(page, 'button', /^Mute dave$/), { timeout: 15_000 })
     .toEqual(['Mute dave', 'Mute dave']);
+  await popoverArmed(page, 'dave');
   await page.keyboard.press('Enter');
   await expect.poll(() => emulator.muteState(APP, 'dave').c2c).toBeGreaterThan(0);
 });

@@ -62,6 +62,18 @@ export async function axFocused(page: Page): Promise<string | null> {
   return focused ? `${focused.role?.value ?? ''} ${focused.name?.value ?? ''}` : null;
 }
 
+/** For each element with this role and exact name, whether it is disabled. */
+export async function axDisabled(page: Page, role: string, name: string): Promise<boolean[]> {
+  return (await fullTree(page))
+    .filter((n) => n.role?.value === role && n.name?.value === name)
+    .map(
+      (n) =>
+        (
+          n as { properties?: Array<{ name: string; value: { value?: unknown } }> }
+        ).properties?.some((p) => p.name === 'disabled' && p.value.value === true) ?? false,
+    );
+}
+
 /** The names of accessible elements with a role, e.g. every "Mute …" button on the page. */
 export async function axNames(page: Page, role: string, name?: RegExp): Promise<string[]> {
   return (await axNodes(page, role, name)).map((n) => n.name);

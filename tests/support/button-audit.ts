@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { parseUserId } from '../../utils/mute/user-id';
-import { axButtons, axNames } from './ax';
+import { axButtons, axDisabled, axNames } from './ax';
 
 /**
  * Holds every page button of a fixture against the page's own ID cells
@@ -66,6 +66,21 @@ export async function clickPageButton(page: Page, id: string): Promise<void> {
   await page.mouse.move(centre.x, centre.y);
   await page.waitForTimeout(READ_MS);
   await page.mouse.click(centre.x, centre.y);
+}
+
+/**
+ * Waits until the open popover for an ID is armed: its controls act only once it has been fully
+ * visible for 500 ms (its Mute button is aria-disabled until then).
+ */
+export async function popoverArmed(page: Page, id: string, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  // The page button for a user who is not muted has the same name: none may be disabled.
+  for (;;) {
+    const states = await axDisabled(page, 'button', `Mute ${id}`);
+    if (states.length > 0 && !states.includes(true)) return;
+    if (Date.now() > deadline) throw new Error(`the popover for ${id} never armed`);
+    await page.waitForTimeout(50);
+  }
 }
 
 /** Waits until the page has rendered two more frames (the buttons follow one frame later). */
