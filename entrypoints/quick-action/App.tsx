@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { browser } from '#imports';
 import { useSend } from '../../components/background';
 import {
@@ -48,7 +48,15 @@ export function App() {
   const load = useCallback(async () => {
     const next = await send({ type: 'quickAction.get' });
     setView(next);
-    if (next) setDuration((d) => d ?? choiceFromMemory(null, next.presets));
+    // "Custom…" from the menu opens on Custom, the cursor in its field.
+    if (next)
+      setDuration(
+        (d) =>
+          d ??
+          (next.action.kind === 'mute' && next.action.seconds === null
+            ? { kind: 'custom', text: '' }
+            : choiceFromMemory(null, next.presets)),
+      );
     // Focus follows the window to the operator.
     window.focus();
   }, [send]);
@@ -153,8 +161,9 @@ export function App() {
   }, [automatic, run]);
   const submit = useRef<HTMLButtonElement>(null);
   useEffect(() => {
-    if (view && !view.locked) submit.current?.focus();
-  }, [view]);
+    // Focus on the primary action, unless a duration is to be typed (its field takes focus).
+    if (view && !view.locked && !needsChoice) submit.current?.focus();
+  }, [view, needsChoice]);
   const confirm = () => {
     if (chosen === null || decision?.kind === 'refuse') return;
     void run(question?.questions ?? [], needsChoice ? chosen : undefined);
@@ -164,8 +173,9 @@ export function App() {
     if (actionId)
       void send({ type: 'quickAction.cancel', id: actionId }).then(() => window.close());
   }, [actionId, send]);
-  // Esc cancels wherever focus is in the window (or when nothing has it yet).
-  useEffect(() => {
+  // Esc cancels wherever focus is in the window (or when nothing has it yet); a layout effect,
+  // so the key works from the first frame that shows the action.
+  useLayoutEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (event.key !== 'Escape') return;
       event.preventDefault();
