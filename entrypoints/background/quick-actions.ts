@@ -121,8 +121,9 @@ export class QuickActions {
     const locked = (await this.deps.vault.state()) !== 'unlocked';
     const settings = await this.deps.settings.get();
     const profile = locked ? null : await this.profileFor(action).catch(() => null);
+    // The state the window shows before acting; a check reads it itself when it runs.
     const state =
-      profile && action.userId !== null
+      profile && action.userId !== null && action.kind !== 'check'
         ? await this.stateOf(profile.id, action.userId).catch(() => null)
         : null;
     return {
