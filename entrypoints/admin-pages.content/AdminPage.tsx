@@ -6,7 +6,7 @@ import {
   type ShadowRootContentScriptUi,
 } from '#imports';
 import uiCss from '../../components/ui.css?inline';
-import { messagesReady } from '../../utils/i18n';
+import { messagesReady, t } from '../../utils/i18n';
 import { RequestFailed } from '../../utils/messages/app-error';
 import { sendRequest } from '../../utils/messages/client';
 import type { PageConfig, StateView } from '../../utils/messages/protocol';
@@ -17,9 +17,13 @@ import { createIdFinder } from '../../utils/sites/find-ids';
 import { PageButtons, type Entry } from './page-buttons';
 import { Popover, type PopoverActions } from './Popover';
 import popoverCss from './popover.css?inline';
+import { placePopover } from './popover-place';
 import { StateCache } from './states';
 
 const ROUTE_POLL_MS = 500;
+/** How long the note saying why the popover closed itself stays (unless dismissed). */
+const NOTICE_MS = 12_000;
+const SHADOW_CSS = `${uiCss.replaceAll(':root', ':host')}\n${popoverCss}`;
 
 /** Resolves once the document is parsed (the script may start before `<body>` exists). */
 function domReady(): Promise<void> {
@@ -56,6 +60,7 @@ export class AdminPage {
   private buttons: PageButtons | null = null;
   private states: StateCache | null = null;
   private popover: ShadowRootContentScriptUi<void> | null = null;
+  private notice: ShadowRootContentScriptUi<void> | null = null;
   /** The page entry the open popover was opened from. */
   private popoverEntry: Entry | null = null;
   private href = location.href;
@@ -151,6 +156,7 @@ export class AdminPage {
 
   private stop(): void {
     this.closePopover();
+    this.closeNotice();
     this.buttons?.stop();
     this.buttons = null;
     this.states = null;
@@ -158,6 +164,7 @@ export class AdminPage {
 
   private async open(entry: Entry, button: HTMLButtonElement): Promise<void> {
     this.closePopover();
+    this.closeNotice();
     // The vault may have locked or unlocked since the page loaded: ask again.
     const config = await sendRequest({
       type: 'page.config',
@@ -165,10 +172,17 @@ export class AdminPage {
     }).catch(() => this.config);
     if (!config) return;
     this.config = config;
-    const rect = button.getBoundingClientRect();
-    const close = () => {
+    const userId = entry.userId;
+    const close = (why?: 'covered' | 'gone') => {
+      if (this.popoverEntry !== entry) return;
       this.closePopover();
-      button.focus();
+      // Back where it came from, without scrolling the page to a button that scrolled away.
+      button.focus({ preventScroll: true });
+      if (why === 'covered') void this.showNotice(button, t('page_coveredClosed', userId));
+    };
+    const anchor = () => {
+      const rect = button.isConnected ? button.getBoundingClientRect() : null;
+      return rect && (rect.width > 0 || rect.height > 0) ? rect : null;
     };
     const actions: PopoverActions = {
       readState: (userId) => this.withProfile((profileId) => this.lookupOne(profileId, userId)),
@@ -200,14 +214,11 @@ export class AdminPage {
       mode: 'closed',
       position: 'inline',
       anchor: 'html',
-      css: `${uiCss.replaceAll(':root', ':host')}\n${popoverCss}`,
+      css: SHADOW_CSS,
       onMount: (container) => {
-        // Fixed to the viewport under the button; above it when there is no room below.
-        const left = Math.max(8, Math.min(rect.left, window.innerWidth - 356));
-        const top =
-          rect.bottom + 300 < window.innerHeight ? rect.bottom + 6 : Math.max(8, rect.top - 420);
+        // Fixed to the viewport next to its button (it places itself: popover-place.ts).
         render(
-          <Popover userId={entry.userId} config={config} actions={actions} at={{ left, top }} />,
+          <Popover userId={userId} config={config} actions={actions} anchor={anchor} />,
           container,
         );
         // Keys pressed as soon as it shows (1–6, Enter, Esc) go to the popover, not to the
@@ -216,10 +227,11 @@ export class AdminPage {
       },
       onRemove: () => render(null, ui.uiContainer),
     });
-    ui.mount();
-    const host = ui.shadowHost;
+    // Known as the open popover before it mounts: it may close itself while it does.
     this.popover = ui;
     this.popoverEntry = entry;
+    ui.mount();
+    const host = ui.shadowHost;
     // A press anywhere else closes it, like any popover; so does Esc wherever focus is (it may
     // still be on the page button when the popover appears).
     const outside = (event: PointerEvent) => {
@@ -238,6 +250,75 @@ export class AdminPage {
       document.removeEventListener('pointerdown', outside, true);
       document.removeEventListener('keydown', escape, true);
     };
+  }
+
+  /**
+   * A short note next to the button, in the page's top layer of our own: why the popover
+   * closed itself. Esc, a press elsewhere or its ✕ dismiss it; it goes by itself after a while.
+   */
+  private async showNotice(button: HTMLElement, text: string): Promise<void> {
+    this.closeNotice();
+    const rect = button.getBoundingClientRect();
+    const ui = await createShadowRootUi(this.ctx, {
+      name: 'mute-console-notice',
+      mode: 'closed',
+      position: 'inline',
+      anchor: 'html',
+      css: SHADOW_CSS,
+      onMount: (container) => {
+        const place = placePopover(
+          rect,
+          { width: 340, height: 120 },
+          { width: window.innerWidth, height: window.innerHeight },
+        );
+        render(
+          <div
+            class="popover page-notice"
+            role="alert"
+            style={{ left: `${place.left}px`, top: `${place.top}px` }}
+          >
+            <div class="popover-title">
+              <p class="notice warning">{text}</p>
+              <button
+                type="button"
+                class="secondary small"
+                aria-label={t('ui_close')}
+                onClick={() => this.closeNotice()}
+              >
+                ✕
+              </button>
+            </div>
+          </div>,
+          container,
+        );
+      },
+      onRemove: () => render(null, ui.uiContainer),
+    });
+    ui.mount();
+    this.notice = ui;
+    const host = ui.shadowHost;
+    const dismiss = (event: Event) => {
+      if (event instanceof KeyboardEvent && event.key !== 'Escape') return;
+      if (event.composedPath().includes(host) && event.type === 'pointerdown') return;
+      this.closeNotice();
+    };
+    const timer = setTimeout(() => this.closeNotice(), NOTICE_MS);
+    document.addEventListener('pointerdown', dismiss, true);
+    document.addEventListener('keydown', dismiss, true);
+    this.detachNotice = () => {
+      clearTimeout(timer);
+      document.removeEventListener('pointerdown', dismiss, true);
+      document.removeEventListener('keydown', dismiss, true);
+    };
+  }
+
+  private detachNotice: (() => void) | null = null;
+
+  private closeNotice(): void {
+    this.detachNotice?.();
+    this.detachNotice = null;
+    this.notice?.remove();
+    this.notice = null;
   }
 
   private closePopover(): void {

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type MutableRef } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState, type MutableRef } from 'preact/hooks';
 import { ConfirmBox } from '../../components/ConfirmBox';
 import {
   pendingFromError,
@@ -13,6 +13,8 @@ import {
 } from '../../components/DurationPicker';
 import { EnvironmentBadge } from '../../components/EnvironmentBadge';
 import { ErrorNotice } from '../../components/ErrorNotice';
+import { isTyping, presetForKey } from '../../components/form-keys';
+import { Outcome } from '../../components/Outcome';
 import { ReasonField, builtInReasons } from '../../components/ReasonField';
 import { ResultMessage, type ActionResult } from '../../components/ResultMessage';
 import { ScopePicker, type ScopeChoice } from '../../components/ScopePicker';
@@ -24,6 +26,8 @@ import type { ApplyOutcome, PageConfig, StateView } from '../../utils/messages/p
 import { decide, type Question } from '../../utils/mute/decision';
 import { UNMUTE_SECONDS } from '../../utils/mute/durations';
 import { isMuted } from '../../utils/mute/state';
+import type { Box } from './placement';
+import { placePopover, type PopoverPlace } from './popover-place';
 import { createVisibilityObserver } from './visibility';
 
 /** The popover acts only after it has been fully visible this long: read before it acts. */
@@ -34,13 +38,22 @@ const ARM_MS_BLIND = 1000;
 
 /**
  * Whether the popover's controls may act: fully visible (IntersectionObserver v2: nothing of
- * the page drawn over it, not faded or transformed) for ARM_MS without a break. A page that
- * lays a decoy over it, even one that lets clicks through, disarms it until the decoy goes.
+ * the page drawn over it, not faded or transformed) for ARM_MS without a break. The moment the
+ * browser reports anything of the page over it (a decoy, even one that lets clicks through),
+ * `onCovered` runs: the popover closes and says why rather than wait under it.
  */
-function useArmed(root: MutableRef<HTMLElement | null>, view: unknown): boolean {
+function useArmed(
+  rootRef: MutableRef<HTMLElement | null>,
+  view: unknown,
+  onCovered: () => void,
+): boolean {
   const [armed, setArmed] = useState(false);
+  const coveredRef = useRef(onCovered);
+  useLayoutEffect(() => {
+    coveredRef.current = onCovered;
+  });
   useEffect(() => {
-    const element = root.current;
+    const element = rootRef.current;
     if (!element) return;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const armIn = (ms: number) => {
@@ -53,6 +66,7 @@ function useArmed(root: MutableRef<HTMLElement | null>, view: unknown): boolean 
       else {
         clearTimeout(timer);
         setArmed(false);
+        coveredRef.current();
       }
     });
     if (observer) observer.observe(element);
@@ -61,8 +75,68 @@ function useArmed(root: MutableRef<HTMLElement | null>, view: unknown): boolean 
       observer?.disconnect();
       clearTimeout(timer);
     };
-  }, [root, view]);
+  }, [rootRef, view]);
   return armed;
+}
+
+/**
+ * Keeps the popover next to its button (placePopover) as the page scrolls or resizes and as its
+ * own content grows; `onGone` runs when the button leaves the screen (its row scrolled away or
+ * was removed): a popover floating away from its row would no longer say whom it acts on.
+ */
+function usePlacement(
+  rootRef: MutableRef<HTMLElement | null>,
+  bodyRef: MutableRef<HTMLElement | null>,
+  anchor: () => Box | null,
+  onGone: () => void,
+): PopoverPlace | null {
+  const [place, setPlace] = useState<PopoverPlace | null>(null);
+  const latestRef = useRef({ anchor, onGone });
+  const measure = () => {
+    const element = rootRef.current;
+    const box = latestRef.current.anchor();
+    if (!element) return;
+    if (!box || box.bottom < 0 || box.top > window.innerHeight) {
+      latestRef.current.onGone();
+      return;
+    }
+    // Its whole height, whatever it is limited to now: only the middle may scroll.
+    const middle = bodyRef.current;
+    const height = element.offsetHeight + (middle ? middle.scrollHeight - middle.clientHeight : 0);
+    const next = placePopover(
+      box,
+      { width: element.offsetWidth, height },
+      { width: window.innerWidth, height: window.innerHeight },
+    );
+    // Set on the element at once (this runs in the task that renders it, before it is painted
+    // or focused); the state only draws the arrow.
+    element.style.left = `${next.left}px`;
+    element.style.top = `${next.top}px`;
+    element.style.maxHeight = `${next.maxHeight}px`;
+    setPlace((old) => (old && JSON.stringify(old) === JSON.stringify(next) ? old : next));
+  };
+  // After every render (content may have grown: a result, a question, the custom field).
+  useLayoutEffect(() => {
+    latestRef.current = { anchor, onGone };
+    measure();
+  });
+  useEffect(() => {
+    let frame = 0;
+    const later = () => {
+      cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(measure);
+    };
+    window.addEventListener('scroll', later, { capture: true, passive: true });
+    window.addEventListener('resize', later, { passive: true });
+    return () => {
+      cancelAnimationFrame(frame);
+      window.removeEventListener('scroll', later, { capture: true });
+      window.removeEventListener('resize', later);
+    };
+    // measure reads everything it needs from refs.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+  return place;
 }
 
 export interface PopoverActions {
@@ -78,7 +152,8 @@ export interface PopoverActions {
   /** Opens the unlock window and resolves with the new configuration once unlocked. */
   unlock: () => Promise<PageConfig>;
   onStateKnown: (userId: string, view: StateView) => void;
-  close: () => void;
+  /** Closes it, focus back on its button; `why` says what the page did, when it closed itself. */
+  close: (why?: 'covered' | 'gone') => void;
 }
 
 /**
@@ -90,7 +165,8 @@ export function Popover(props: {
   userId: string;
   config: PageConfig;
   actions: PopoverActions;
-  at: { left: number; top: number };
+  /** Its button's box now (viewport pixels), null once the button is gone. */
+  anchor: () => Box | null;
 }) {
   const { userId, actions } = props;
   const [config, setConfig] = useState(props.config);
@@ -107,8 +183,10 @@ export function Popover(props: {
   const [error, setError] = useState<AppError | null>(null);
   const [waitingUnlock, setWaitingUnlock] = useState(false);
   const root = useRef<HTMLFormElement>(null);
+  const body = useRef<HTMLDivElement>(null);
   // Re-armed when the locked view gives way to the form (another element).
-  const armed = useArmed(root, config.locked);
+  const armed = useArmed(root, config.locked, () => actions.close('covered'));
+  const placed = usePlacement(root, body, props.anchor, () => actions.close('gone'));
   const [notReady, setNotReady] = useState(false);
   /** Every control that acts goes through this: nothing acts before the popover is armed. */
   const whenArmed = (act: () => void) => {
@@ -119,11 +197,13 @@ export function Popover(props: {
     setNotReady(false);
     act();
   };
-  const place = {
-    left: `${props.at.left}px`,
-    top: `${props.at.top}px`,
-    maxHeight: `calc(100vh - ${props.at.top + 8}px)`,
-  };
+  const arrow = placed && (
+    <span
+      class={`popover-arrow ${placed.side}`}
+      style={{ left: `${placed.arrowLeft}px` }}
+      aria-hidden="true"
+    />
+  );
 
   const app = config.app;
   const isAdmin = app !== null && app.adminAccount === userId;
@@ -220,15 +300,15 @@ export function Popover(props: {
       return;
     }
     const target = event.target as HTMLElement;
-    if (event.key === 'Enter' && target.tagName !== 'BUTTON' && target.tagName !== 'TEXTAREA') {
-      // Enter confirms from anywhere in the form, a checkbox or a preset included.
+    if (event.key === 'Enter' && target.tagName === 'INPUT') {
+      // Enter confirms from any field, a checkbox or a preset included (not from the result
+      // line, where it would repeat the action just done).
       event.preventDefault();
       root.current?.requestSubmit();
       return;
     }
-    const typing = target.tagName === 'INPUT' && (target as HTMLInputElement).type === 'text';
-    if (typing || event.ctrlKey || event.metaKey || event.altKey) return;
-    const preset = /^[1-6]$/.test(event.key) ? config.presets[Number(event.key) - 1] : undefined;
+    if (isTyping(event) || event.ctrlKey || event.metaKey || event.altKey) return;
+    const preset = presetForKey(event, config.presets);
     if (preset) {
       event.preventDefault();
       setDuration({ kind: 'preset', id: preset.id });
@@ -238,46 +318,76 @@ export function Popover(props: {
     }
   }
 
+  const head = (
+    <div class="popover-head">
+      <div class="popover-title">
+        <code class="popover-user">{userId}</code>
+        <button
+          type="button"
+          class="secondary small"
+          aria-label={t('ui_close')}
+          onClick={() => actions.close()}
+        >
+          ✕
+        </button>
+      </div>
+      {config.locked ? null : app ? (
+        <span class="popover-app">
+          <span class="popover-app-name">{`${app.label} (${app.sdkAppId})`}</span>{' '}
+          <EnvironmentBadge environment={app.environment} />
+        </span>
+      ) : (
+        <span class="error-text">{t('page_noApp')}</span>
+      )}
+    </div>
+  );
+
   if (config.locked) {
     return (
       <div
         class="popover"
-        style={place}
         role="dialog"
         ref={root as never}
         aria-label={t('page_popoverLabel', userId)}
         onKeyDown={onKeyDown}
       >
-        <p class="popover-user">
-          <code>{userId}</code>
-        </p>
-        <p>{waitingUnlock ? t('page_waitingUnlock') : t('page_locked')}</p>
-        <div class="actions">
-          <button
-            type="button"
-            class="primary"
-            disabled={waitingUnlock}
-            onClick={() => {
-              setWaitingUnlock(true);
-              actions.unlock().then(
-                (next) => {
-                  setWaitingUnlock(false);
-                  setConfig(next);
-                },
-                (e: unknown) => {
-                  setWaitingUnlock(false);
-                  setError(asAppError(e));
-                },
-              );
-            }}
-          >
-            {t('page_unlock')}
-          </button>
-          <button type="button" class="secondary" onClick={actions.close}>
-            {t('ui_close')}
-          </button>
+        {arrow}
+        {head}
+        <div class="popover-body" ref={body}>
+          <p>{waitingUnlock ? t('page_waitingUnlock') : t('page_locked')}</p>
         </div>
-        {error && <ErrorNotice error={error} />}
+        <div class="popover-foot">
+          {error && (
+            <Outcome of={error}>
+              <ErrorNotice error={error} />
+            </Outcome>
+          )}
+          <div class="actions">
+            <button
+              type="button"
+              class="primary"
+              disabled={waitingUnlock}
+              onClick={() => {
+                setWaitingUnlock(true);
+                actions.unlock().then(
+                  (next) => {
+                    setWaitingUnlock(false);
+                    setConfig(next);
+                  },
+                  (e: unknown) => {
+                    setWaitingUnlock(false);
+                    setError(asAppError(e));
+                  },
+                );
+              }}
+            >
+              {t('page_unlock')}
+            </button>
+            <button type="button" class="secondary" onClick={() => actions.close()}>
+              {t('ui_close')}
+            </button>
+          </div>
+        </div>
       </div>
     );
   }
@@ -286,7 +396,6 @@ export function Popover(props: {
     <form
       ref={root}
       class="popover"
-      style={place}
       role="dialog"
       aria-label={t('page_popoverLabel', userId)}
       noValidate
@@ -296,81 +405,75 @@ export function Popover(props: {
         if (resolved.ok) whenArmed(() => request(resolved.seconds));
       }}
     >
-      <div class="popover-head">
-        <code class="popover-user">{userId}</code>
-        {app ? (
-          <span class="popover-app">
-            {app.label} ({app.sdkAppId}) <EnvironmentBadge environment={app.environment} />
-          </span>
+      {arrow}
+      {head}
+      {/* Only the middle scrolls: who and where stay above it, the action and its result below. */}
+      <div class="popover-body" ref={body}>
+        {isAdmin ? (
+          <p class="field-error">{t('mute_refuseAdmin')}</p>
         ) : (
-          <span class="error-text">{t('page_noApp')}</span>
+          <StateLine status={status} nowMs={now} />
         )}
-        <button
-          type="button"
-          class="secondary small"
-          aria-label={t('ui_close')}
-          onClick={actions.close}
-        >
-          ✕
-        </button>
-      </div>
-      {isAdmin ? (
-        <p class="field-error">{t('mute_refuseAdmin')}</p>
-      ) : (
-        <StateLine status={status} nowMs={now} />
-      )}
-      <ScopePicker idPrefix="page" value={scopes} onChange={setScopes} />
-      <DurationPicker
-        idPrefix="page"
-        presets={config.presets}
-        value={duration}
-        onChange={setDuration}
-        nowMs={now}
-      />
-      <ReasonField
-        idPrefix="page"
-        presets={config.reasons ?? builtInReasons()}
-        value={reason}
-        onChange={setReason}
-      />
-      {confirm !== null && (
-        <ConfirmBox
-          message={confirm.message}
-          confirmLabel={confirm.confirmLabel}
-          onConfirm={() => whenArmed(() => void run(confirm.seconds, confirm.questions))}
-          onCancel={backOut}
+        <ScopePicker idPrefix="page" value={scopes} onChange={setScopes} />
+        <DurationPicker
+          idPrefix="page"
+          presets={config.presets}
+          value={duration}
+          onChange={setDuration}
+          nowMs={now}
         />
-      )}
-      <div class="actions">
-        <button
-          type="submit"
-          class="primary"
-          disabled={busy || !app || isAdmin || !resolved.ok}
-          aria-disabled={armed ? undefined : 'true'}
-        >
-          {t('mute_submitFor', userId)}
-        </button>
-        {known && isMuted(known.state, now) && (
-          <button
-            type="button"
-            class="secondary"
-            disabled={busy}
-            onClick={() => whenArmed(() => request(UNMUTE_SECONDS))}
-          >
-            {t('page_unmuteKey')}
-          </button>
-        )}
+        <ReasonField
+          idPrefix="page"
+          presets={config.reasons ?? builtInReasons()}
+          value={reason}
+          onChange={setReason}
+        />
       </div>
-      <div aria-live="polite">
-        {notReady && !armed && <p class="notice info">{t('page_notArmed')}</p>}
-        {result && (
-          <ResultMessage
-            result={result}
-            nowMs={now}
-            onUndo={(id) => whenArmed(() => void undo(id))}
+      <div class="popover-foot">
+        {confirm !== null && (
+          <ConfirmBox
+            message={confirm.message}
+            confirmLabel={confirm.confirmLabel}
+            onConfirm={() => whenArmed(() => void run(confirm.seconds, confirm.questions))}
+            onCancel={backOut}
           />
         )}
-        {error && <ErrorNotice error={error} />}
+        {(result || error) && (
+          <Outcome of={error ?? result}>
+            {result && (
+              <ResultMessage
+                result={result}
+                nowMs={now}
+                onUndo={(id) => whenArmed(() => void undo(id))}
+              />
+            )}
+            {error && <ErrorNotice error={error} />}
+          </Outcome>
+        )}
+        <div aria-live="polite">
+          {notReady && !armed && <p class="notice info">{t('page_notArmed')}</p>}
+        </div>
+        <div class="actions">
+          <button
+            type="submit"
+            class="primary"
+            // Busy is not disabled: a disabled button drops focus to the page mid-action.
+            disabled={!app || isAdmin || !resolved.ok}
+            aria-disabled={armed && !busy ? undefined : 'true'}
+          >
+            {t('mute_submitFor', userId)}
+          </button>
+          {known && isMuted(known.state, now) && (
+            <button
+              type="button"
+              class="secondary"
+              aria-disabled={busy ? 'true' : undefined}
+              onClick={() => whenArmed(() => request(UNMUTE_SECONDS))}
+            >
+              {t('page_unmuteKey')}
+            </button>
+          )}
+        </div>
       </div>
     </form>
   );

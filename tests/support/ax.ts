@@ -50,15 +50,19 @@ export async function axNodes(
     .map((n) => ({ name: n.name?.value ?? '', description: n.description?.value ?? '' }));
 }
 
-/** The role and name of the element with keyboard focus (closed shadow roots included), or null. */
-export async function axFocused(page: Page): Promise<string | null> {
-  const focused = (await fullTree(page)).find(
+async function focusedNode(page: Page): Promise<AxNode | undefined> {
+  return (await fullTree(page)).find(
     (n) =>
       n.role?.value !== 'RootWebArea' &&
       (n as { properties?: Array<{ name: string; value: { value?: unknown } }> }).properties?.some(
         (p) => p.name === 'focused' && p.value.value === true,
       ),
   );
+}
+
+/** The role and name of the element with keyboard focus (closed shadow roots included), or null. */
+export async function axFocused(page: Page): Promise<string | null> {
+  const focused = await focusedNode(page);
   return focused ? `${focused.role?.value ?? ''} ${focused.name?.value ?? ''}` : null;
 }
 
@@ -79,7 +83,7 @@ export async function axNames(page: Page, role: string, name?: RegExp): Promise<
   return (await axNodes(page, role, name)).map((n) => n.name);
 }
 
-type Box = { x: number; y: number; width: number; height: number };
+export type Box = { x: number; y: number; width: number; height: number };
 
 async function boxOf(cdp: CDPSession, backendNodeId: number | undefined): Promise<Box | null> {
   if (backendNodeId === undefined) return null;
@@ -151,4 +155,22 @@ export async function axClick(page: Page, role: string, name: string): Promise<v
   const centre = await axCentre(page, role, name);
   if (!centre) throw new Error(`no ${role} named "${name}" on screen`);
   await page.mouse.click(centre.x, centre.y);
+}
+
+/**
+ * The text of the element with keyboard focus (closed shadow roots included), for focus that
+ * sits on something without a role of its own, such as a result line; null when none has it.
+ */
+export async function axFocusedText(page: Page): Promise<string | null> {
+  const cdp = await session(page);
+  const focused = await focusedNode(page);
+  if (focused?.backendDOMNodeId === undefined) return null;
+  const { object } = await cdp.send('DOM.resolveNode', { backendNodeId: focused.backendDOMNodeId });
+  if (!object.objectId) return null;
+  const { result } = await cdp.send('Runtime.callFunctionOn', {
+    objectId: object.objectId,
+    functionDeclaration: 'function () { return this.textContent; }',
+    returnByValue: true,
+  });
+  return typeof result.value === 'string' ? result.value : null;
 }

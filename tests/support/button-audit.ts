@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { parseUserId } from '../../utils/mute/user-id';
-import { axButtons, axDisabled, axNames } from './ax';
+import { axButtons, axDisabled, axNames, type Box } from './ax';
 
 /**
  * Holds every page button of a fixture against the page's own ID cells
@@ -235,8 +235,6 @@ export async function auditButtons(page: Page): Promise<ButtonAudit> {
   }
   return audit;
 }
-
-type Box = { x: number; y: number; width: number; height: number };
 
 /** A one-line account of what is wrong, for assertion messages. */
 export function describeAudit(audit: ButtonAudit): string {
