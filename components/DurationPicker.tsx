@@ -3,6 +3,7 @@ import { presetLabel } from '../utils/mute/preset-label';
 import { resolveDuration, type DurationChoice } from '../utils/mute/duration-choice';
 
 export {
+  choiceForSeconds,
   choiceFromMemory,
   choiceToMemory,
   resolveDuration,

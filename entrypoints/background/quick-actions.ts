@@ -5,7 +5,7 @@ import { decide, type Question } from '../../utils/mute/decision';
 import type { QuickActionView } from '../../utils/mute/quick-action';
 import { QuickActionSchema, type QuickAction } from '../../utils/mute/quick-action';
 import { PERMANENT_SECONDS, UNMUTE_SECONDS, formatDuration } from '../../utils/mute/durations';
-import { BOTH_SCOPES } from '../../utils/mute/scopes';
+import { BOTH_SCOPES, type Scopes } from '../../utils/mute/scopes';
 import { describeState, type MuteState } from '../../utils/mute/state';
 import { parseUserId } from '../../utils/mute/user-id';
 import type { Settings } from '../../utils/settings';
@@ -34,6 +34,13 @@ export interface QuickActionsDeps {
   /** Tells the operator; with an undo id, the notification offers Undo (a button, or a click). */
   notify: (title: string, message: string, undoId?: string | null) => Promise<void>;
   now: () => number;
+}
+
+/** What the action window showed when the operator confirmed. */
+interface Choice {
+  seconds: number | null;
+  scopes: Scopes;
+  reason: string;
 }
 
 export interface StartInput {
@@ -92,7 +99,7 @@ export class QuickActions {
         await this.park(action);
         return;
       }
-      const { message, outcome } = await this.execute(action, action.seconds, []);
+      const { message, outcome } = await this.execute(action, [], { seconds: action.seconds });
       await this.deps.notify(t('extName'), message, outcome?.undoId);
     } catch (error) {
       // Locked while it ran, or the state changed between the decision and the apply: the
@@ -138,22 +145,27 @@ export class QuickActions {
       },
       state,
       presets: settings.presets,
+      defaultScopes: settings.defaultScopes,
+      reasons: settings.reasonPresets,
       confirmProduction: settings.confirmProduction,
     };
   }
 
-  /** Runs the parked action, with the duration chosen in the window if it left one open. */
+  /**
+   * Runs the parked action as the window showed it when the operator confirmed: its duration,
+   * scopes and reason (a mute parked without a duration needs one).
+   */
   async run(
     id: string,
     confirmed: readonly Question[],
-    seconds?: number,
+    shown: Partial<Choice> = {},
   ): Promise<{ message: string; outcome: ApplyOutcome | null }> {
     const action = await this.pending();
     if (!action || action.id !== id) throw new HandlerError({ kind: 'not-found' });
-    const chosen = action.seconds ?? seconds ?? null;
-    if (action.kind === 'mute' && chosen === null)
+    const seconds = shown.seconds ?? action.seconds ?? null;
+    if (action.kind === 'mute' && seconds === null)
       throw new HandlerError({ kind: 'invalid-input', field: 'seconds' });
-    const result = await this.execute(action, chosen, confirmed);
+    const result = await this.execute(action, confirmed, { ...shown, seconds });
     await this.deps.session.remove(KEY);
     await this.deps.notify(t('extName'), result.message, result.outcome?.undoId);
     return result;
@@ -168,7 +180,7 @@ export class QuickActions {
     }
     const action = this.undoAction(record);
     try {
-      const { message } = await this.execute(action, null, []);
+      const { message } = await this.execute(action, [], { seconds: null });
       await this.deps.notify(t('extName'), message);
     } catch (error) {
       // Locked since: the window asks for the passphrase, then offers the same Undo.
@@ -219,7 +231,7 @@ export class QuickActions {
       userId: action.userId,
       request: {
         action: action.kind === 'unmute' ? 'unmute' : 'mute',
-        scopes: BOTH_SCOPES,
+        scopes: await this.scopesFor(action),
         seconds: action.kind === 'unmute' ? UNMUTE_SECONDS : (action.seconds ?? UNMUTE_SECONDS),
       },
       state,
@@ -228,6 +240,11 @@ export class QuickActions {
       now: this.deps.now(),
     });
     return decision.kind !== 'act';
+  }
+
+  /** Scopes when nobody chose: a mute's are the options' default, an unmute lifts both. */
+  private async scopesFor(action: QuickAction): Promise<Scopes> {
+    return action.kind === 'unmute' ? BOTH_SCOPES : (await this.deps.settings.get()).defaultScopes;
   }
 
   private async stateOf(profileId: string, userId: string): Promise<MuteState> {
@@ -256,9 +273,10 @@ export class QuickActions {
   /** Does it and says what happened, in words for a notification. */
   private async execute(
     action: QuickAction,
-    seconds: number | null,
     confirmed: readonly Question[],
+    shown: Partial<Choice> & { seconds: number | null },
   ): Promise<{ message: string; outcome: ApplyOutcome | null }> {
+    const { seconds } = shown;
     if (action.kind === 'unlock' || action.userId === null)
       return { message: t('notify_unlocked'), outcome: null };
     const userId = action.userId;
@@ -279,9 +297,9 @@ export class QuickActions {
       const outcome = await this.deps.mute.apply({
         profileId: profile.id,
         userId,
-        scopes: BOTH_SCOPES,
+        scopes: shown.scopes ?? (await this.scopesFor(action)),
         seconds: applied,
-        reason: '',
+        reason: shown.reason ?? '',
         source: action.source,
         ...(action.pageUrl === undefined ? {} : { pageUrl: action.pageUrl }),
         undoable: true,

@@ -15,6 +15,8 @@ import {
   type DurationChoice,
 } from '../../components/DurationPicker';
 import { ErrorNotice } from '../../components/ErrorNotice';
+import { Outcome } from '../../components/Outcome';
+import { presetForKey } from '../../components/form-keys';
 import { ReasonField } from '../../components/ReasonField';
 import { ResultMessage, type ActionResult } from '../../components/ResultMessage';
 import { ScopePicker, type ScopeChoice } from '../../components/ScopePicker';
@@ -102,11 +104,7 @@ export function MuteTab(props: {
   // Digits pick presets when the focus is not in a text field.
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      const target = event.target as HTMLElement;
-      if (target.tagName === 'INPUT' && (target as HTMLInputElement).type === 'text') return;
-      const preset = /^[1-6]$/.test(event.key)
-        ? settings.presets[Number(event.key) - 1]
-        : undefined;
+      const preset = presetForKey(event, settings.presets);
       if (preset) setDuration({ kind: 'preset', id: preset.id });
     };
     document.addEventListener('keydown', onKey);
@@ -281,8 +279,12 @@ export function MuteTab(props: {
             {t('mute_retrying', [String(progress.attempt + 1), '3'])}
           </p>
         )}
-        {result && <ResultMessage result={result} nowMs={now} onUndo={(id) => void undo(id)} />}
-        {error && <ErrorNotice error={error} />}
+        {(result || error) && (
+          <Outcome of={error ?? result}>
+            {result && <ResultMessage result={result} nowMs={now} onUndo={(id) => void undo(id)} />}
+            {error && <ErrorNotice error={error} />}
+          </Outcome>
+        )}
       </div>
     </form>
   );

@@ -3,13 +3,17 @@ import { browser } from '#imports';
 import { useSend } from '../../components/background';
 import {
   DurationPicker,
-  choiceFromMemory,
+  choiceForSeconds,
   resolveDuration,
   type DurationChoice,
 } from '../../components/DurationPicker';
 import { EnvironmentBadge } from '../../components/EnvironmentBadge';
 import { pendingFromError, pendingQuestion } from '../../components/decision-question';
 import { ErrorNotice } from '../../components/ErrorNotice';
+import { presetForKey } from '../../components/form-keys';
+import { Outcome } from '../../components/Outcome';
+import { ReasonField, builtInReasons } from '../../components/ReasonField';
+import { ScopePicker, type ScopeChoice } from '../../components/ScopePicker';
 import { UnlockForm } from '../../components/UnlockForm';
 import { useNow } from '../../components/useNow';
 import { t } from '../../utils/i18n';
@@ -18,7 +22,6 @@ import { decide, refusalWords, type Question } from '../../utils/mute/decision';
 import { UNMUTE_SECONDS } from '../../utils/mute/durations';
 import type { QuickActionView } from '../../utils/mute/quick-action';
 import { BOTH_SCOPES } from '../../utils/mute/scopes';
-import { presetLabel } from '../../utils/mute/preset-label';
 import { describeState } from '../../utils/mute/state';
 
 const CLOSE_AFTER_MS = 2500;
@@ -39,6 +42,8 @@ export function App() {
   const now = useNow(1000);
   const [view, setView] = useState<QuickActionView | null | undefined>(undefined);
   const [duration, setDuration] = useState<DurationChoice | null>(null);
+  const [scopes, setScopes] = useState<ScopeChoice | null>(null);
+  const [reason, setReason] = useState('');
   const [result, setResult] = useState<string | null>(null);
   const [error, setError] = useState<AppError | null>(null);
   const [busy, setBusy] = useState(false);
@@ -48,15 +53,19 @@ export function App() {
   const load = useCallback(async () => {
     const next = await send({ type: 'quickAction.get' });
     setView(next);
-    // "Custom…" from the menu opens on Custom, the cursor in its field.
-    if (next)
+    // The action's duration chosen among the presets; "Custom…" from the menu opens on
+    // Custom, the cursor in its field. A mute ticks the options' scopes, an unmute both.
+    if (next) {
+      const { kind, seconds } = next.action;
       setDuration(
         (d) =>
           d ??
-          (next.action.kind === 'mute' && next.action.seconds === null
+          (seconds === null
             ? { kind: 'custom', text: '' }
-            : choiceFromMemory(null, next.presets)),
+            : choiceForSeconds(seconds, next.presets)),
       );
+      setScopes((c) => c ?? (kind === 'unmute' ? BOTH_SCOPES : next.defaultScopes));
+    }
     // Focus follows the window to the operator.
     window.focus();
   }, [send]);
@@ -69,6 +78,8 @@ export function App() {
         setError(null);
         setAsked(null);
         setDuration(null);
+        setScopes(null);
+        setReason('');
         void load();
       }
     };
@@ -84,7 +95,7 @@ export function App() {
   }, [result]);
 
   const run = useCallback(
-    async (confirmed: readonly Question[], seconds?: number) => {
+    async (confirmed: readonly Question[], shown?: { seconds: number; scopes: ScopeChoice }) => {
       if (!view) return;
       setBusy(true);
       setError(null);
@@ -93,7 +104,7 @@ export function App() {
           type: 'quickAction.run',
           id: view.action.id,
           confirmed: [...confirmed],
-          ...(seconds === undefined ? {} : { seconds }),
+          ...(shown && { ...shown, reason: reason.trim() }),
         });
         setResult(done.message);
       } catch (e) {
@@ -105,16 +116,22 @@ export function App() {
         setBusy(false);
       }
     },
-    [send, view],
+    [send, view, reason],
   );
 
   const action = view?.action;
-  const needsChoice = action?.kind === 'mute' && action.seconds === null;
-  const seconds = needsChoice && duration && view ? resolveDuration(duration, view.presets) : null;
+  /** A mute or an unmute shows its scopes and reason; a mute its duration too. */
+  const changes = action?.kind === 'mute' || action?.kind === 'unmute';
+  const typingDuration = action?.kind === 'mute' && duration?.kind === 'custom';
+  const resolved =
+    action?.kind === 'mute' && duration && view ? resolveDuration(duration, view.presets) : null;
   const chosen =
     action?.kind === 'unmute' || action?.kind === 'undo'
       ? UNMUTE_SECONDS
-      : (action?.seconds ?? (seconds?.ok ? seconds.seconds : null));
+      : resolved?.ok
+        ? resolved.seconds
+        : null;
+  const scopesChosen = !changes || (scopes !== null && (scopes.c2c || scopes.group));
   // The one decision, from the state read when the window opened.
   const decision =
     view?.app &&
@@ -125,7 +142,7 @@ export function App() {
           userId: action.userId,
           request: {
             action: action.kind === 'unmute' ? 'unmute' : 'mute',
-            scopes: BOTH_SCOPES,
+            scopes: scopes ?? BOTH_SCOPES,
             seconds: chosen,
           },
           state: view.state,
@@ -162,12 +179,31 @@ export function App() {
   const submit = useRef<HTMLButtonElement>(null);
   useEffect(() => {
     // Focus on the primary action, unless a duration is to be typed (its field takes focus).
-    if (view && !view.locked && !needsChoice) submit.current?.focus();
-  }, [view, needsChoice]);
+    if (view && !view.locked && !typingDuration) submit.current?.focus();
+    // Only when a new action shows: choosing in the window leaves focus where the operator is.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [view]);
   const confirm = () => {
-    if (chosen === null || decision?.kind === 'refuse') return;
-    void run(question?.questions ?? [], needsChoice ? chosen : undefined);
+    if (chosen === null || !scopesChosen || decision?.kind === 'refuse' || busy) return;
+    void run(
+      question?.questions ?? [],
+      changes && scopes ? { seconds: chosen, scopes } : undefined,
+    );
   };
+  // Digits 1–6 pick a preset, as in the popup and the popover.
+  const presets = view?.presets;
+  const picksDuration = action?.kind === 'mute';
+  useEffect(() => {
+    if (!presets || !picksDuration) return;
+    const onKey = (event: KeyboardEvent) => {
+      const preset = presetForKey(event, presets);
+      if (!preset) return;
+      event.preventDefault();
+      setDuration({ kind: 'preset', id: preset.id });
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [presets, picksDuration]);
   const actionId = action?.id;
   const cancel = useCallback(() => {
     if (actionId)
@@ -217,11 +253,6 @@ export function App() {
           )}
         </p>
       )}
-      {action.kind === 'mute' && action.seconds !== null && (
-        <p class="quick-duration">
-          {t('quick_duration', presetLabel({ id: 'chosen', seconds: action.seconds }))}
-        </p>
-      )}
       {view.state && action.userId && !view.locked && (
         <p class="quick-state" role="status">
           {describeState(view.state, now)}
@@ -236,23 +267,44 @@ export function App() {
           }}
         />
       ) : result ? (
-        <p class="notice success" role="status">
-          {result}
-        </p>
+        <Outcome of={result}>
+          <p class="notice success" role="status">
+            {result}
+          </p>
+        </Outcome>
       ) : (
         <form
           onSubmit={(e) => {
             e.preventDefault();
             confirm();
           }}
+          onKeyDown={(e) => {
+            // Enter on a checkbox or a preset confirms, as in a text field.
+            const target = e.target as HTMLInputElement;
+            if (e.key === 'Enter' && (target.type === 'checkbox' || target.type === 'radio')) {
+              e.preventDefault();
+              e.currentTarget.requestSubmit();
+            }
+          }}
         >
-          {needsChoice && duration && (
+          {changes && scopes && (
+            <ScopePicker idPrefix="quick" value={scopes} onChange={setScopes} />
+          )}
+          {action.kind === 'mute' && duration && (
             <DurationPicker
               idPrefix="quick"
               presets={view.presets}
               value={duration}
               onChange={setDuration}
               nowMs={now}
+            />
+          )}
+          {changes && (
+            <ReasonField
+              idPrefix="quick"
+              presets={view.reasons ?? builtInReasons()}
+              value={reason}
+              onChange={setReason}
             />
           )}
           {question && (
@@ -270,7 +322,8 @@ export function App() {
               type="submit"
               class="primary"
               ref={submit}
-              disabled={busy || chosen === null || decision?.kind === 'refuse'}
+              disabled={chosen === null || !scopesChosen || decision?.kind === 'refuse'}
+              aria-disabled={busy ? 'true' : undefined}
             >
               {question
                 ? question.confirmLabel
@@ -286,7 +339,11 @@ export function App() {
           </div>
         </form>
       )}
-      {error && <ErrorNotice error={error} />}
+      {error && (
+        <Outcome of={error}>
+          <ErrorNotice error={error} />
+        </Outcome>
+      )}
     </main>
   );
 }

@@ -225,7 +225,7 @@ test('the keyboard command always shows what it would mute: the ID as sent, the 
   await expect(
     window.getByText('Mute spammer_02 · Demo community (1400187352) PROD'),
   ).toBeVisible();
-  await expect(window.getByText('For 1 hr', { exact: true })).toBeVisible();
+  await expect(window.getByRole('radio', { name: '1 hr' })).toBeChecked();
   await expect(window.getByRole('status')).toHaveText('Not muted');
   // Nothing is sent before the operator's Enter, which the window's Mute button receives.
   expect(mutes(emulator)).toEqual([]);
@@ -252,10 +252,51 @@ test('the keyboard command always shows what it would mute: the ID as sent, the 
   opened = extension.context.waitForEvent('page', { timeout: 15_000 });
   await shortcut(worker, page);
   window = await opened;
-  await expect(window.getByText('For 10 min', { exact: true })).toBeVisible();
+  await expect(window.getByRole('radio', { name: '10 min' })).toBeChecked();
   await expect(window.getByRole('button', { name: 'Mute', exact: true })).toBeFocused();
   await window.keyboard.press('Enter');
   await expect(window.getByText('Muted spammer_02 on Demo community for 10 min.')).toBeVisible();
+});
+
+test('the action window is a whole form for the keyboard: digits pick presets, scopes and reason go with the mute, focus lands on the result', async ({
+  extension,
+  emulator,
+}) => {
+  const options = await setUpDemoApp(extension);
+  const page = await extension.context.newPage();
+  await page.goto(`${fixtures.url}/custom-admin.html`);
+  await select(page, '#plain');
+  const worker = await extension.serviceWorker();
+  const opened = extension.context.waitForEvent('page', { timeout: 15_000 });
+  await shortcut(worker, page);
+  const window = await opened;
+  const mute = window.getByRole('button', { name: 'Mute', exact: true });
+  await expect(mute).toBeFocused();
+  // The options' scopes are ticked; 1 picks the first preset without leaving Mute.
+  await expect(window.getByRole('checkbox', { name: 'One-to-one' })).toBeChecked();
+  await expect(window.getByRole('checkbox', { name: 'Group' })).toBeChecked();
+  await window.keyboard.press('1');
+  await expect(window.getByRole('radio', { name: '10 min' })).toBeChecked();
+  await expect(mute).toBeFocused();
+  await window.getByRole('checkbox', { name: 'One-to-one' }).uncheck();
+  // Enter on the checkbox confirms, as in a text field.
+  await window.getByLabel('Reason (optional, for the audit log)').fill('spam links');
+  await window.getByRole('checkbox', { name: 'Group' }).focus();
+  expect(mutes(emulator)).toEqual([]);
+  await window.keyboard.press('Enter');
+  // Focus moves to the result, which a screen reader reads.
+  await expect(window.locator(':focus')).toHaveText(
+    'Muted spammer_02 on Demo community for 10 min.',
+  );
+  const state = emulator.muteState(APP, 'spammer_02');
+  expect(state.c2c).toBe(0);
+  expect(state.group).toBeGreaterThan(590);
+  expect(state.group).toBeLessThanOrEqual(600);
+  await options.reload();
+  const audit = options.getByRole('region', { name: 'Audit log' });
+  await expect(audit.getByRole('row', { name: /spammer_02 Mute, 10 min/ })).toContainText(
+    'spam links',
+  );
 });
 
 test('a page that swaps the selection on keydown, or hides a second ID in it, never gets its choice muted', async ({

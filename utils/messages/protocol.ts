@@ -141,8 +141,10 @@ export const RequestSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('quickAction.run'),
     id: IdSchema,
-    /** The duration chosen in the window, when the action left it open. */
+    /** The duration, scopes and reason shown in the window when the operator confirmed. */
     seconds: z.optional(NoSpeakingSecondsSchema),
+    scopes: z.optional(ScopesSchema),
+    reason: z.optional(ReasonSchema),
     /** The questions of the one decision the window showed and the operator said yes to. */
     confirmed: ConfirmedSchema,
   }),

@@ -1,4 +1,9 @@
-import { parseDuration, type DurationPreset, type DurationResult } from './durations';
+import {
+  toDurationNotation,
+  parseDuration,
+  type DurationPreset,
+  type DurationResult,
+} from './durations';
 
 /** A preset by id, or custom notation such as "2h30m". */
 export type DurationChoice = { kind: 'preset'; id: string } | { kind: 'custom'; text: string };
@@ -27,4 +32,15 @@ export function choiceFromMemory(
   const preset =
     presets.find((p) => p.id === memory) ?? presets.find((p) => p.id === '1h') ?? presets[0];
   return { kind: 'preset', id: preset?.id ?? '1h' };
+}
+
+/** The choice that shows a number of seconds: its preset when one has it, else custom ("2h30m"). */
+export function choiceForSeconds(
+  seconds: number,
+  presets: readonly DurationPreset[],
+): DurationChoice {
+  const preset = presets.find((p) => p.seconds === seconds);
+  return preset
+    ? { kind: 'preset', id: preset.id }
+    : { kind: 'custom', text: toDurationNotation(seconds) };
 }

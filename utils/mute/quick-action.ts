@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { DurationPresetSchema, NoSpeakingSecondsSchema } from './durations';
+import { ScopesSchema } from './scopes';
 import { UserIdSchema } from './user-id';
 import { MuteStateSchema } from './state';
 import { EnvironmentSchema } from '../vault/profile';
@@ -41,6 +42,9 @@ export const QuickActionViewSchema = z.strictObject({
   /** What is in place for the target now (null while locked, or when it could not be read). */
   state: z.nullable(MuteStateSchema),
   presets: z.array(DurationPresetSchema),
+  /** The scopes ticked for a mute, and the reason presets (null: the built-in ones). */
+  defaultScopes: ScopesSchema,
+  reasons: z.nullable(z.array(z.string())),
   confirmProduction: z.boolean(),
 });
 export type QuickActionView = z.infer<typeof QuickActionViewSchema>;

@@ -9,7 +9,8 @@ type QuickActionHandlers = Pick<
 export function quickActionHandlers({ quickActions }: Services): QuickActionHandlers {
   return {
     'quickAction.get': () => quickActions.view(),
-    'quickAction.run': ({ id, seconds, confirmed }) => quickActions.run(id, confirmed, seconds),
+    'quickAction.run': ({ id, confirmed, seconds, scopes, reason }) =>
+      quickActions.run(id, confirmed, { seconds, scopes, reason }),
     async 'quickAction.cancel'({ id }) {
       await quickActions.cancel(id);
       return {};
