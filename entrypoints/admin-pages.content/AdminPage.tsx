@@ -66,6 +66,8 @@ export class AdminPage {
   private href = location.href;
   private configKey = '';
   private detachOutside: (() => void) | null = null;
+  /** Counts popover opens: an open overtaken by a newer one stops where it is. */
+  private opens = 0;
 
   constructor(private readonly ctx: ContentScriptContext) {}
 
@@ -165,13 +167,20 @@ export class AdminPage {
   private async open(entry: Entry, button: HTMLButtonElement): Promise<void> {
     this.closePopover();
     this.closeNotice();
-    // The vault may have locked or unlocked since the page loaded: ask again.
-    const config = await sendRequest({
+    // Only the latest open goes on: a second click while this one waits must not leave two.
+    const ticket = ++this.opens;
+    // Drawn at once from what the page knows; the vault may have locked or unlocked since, or
+    // the app changed: the background's fresh answer follows a moment later, and the popover
+    // takes it (and arms again) before anything can act.
+    const fresh = sendRequest({
       type: 'page.config',
       pageAppIds: detectAppIds(document, location.href),
-    }).catch(() => this.config);
-    if (!config) return;
-    this.config = config;
+    }).then(
+      (next) => (this.config = next),
+      () => null,
+    );
+    const config = this.config ?? (await fresh);
+    if (!config || ticket !== this.opens) return;
     const userId = entry.userId;
     const close = (why?: 'covered' | 'gone') => {
       if (this.popoverEntry !== entry) return;
@@ -186,6 +195,7 @@ export class AdminPage {
     };
     const actions: PopoverActions = {
       readState: (userId) => this.withProfile((profileId) => this.lookupOne(profileId, userId)),
+      knownState: (userId) => this.states?.fresh(userId) ?? null,
       apply: (userId, scopes, seconds, reason, confirmed) => {
         // Re-read at the moment of action: the row it came from must not show another ID now
         // (a row re-created by the page is gone, and the popover names the user it acts on).
@@ -218,7 +228,13 @@ export class AdminPage {
       onMount: (container) => {
         // Fixed to the viewport next to its button (it places itself: popover-place.ts).
         render(
-          <Popover userId={userId} config={config} actions={actions} anchor={anchor} />,
+          <Popover
+            userId={userId}
+            config={config}
+            fresh={fresh}
+            actions={actions}
+            anchor={anchor}
+          />,
           container,
         );
         // Keys pressed as soon as it shows (1–6, Enter, Esc) go to the popover, not to the
@@ -227,6 +243,7 @@ export class AdminPage {
       },
       onRemove: () => render(null, ui.uiContainer),
     });
+    if (ticket !== this.opens) return;
     // Known as the open popover before it mounts: it may close itself while it does.
     this.popover = ui;
     this.popoverEntry = entry;
@@ -322,6 +339,7 @@ export class AdminPage {
   }
 
   private closePopover(): void {
+    this.opens++;
     this.detachOutside?.();
     this.detachOutside = null;
     this.popover?.remove();

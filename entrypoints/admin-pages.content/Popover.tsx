@@ -27,7 +27,7 @@ import { decide, type Question } from '../../utils/mute/decision';
 import { UNMUTE_SECONDS } from '../../utils/mute/durations';
 import { isMuted } from '../../utils/mute/state';
 import type { Box } from './placement';
-import { placePopover, type PopoverPlace } from './popover-place';
+import { placePopover } from './popover-place';
 import { createVisibilityObserver } from './visibility';
 
 /** The popover acts only after it has been fully visible this long: read before it acts. */
@@ -55,23 +55,30 @@ function useArmed(
   useEffect(() => {
     const element = rootRef.current;
     if (!element) return;
+    setArmed(false);
     let timer: ReturnType<typeof setTimeout> | undefined;
     const armIn = (ms: number) => {
       clearTimeout(timer);
       timer = setTimeout(() => setArmed(true), ms);
     };
+    let live = true;
     const observer = createVisibilityObserver((records) => {
-      const last = records.at(-1) as unknown as { isVisible?: boolean } | undefined;
-      if (last?.isVisible) armIn(ARM_MS);
+      const last = records.at(-1) as unknown as
+        { isVisible?: boolean; isIntersecting: boolean; target: Element } | undefined;
+      // Late news about an element this popover no longer shows (locked view → form) is not.
+      if (!live || !last || last.target !== element || !element.isConnected) return;
+      if (last.isVisible) armIn(ARM_MS);
       else {
         clearTimeout(timer);
         setArmed(false);
-        coveredRef.current();
+        // On screen yet not fully visible: something of the page is drawn over it.
+        if (last.isIntersecting) coveredRef.current();
       }
     });
     if (observer) observer.observe(element);
     else armIn(ARM_MS_BLIND);
     return () => {
+      live = false;
       observer?.disconnect();
       clearTimeout(timer);
     };
@@ -83,14 +90,16 @@ function useArmed(
  * Keeps the popover next to its button (placePopover) as the page scrolls or resizes and as its
  * own content grows; `onGone` runs when the button leaves the screen (its row scrolled away or
  * was removed): a popover floating away from its row would no longer say whom it acts on.
+ * Placement is written straight to the elements, never to state: measuring can never make the
+ * popover render again (a render loop would freeze the operator's page).
  */
 function usePlacement(
   rootRef: MutableRef<HTMLElement | null>,
   bodyRef: MutableRef<HTMLElement | null>,
+  arrowRef: MutableRef<HTMLElement | null>,
   anchor: () => Box | null,
   onGone: () => void,
-): PopoverPlace | null {
-  const [place, setPlace] = useState<PopoverPlace | null>(null);
+): void {
   const latestRef = useRef({ anchor, onGone });
   const measure = () => {
     const element = rootRef.current;
@@ -103,19 +112,22 @@ function usePlacement(
     // Its whole height, whatever it is limited to now: only the middle may scroll.
     const middle = bodyRef.current;
     const height = element.offsetHeight + (middle ? middle.scrollHeight - middle.clientHeight : 0);
-    const next = placePopover(
+    const place = placePopover(
       box,
       { width: element.offsetWidth, height },
       { width: window.innerWidth, height: window.innerHeight },
     );
-    // Set on the element at once (this runs in the task that renders it, before it is painted
-    // or focused); the state only draws the arrow.
-    element.style.left = `${next.left}px`;
-    element.style.top = `${next.top}px`;
-    element.style.maxHeight = `${next.maxHeight}px`;
-    setPlace((old) => (old && JSON.stringify(old) === JSON.stringify(next) ? old : next));
+    element.style.left = `${place.left}px`;
+    element.style.top = `${place.top}px`;
+    element.style.maxHeight = `${place.maxHeight}px`;
+    const arrow = arrowRef.current;
+    if (arrow) {
+      arrow.dataset.side = place.side;
+      arrow.style.left = `${place.arrowLeft}px`;
+    }
   };
-  // After every render (content may have grown: a result, a question, the custom field).
+  // After every render (content may have grown: a result, a question, the custom field), in
+  // the task that renders it: placed before it is painted or focused.
   useLayoutEffect(() => {
     latestRef.current = { anchor, onGone };
     measure();
@@ -136,11 +148,12 @@ function usePlacement(
     // measure reads everything it needs from refs.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
-  return place;
 }
 
 export interface PopoverActions {
   readState: (userId: string) => Promise<StateView>;
+  /** The state its button shows, when read moments ago: drawn at once, then read again. */
+  knownState: (userId: string) => StateView | null;
   apply: (
     userId: string,
     scopes: ScopeChoice,
@@ -164,19 +177,33 @@ export interface PopoverActions {
 export function Popover(props: {
   userId: string;
   config: PageConfig;
+  /** The background's fresh configuration, replacing `config` when it arrives. */
+  fresh: Promise<PageConfig | null>;
   actions: PopoverActions;
   /** Its button's box now (viewport pixels), null once the button is gone. */
   anchor: () => Box | null;
 }) {
   const { userId, actions } = props;
   const [config, setConfig] = useState(props.config);
+  useEffect(() => {
+    let current = true;
+    void props.fresh.then((next) => {
+      if (current && next) setConfig(next);
+    });
+    return () => {
+      current = false;
+    };
+  }, [props.fresh]);
   const now = useNow(1000);
   const [scopes, setScopes] = useState<ScopeChoice>(config.defaultScopes);
   const [duration, setDuration] = useState<DurationChoice>(() =>
     choiceFromMemory(null, config.presets),
   );
   const [reason, setReason] = useState('');
-  const [status, setStatus] = useState<StateStatus>({ kind: 'idle' });
+  const [status, setStatus] = useState<StateStatus>(() => {
+    const view = actions.knownState(userId);
+    return view ? { kind: 'known', view } : { kind: 'idle' };
+  });
   const [confirm, setConfirm] = useState<PendingQuestion | null>(null);
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<ActionResult | null>(null);
@@ -184,9 +211,13 @@ export function Popover(props: {
   const [waitingUnlock, setWaitingUnlock] = useState(false);
   const root = useRef<HTMLFormElement>(null);
   const body = useRef<HTMLDivElement>(null);
-  // Re-armed when the locked view gives way to the form (another element).
-  const armed = useArmed(root, config.locked, () => actions.close('covered'));
-  const placed = usePlacement(root, body, props.anchor, () => actions.close('gone'));
+  // Armed again when what it acts on changes: the locked view gives way to the form (another
+  // element), or the fresh configuration names another app.
+  const armed = useArmed(root, `${config.locked}:${config.app?.profileId}`, () =>
+    actions.close('covered'),
+  );
+  const arrowRef = useRef<HTMLSpanElement>(null);
+  usePlacement(root, body, arrowRef, props.anchor, () => actions.close('gone'));
   const [notReady, setNotReady] = useState(false);
   /** Every control that acts goes through this: nothing acts before the popover is armed. */
   const whenArmed = (act: () => void) => {
@@ -197,15 +228,11 @@ export function Popover(props: {
     setNotReady(false);
     act();
   };
-  const arrow = placed && (
-    <span
-      class={`popover-arrow ${placed.side}`}
-      style={{ left: `${placed.arrowLeft}px` }}
-      aria-hidden="true"
-    />
-  );
-
+  // Points at its button from the side it opened on (usePlacement sets both).
+  const arrow = <span class="popover-arrow" ref={arrowRef} aria-hidden="true" />;
   const app = config.app;
+  const appId = app?.profileId;
+  const firstRead = useRef(true);
   const isAdmin = app !== null && app.adminAccount === userId;
   const resolved = resolveDuration(duration, config.presets);
   const known = status.kind === 'known' ? status.view : null;
@@ -216,9 +243,13 @@ export function Popover(props: {
   }, [config.locked]);
 
   useEffect(() => {
-    if (config.locked || !app || isAdmin) return;
+    if (config.locked || !appId || isAdmin) return;
     let cancelled = false;
-    setStatus({ kind: 'loading' });
+    // The button's state stays until the fresh one replaces it (no "Checking…" flash); after
+    // a change of app, what was shown was about the other app.
+    const keep = firstRead.current;
+    firstRead.current = false;
+    setStatus((shown) => (keep && shown.kind === 'known' ? shown : { kind: 'loading' }));
     actions.readState(userId).then(
       (view) => {
         if (cancelled) return;
@@ -235,7 +266,7 @@ export function Popover(props: {
     return () => {
       cancelled = true;
     };
-  }, [actions, userId, app, isAdmin, config.locked]);
+  }, [actions, userId, appId, isAdmin, config.locked]);
 
   function request(seconds: number) {
     if (busy || !app) return;
@@ -362,24 +393,30 @@ export function Popover(props: {
               <ErrorNotice error={error} />
             </Outcome>
           )}
+          <div aria-live="polite">
+            {notReady && !armed && <p class="notice info">{t('page_notArmed')}</p>}
+          </div>
           <div class="actions">
             <button
               type="button"
               class="primary"
               disabled={waitingUnlock}
-              onClick={() => {
-                setWaitingUnlock(true);
-                actions.unlock().then(
-                  (next) => {
-                    setWaitingUnlock(false);
-                    setConfig(next);
-                  },
-                  (e: unknown) => {
-                    setWaitingUnlock(false);
-                    setError(asAppError(e));
-                  },
-                );
-              }}
+              aria-disabled={armed ? undefined : 'true'}
+              onClick={() =>
+                whenArmed(() => {
+                  setWaitingUnlock(true);
+                  actions.unlock().then(
+                    (next) => {
+                      setWaitingUnlock(false);
+                      setConfig(next);
+                    },
+                    (e: unknown) => {
+                      setWaitingUnlock(false);
+                      setError(asAppError(e));
+                    },
+                  );
+                })
+              }
             >
               {t('page_unlock')}
             </button>

@@ -42,6 +42,12 @@ export class StateCache {
     return this.known.get(userId)?.view ?? null;
   }
 
+  /** The state read for an ID within the cache time (what its button shows), or null. */
+  fresh(userId: string): StateView | null {
+    const known = this.known.get(userId);
+    return known && Date.now() - known.at <= CACHE_MS ? known.view : null;
+  }
+
   /** Records a state just read or set elsewhere (the popover). */
   set(userId: string, view: StateView): void {
     this.known.set(userId, { view, at: Date.now() });

@@ -33,15 +33,22 @@ async function openConsole(
   launch: (o?: object) => Promise<LaunchedExtension>,
   viewport = LAPTOP,
 ): Promise<Page> {
+  return (await openConsoleWithOptions(launch, viewport)).page;
+}
+
+async function openConsoleWithOptions(
+  launch: (o?: object) => Promise<LaunchedExtension>,
+  viewport = LAPTOP,
+): Promise<{ page: Page; options: Page }> {
   const extension = await launch({
     extraHostPorts: { 'console.cloud.tencent.com': fixtures.httpsPort },
     viewport,
   });
-  await setUpDemoApp(extension);
+  const options = await setUpDemoApp(extension);
   const page = await extension.context.newPage();
   await page.goto(`${CONSOLE}/im/account-management`);
   await expect.poll(() => pageButtonIds(page)).toHaveLength(ACCOUNTS.length);
-  return page;
+  return { page, options };
 }
 
 /** Opens the popover for an ID with a real click and waits until it can act. */
@@ -218,4 +225,28 @@ test('the keyboard stays with the popover after every action: result, Undo, erro
   await page.keyboard.press('Escape');
   await expect.poll(() => axNames(page, 'dialog')).toEqual([]);
   expect(await axFocused(page)).toBe('button Mute carol');
+});
+
+test('drawn at once from what the page knew, then corrected: a vault locked since the page loaded shows the unlock step, and nothing acts before it', async ({
+  launch,
+  emulator,
+}) => {
+  const { page, options } = await openConsoleWithOptions(launch);
+  await options.getByRole('button', { name: 'Lock' }).click();
+  await page.bringToFront();
+  await clickPageButton(page, 'erin');
+  // The operator's Enter at once lands on a popover that is not armed yet.
+  await page.keyboard.press('Enter');
+  await expect.poll(() => axNames(page, 'dialog')).toEqual(['Mute Console: erin']);
+  await expect
+    .poll(() => axNames(page, 'StaticText', /^Mute Console is locked\.$/))
+    .toHaveLength(1);
+  expect(await axNames(page, 'button', /^Unlock…$/)).toHaveLength(1);
+  expect(mutes(emulator)).toEqual([]);
+  // Not even the unlock window opened before it armed; once armed, Enter asks for it.
+  await popoverArmed(page, 'erin', 5000, 'Unlock…');
+  const opened = page.context().waitForEvent('page', { timeout: 15_000 });
+  await page.keyboard.press('Enter');
+  const window = await opened;
+  expect(window.url()).toMatch(/quick-action\.html$/);
 });

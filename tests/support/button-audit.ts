@@ -72,11 +72,17 @@ export async function clickPageButton(page: Page, id: string): Promise<void> {
  * Waits until the open popover for an ID is armed: its controls act only once it has been fully
  * visible for 500 ms (its Mute button is aria-disabled until then).
  */
-export async function popoverArmed(page: Page, id: string, timeoutMs = 5000): Promise<void> {
+export async function popoverArmed(
+  page: Page,
+  id: string,
+  timeoutMs = 5000,
+  /** Its primary button: "Mute <id>", or "Unlock…" when the vault is locked. */
+  primary = `Mute ${id}`,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   // The page button for a user who is not muted has the same name: none may be disabled.
   for (;;) {
-    const states = await axDisabled(page, 'button', `Mute ${id}`);
+    const states = await axDisabled(page, 'button', primary);
     if (states.length > 0 && !states.includes(true)) return;
     if (Date.now() > deadline) throw new Error(`the popover for ${id} never armed`);
     await page.waitForTimeout(50);
