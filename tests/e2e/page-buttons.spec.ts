@@ -250,7 +250,9 @@ test('locked vault: the button still shows, a click asks to unlock in a window, 
     .toEqual(['Mute dave — mute state not known yet']);
   await clickPageButton(page, 'dave');
   await expect.poll(() => axNames(page, 'button', /^Unlock/)).toEqual(['Unlock…']);
-  const windowOpened = extension.context.waitForEvent('page');
+  // Unlock, like every control of the popover, acts once the popover has been seen for 0.5 s.
+  await popoverArmed(page, 'dave', 5000, 'Unlock…');
+  const windowOpened = extension.context.waitForEvent('page', { timeout: 15_000 });
   await axClick(page, 'button', 'Unlock…');
   const unlockWindow = await windowOpened;
   await unlockWindow.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);

@@ -48,6 +48,12 @@ test('mute from the popup: the emulator has the user muted in the chosen scope f
   await expect(
     popup.getByRole('status').filter({ hasText: 'Muted alice for 10 min (one-to-one only)' }),
   ).toBeVisible();
+  // Focus moved to the result, Undo next to it.
+  await expect(popup.locator(':focus')).toContainText('Muted alice for 10 min (one-to-one only)');
+  await popup.keyboard.press('Tab');
+  await expect(
+    popup.getByRole('button', { name: "Undo: restore alice's previous state" }),
+  ).toBeFocused();
   const state = emulator.muteState(APP, 'alice');
   expect(state.c2c).toBeGreaterThanOrEqual(595);
   expect(state.c2c).toBeLessThanOrEqual(600);
