@@ -250,3 +250,22 @@ test('drawn at once from what the page knew, then corrected: a vault locked sinc
   const window = await opened;
   expect(window.url()).toMatch(/quick-action\.html$/);
 });
+
+test('it follows its row as the page scrolls, and closes once the row has left the screen', async ({
+  launch,
+}) => {
+  const page = await openConsole(launch);
+  await page.goto(`${CONSOLE}/im/big-table?rows=300`);
+  await expect.poll(() => pageButtonIds(page)).toContain('user_00005');
+  const before = await openPopover(page, 'user_00005');
+  const button = await pageButtonBox(page, 'user_00005');
+  await page.mouse.wheel(0, 60);
+  await expect
+    .poll(async () => (await axBox(page, 'dialog', 'Mute Console: user_00005'))?.y)
+    .toBeCloseTo(before.y - 60, 0);
+  const moved = await pageButtonBox(page, 'user_00005');
+  expect(moved && button && moved.y).toBeCloseTo((button?.y ?? 0) - 60, 0);
+  // Scrolled away: a popover floating without its row would no longer say whom it acts on.
+  await page.mouse.wheel(0, 2000);
+  await expect.poll(() => axNames(page, 'dialog')).toEqual([]);
+});
