@@ -113,15 +113,16 @@ export class Sites {
     }
   }
 
+  /** Changes the list as stored at the moment of writing (two saves at once both land). */
   private async write(change: (sites: Site[]) => Site[]): Promise<void> {
-    const all = change(await this.list());
-    // Built-ins are stored only once the operator changed them.
-    const toStore = all.filter(
-      (s) =>
-        !s.builtIn ||
-        JSON.stringify(s) !== JSON.stringify(BUILT_IN_SITES.find((b) => b.id === s.id)),
+    await this.item.update((stored) =>
+      // Built-ins are stored only once the operator changed them.
+      change(mergeSites(stored)).filter(
+        (s) =>
+          !s.builtIn ||
+          JSON.stringify(s) !== JSON.stringify(BUILT_IN_SITES.find((b) => b.id === s.id)),
+      ),
     );
-    await this.item.update(() => toStore);
     this.cache = null;
     await this.syncRegistrations();
   }

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { createSerialQueue } from '../../utils/serial-queue';
 import { ScopesSchema } from '../../utils/mute/scopes';
 import { MuteStateSchema } from '../../utils/mute/state';
 import type { KeyValueArea } from './vault-service';
@@ -29,22 +30,31 @@ export class UndoStore {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async add(record: UndoRecord): Promise<void> {
-    const records = await this.live();
-    await this.session.set({
-      [KEY]: [
-        ...records.filter((r) => !(r.profileId === record.profileId && r.userId === record.userId)),
-        record,
-      ],
+  /** Read-modify-writes one after another: two actions at once keep both records. */
+  private readonly serial = createSerialQueue();
+
+  add(record: UndoRecord): Promise<void> {
+    return this.serial(async () => {
+      const records = await this.live();
+      await this.session.set({
+        [KEY]: [
+          ...records.filter(
+            (r) => !(r.profileId === record.profileId && r.userId === record.userId),
+          ),
+          record,
+        ],
+      });
     });
   }
 
   /** Removes and returns a record, if it is still within its window. */
-  async take(id: string): Promise<UndoRecord | null> {
-    const records = await this.live();
-    const found = records.find((r) => r.id === id) ?? null;
-    if (found) await this.session.set({ [KEY]: records.filter((r) => r.id !== id) });
-    return found;
+  take(id: string): Promise<UndoRecord | null> {
+    return this.serial(async () => {
+      const records = await this.live();
+      const found = records.find((r) => r.id === id) ?? null;
+      if (found) await this.session.set({ [KEY]: records.filter((r) => r.id !== id) });
+      return found;
+    });
   }
 
   /** The records still within their window. */

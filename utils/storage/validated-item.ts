@@ -1,5 +1,6 @@
 import type { WxtStorageItem } from '#imports';
 import type * as z from 'zod/mini';
+import { createSerialQueue } from '../serial-queue';
 
 /** The stored value exists but does not fit its schema; nothing was written over it. */
 export class StoredValueUnreadable extends Error {
@@ -20,46 +21,58 @@ export interface ValidatedItem<T> {
 /**
  * Wraps a WXT storage item so every read goes through a zod schema with a safe fallback, and
  * a value that failed to migrate or parse is never silently replaced by that fallback.
- * The last value read or written is kept in memory (and dropped when storage changes under
- * it), so a log that is appended to often is not re-validated in full on every write.
+ * Updates run one after another (a serial queue per item): two changes at once both land.
+ * The last value read or written is kept in memory, so a log that is appended to often is not
+ * re-validated in full on every write. The copy is trusted only while storage holds exactly it:
+ * every change event is compared with it, and anything else (a wipe, another writer) drops it.
+ * (No counting of our own write's echoes: a write that changes nothing has none.)
  */
 export function validatedItem<T>(
   item: WxtStorageItem<unknown, Record<string, unknown>>,
   schema: z.ZodMiniType<T>,
   fallback: T,
 ): ValidatedItem<T> {
-  let known: { value: T } | null = null;
-  // Our own write comes back as a change event; anything else (a wipe, another writer) means
-  // the memory copy is stale. A removal always is.
-  let echoes = 0;
+  let known: { value: T; json: string } | null = null;
+  const queue = createSerialQueue();
   item.watch((value) => {
-    if (value !== null && value !== undefined && echoes > 0) echoes--;
-    else known = null;
+    if (known && value !== null && value !== undefined && JSON.stringify(value) === known.json)
+      return;
+    known = null;
   });
 
+  const remember = (value: T) => {
+    known = { value, json: JSON.stringify(value) };
+  };
   const read = async (): Promise<{ value: T; readable: boolean }> => {
     if (known) return { value: known.value, readable: true };
     const raw = await item.getValue();
     if (raw === null || raw === undefined) return { value: fallback, readable: true };
     const parsed = schema.safeParse(raw);
     if (!parsed.success) return { value: fallback, readable: false };
-    known = { value: parsed.data };
+    remember(parsed.data);
     return { value: parsed.data, readable: true };
   };
   return {
     async get() {
       return (await read()).value;
     },
-    async update(change, options) {
-      const current = await read();
-      if (!current.readable)
-        throw new StoredValueUnreadable('stored value does not fit its schema');
-      const changed = change(current.value);
-      const next = options?.prevalidated ? changed : schema.parse(changed);
-      echoes++;
-      await item.setValue(next);
-      known = { value: next };
-      return next;
+    update(change, options) {
+      return queue(async () => {
+        const current = await read();
+        if (!current.readable)
+          throw new StoredValueUnreadable('stored value does not fit its schema');
+        const changed = change(current.value);
+        const next = options?.prevalidated ? changed : schema.parse(changed);
+        // Known before the write: its change event then matches, another writer's does not.
+        remember(next);
+        try {
+          await item.setValue(next);
+        } catch (error) {
+          known = null;
+          throw error;
+        }
+        return next;
+      });
     },
   };
 }

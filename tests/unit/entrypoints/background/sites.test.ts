@@ -99,4 +99,20 @@ describe('menuIntent', () => {
     expect(menuIntent('mute:preset:-1')).toBeNull();
     expect(menuIntent('someone-else')).toBeNull();
   });
+
+  it('two sites saved at once are both kept', async () => {
+    const { scripting } = fakeScripting();
+    const sites = new Sites({ scripting, hasOrigin: async () => true });
+    const other: Site = {
+      ...ACME,
+      id: 'other',
+      label: 'Other',
+      pattern: 'https://other.example/*',
+    };
+    await Promise.all([sites.save(ACME), sites.save(other)]);
+    const fresh = new Sites({ scripting, hasOrigin: async () => true });
+    expect((await fresh.list()).map((s) => s.id)).toEqual(
+      expect.arrayContaining(['acme', 'other']),
+    );
+  });
 });

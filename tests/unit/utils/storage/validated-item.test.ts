@@ -68,4 +68,43 @@ describe('settings storage (a validated item)', () => {
     );
     expect((await fakeBrowser.storage.local.get('settings')).settings).toEqual(damaged);
   });
+
+  it('after a write that changes nothing, a change from elsewhere is read, not a stale copy', async () => {
+    const settings = createSettingsStore();
+    await settings.update((s) => ({ ...s, lastDuration: '1h' }));
+    // The popup re-saves the same duration after every mute: storage fires no change for it.
+    await settings.update((s) => ({ ...s, lastDuration: '1h' }));
+    const elsewhere = { ...(await settings.get()), autoLockMinutes: 5 };
+    await fakeBrowser.storage.local.set({ settings: elsewhere });
+    await new Promise((r) => setTimeout(r, 0));
+    expect((await settings.get()).autoLockMinutes).toBe(5);
+    // And the next update builds on it rather than overwrite it.
+    await settings.update((s) => ({ ...s, confirmProduction: true }));
+    expect((await fakeBrowser.storage.local.get('settings')).settings).toMatchObject({
+      autoLockMinutes: 5,
+      confirmProduction: true,
+    });
+  });
+
+  it('two changes at once both land', async () => {
+    const settings = createSettingsStore();
+    await Promise.all([
+      settings.update((s) => ({ ...s, autoLockMinutes: 5 })),
+      settings.update((s) => ({ ...s, confirmProduction: true })),
+    ]);
+    expect((await fakeBrowser.storage.local.get('settings')).settings).toMatchObject({
+      autoLockMinutes: 5,
+      confirmProduction: true,
+    });
+  });
+
+  it('a failed write leaves no copy of what was not stored', async () => {
+    const settings = createSettingsStore();
+    const set = vi
+      .spyOn(fakeBrowser.storage.local, 'set')
+      .mockRejectedValueOnce(new Error('QUOTA_BYTES quota exceeded'));
+    await expect(settings.update((s) => ({ ...s, autoLockMinutes: 5 }))).rejects.toThrow(/quota/);
+    set.mockRestore();
+    expect((await settings.get()).autoLockMinutes).toBe(DEFAULT_SETTINGS.autoLockMinutes);
+  });
 });
