@@ -17,6 +17,7 @@ import { PickerLauncher } from './picker';
 import { QuickActions } from './quick-actions';
 import { Sites } from './sites';
 import { createRouter } from './router';
+import { movesIdleTimer } from './sender-policy';
 import type { Services } from './services';
 import { createSettingsStore } from './settings-store';
 import { UndoStore } from './undo-store';
@@ -167,9 +168,9 @@ export default defineBackground({
           isEnabledPage: (url) => enabled.some((site) => siteMatches(site, url)),
         };
       },
-      beforeEach: async () => {
+      beforeEach: async (_context, type) => {
         await autoLock.enforce();
-        await autoLock.touch();
+        if (movesIdleTimer(type)) await autoLock.touch();
       },
     });
     browser.runtime.onMessage.addListener((message, sender, sendResponse) => {

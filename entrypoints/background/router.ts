@@ -40,7 +40,7 @@ export interface RouterOptions {
   handlers: Handlers;
   senderContext: () => Promise<SenderContext>;
   /** Runs before every accepted request (the auto-lock check and activity mark). */
-  beforeEach?: (context: RequestContext) => Promise<void>;
+  beforeEach?: (context: RequestContext, type: RequestType) => Promise<void>;
 }
 
 const log = createLogger('router');
@@ -59,7 +59,7 @@ export function createRouter(options: RouterOptions) {
     if (!SENDER_POLICY[request.type].includes(senderKind)) return undefined;
     const context: RequestContext = { sender, senderKind };
     try {
-      await options.beforeEach?.(context);
+      await options.beforeEach?.(context, request.type);
       const handler = options.handlers[request.type] as (
         request: Request,
         context: RequestContext,

@@ -7,6 +7,7 @@ import {
 import {
   SENDER_POLICY,
   classifySender,
+  movesIdleTimer,
   type SenderInfo,
 } from '../../../../entrypoints/background/sender-policy';
 import { ChatApiError } from '../../../../utils/chat-api/errors';
@@ -287,5 +288,30 @@ describe('router: errors become plain data', () => {
     const reply = await route({ type: 'vault.lock' }, page);
     expect(reply).toEqual({ ok: false, error: { kind: 'internal' } });
     expect(JSON.stringify(spy.mock.calls)).not.toContain('eJsecret');
+  });
+});
+
+describe('router: what moves the auto-lock idle timer', () => {
+  it("a page's own lookups never do; the operator's actions and extension pages do", async () => {
+    const { handlers } = recordingHandlers();
+    const seen: Array<[string, boolean]> = [];
+    const route = createRouter({
+      handlers,
+      senderContext: async () => context,
+      beforeEach: async (_context, type) => {
+        seen.push([type, movesIdleTimer(type)]);
+      },
+    });
+    const page = SENDERS['content script, top frame, enabled origin'] as SenderInfo;
+    for (const type of ['page.config', 'page.states', 'page.apply', 'page.undo'] as const)
+      await route(SAMPLE[type], page);
+    await route(SAMPLE['activeMutes.list'], SENDERS['extension page'] as SenderInfo);
+    expect(seen).toEqual([
+      ['page.config', false],
+      ['page.states', false],
+      ['page.apply', true],
+      ['page.undo', true],
+      ['activeMutes.list', true],
+    ]);
   });
 });
