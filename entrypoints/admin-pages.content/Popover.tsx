@@ -349,6 +349,13 @@ export function Popover(props: {
     }
   }
 
+  // What Enter or a click before arming says (both views).
+  const notArmedLine = (
+    <div aria-live="polite">
+      {notReady && !armed && <p class="notice info">{t('page_notArmed')}</p>}
+    </div>
+  );
+
   const head = (
     <div class="popover-head">
       <div class="popover-title">
@@ -393,9 +400,7 @@ export function Popover(props: {
               <ErrorNotice error={error} />
             </Outcome>
           )}
-          <div aria-live="polite">
-            {notReady && !armed && <p class="notice info">{t('page_notArmed')}</p>}
-          </div>
+          {notArmedLine}
           <div class="actions">
             <button
               type="button"
@@ -487,9 +492,7 @@ export function Popover(props: {
             {error && <ErrorNotice error={error} />}
           </Outcome>
         )}
-        <div aria-live="polite">
-          {notReady && !armed && <p class="notice info">{t('page_notArmed')}</p>}
-        </div>
+        {notArmedLine}
         <div class="actions">
           <button
             type="submit"

@@ -207,6 +207,16 @@ function shortcut(worker: Worker, page: Page): Promise<void> {
   }, page.url());
 }
 
+/**
+ * Esc in the action window cancels and closes it: only the key going down is sent (the window
+ * may be gone before a key-up could reach it), and the close is awaited.
+ */
+async function escapeCloses(window: Page): Promise<void> {
+  const closed = window.waitForEvent('close', { timeout: 15_000 });
+  await window.keyboard.down('Escape');
+  await closed;
+}
+
 const mutes = (emulator: { requests: Array<{ command: string }> }) =>
   emulator.requests.filter((r) => r.command === 'setnospeaking');
 
@@ -325,8 +335,7 @@ test('a page that swaps the selection on keydown, or hides a second ID in it, ne
   let window = await opened;
   // The window names the page's choice before anything happens: the operator sees it and leaves.
   await expect(window.getByText(/^Mute erin ·/)).toBeVisible();
-  await window.keyboard.press('Escape');
-  await window.waitForEvent('close', { timeout: 15_000 });
+  await escapeCloses(window);
   expect(mutes(emulator)).toEqual([]);
 
   // A selection with a second ID hidden in it: shown exactly as it would be sent.
@@ -340,21 +349,18 @@ test('a page that swaps the selection on keydown, or hides a second ID in it, ne
   await shortcut(worker, page);
   window = await opened;
   await expect(window.getByText(/^Mute spammer_02␣alice ·/)).toBeVisible();
-  await window.keyboard.press('Escape');
-  await window.waitForEvent('close', { timeout: 15_000 });
+  await escapeCloses(window);
   // The menu: a selection whose text is not exactly one ID goes through the window too.
   opened = extension.context.waitForEvent('page', { timeout: 15_000 });
   await menu(worker, 'mute:preset:600', 'spammer_02 alice', page.url());
   window = await opened;
   await expect(window.getByText(/^Mute spammer_02␣alice ·/)).toBeVisible();
-  await window.keyboard.press('Escape');
-  await window.waitForEvent('close', { timeout: 15_000 });
+  await escapeCloses(window);
   opened = extension.context.waitForEvent('page', { timeout: 15_000 });
   await menu(worker, 'mute:preset:600', ' @spammer_02 ', page.url());
   window = await opened;
   await expect(window.getByText(/^Mute spammer_02 ·/)).toBeVisible();
-  await window.keyboard.press('Escape');
-  await window.waitForEvent('close', { timeout: 15_000 });
+  await escapeCloses(window);
   expect(mutes(emulator)).toEqual([]);
   expect(emulator.muteState(APP, 'alice')).toEqual({ c2c: 0, group: 0 });
 });
@@ -374,8 +380,7 @@ test('the menu asks before it shortens a permanent mute, saying before → after
     "Shorten troll-42's mute on Demo community (PROD)? One-to-one: Permanent → 10 min · Group: Permanent → 10 min",
   );
   await expect(window.getByRole('status')).toHaveText('One-to-one and group: muted permanently');
-  await window.keyboard.press('Escape');
-  await window.waitForEvent('close', { timeout: 15_000 });
+  await escapeCloses(window);
   expect(mutes(emulator)).toEqual([]);
   expect(emulator.muteState(APP, 'troll-42')).toEqual({ c2c: PERMANENT, group: PERMANENT });
 
