@@ -33,23 +33,26 @@ export function validatedItem<T>(
   fallback: T,
 ): ValidatedItem<T> {
   let known: { value: T; json: string } | null = null;
+  /** The JSON of our write in flight: its change event is no news. */
+  let writing: string | null = null;
+  /** Counts changes from elsewhere: a read or write that saw one meanwhile keeps no copy. */
+  let changes = 0;
   const queue = createSerialQueue();
   item.watch((value) => {
-    if (known && value !== null && value !== undefined && JSON.stringify(value) === known.json)
-      return;
+    const json = value === null || value === undefined ? null : JSON.stringify(value);
+    if (json !== null && (json === writing || json === known?.json)) return;
+    changes++;
     known = null;
   });
 
-  const remember = (value: T) => {
-    known = { value, json: JSON.stringify(value) };
-  };
   const read = async (): Promise<{ value: T; readable: boolean }> => {
     if (known) return { value: known.value, readable: true };
+    const seen = changes;
     const raw = await item.getValue();
     if (raw === null || raw === undefined) return { value: fallback, readable: true };
     const parsed = schema.safeParse(raw);
     if (!parsed.success) return { value: fallback, readable: false };
-    remember(parsed.data);
+    if (seen === changes) known = { value: parsed.data, json: JSON.stringify(parsed.data) };
     return { value: parsed.data, readable: true };
   };
   return {
@@ -63,14 +66,18 @@ export function validatedItem<T>(
           throw new StoredValueUnreadable('stored value does not fit its schema');
         const changed = change(current.value);
         const next = options?.prevalidated ? changed : schema.parse(changed);
-        // Known before the write: its change event then matches, another writer's does not.
-        remember(next);
+        // Readers see the stored value until the write lands; a change from elsewhere while
+        // it is in flight leaves no copy (the next read goes to storage).
+        const json = JSON.stringify(next);
+        const seen = changes;
+        known = null;
+        writing = json;
         try {
           await item.setValue(next);
-        } catch (error) {
-          known = null;
-          throw error;
+        } finally {
+          writing = null;
         }
+        if (seen === changes) known = { value: next, json };
         return next;
       });
     },

@@ -107,4 +107,23 @@ describe('settings storage (a validated item)', () => {
     set.mockRestore();
     expect((await settings.get()).autoLockMinutes).toBe(DEFAULT_SETTINGS.autoLockMinutes);
   });
+
+  it('a read that a change from elsewhere overtakes keeps no copy of what it read', async () => {
+    const settings = createSettingsStore();
+    const base = await settings.update((s) => ({ ...s, autoLockMinutes: 5 }));
+    await fakeBrowser.storage.local.set({ settings: { ...base, autoLockMinutes: 10 } });
+    await new Promise((r) => setTimeout(r, 0));
+    const local = fakeBrowser.storage.local;
+    const original = local.get.bind(local);
+    const get = vi.spyOn(local, 'get').mockImplementationOnce(async (keys) => {
+      const old = await original(keys as string);
+      // Another context writes while this read is on its way back.
+      await local.set({ settings: { ...base, autoLockMinutes: 20 } });
+      await new Promise((r) => setTimeout(r, 0));
+      return old;
+    });
+    expect((await settings.get()).autoLockMinutes).toBe(10);
+    get.mockRestore();
+    expect((await settings.get()).autoLockMinutes).toBe(20);
+  });
 });
