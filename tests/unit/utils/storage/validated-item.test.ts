@@ -116,7 +116,7 @@ describe('settings storage (a validated item)', () => {
     const local = fakeBrowser.storage.local;
     const original = local.get.bind(local);
     const get = vi.spyOn(local, 'get').mockImplementationOnce(async (keys) => {
-      const old = await original(keys as string);
+      const old = await original(keys);
       // Another context writes while this read is on its way back.
       await local.set({ settings: { ...base, autoLockMinutes: 20 } });
       await new Promise((r) => setTimeout(r, 0));
