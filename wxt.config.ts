@@ -30,6 +30,9 @@ export default defineConfig({
         'activeTab',
         'contextMenus',
         'notifications',
+        // The audit log keeps up to 20,000 entries within its own 24 MiB budget
+        // (utils/audit/pages.ts): more than the 10 MiB storage.local allows, which the vault shares.
+        'unlimitedStorage',
       ],
       commands: {
         _execute_action: {

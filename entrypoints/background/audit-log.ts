@@ -1,14 +1,34 @@
-import * as z from 'zod/mini';
-import { storage } from '#imports';
-import { AuditEntrySchema, type AuditEntry } from '../../utils/audit/entry';
-import { createBatcher } from '../../utils/batcher';
+import type { AuditEntry } from '../../utils/audit/entry';
+import {
+  AUDIT_BUDGET_BYTES,
+  AUDIT_INDEX_KEY,
+  AUDIT_PAGE_PREFIX,
+  AuditIndexSchema,
+  LEGACY_AUDIT_KEYS,
+  PAGE_BYTES,
+  appendRecords,
+  auditPageKey,
+  emptyIndex,
+  indexFromPages,
+  pagesToDrop,
+  storedBytes,
+  type AuditIndex,
+} from '../../utils/audit/pages';
+import {
+  IntentRecordSchema,
+  OutcomeRecordSchema,
+  mergeRecords,
+  type IntentRecord,
+  type OutcomeRecord,
+} from '../../utils/audit/records';
+import { AuditEntrySchema } from '../../utils/audit/entry';
 import { createLogger } from '../../utils/log';
 import type { Settings } from '../../utils/settings';
-import { validatedItem } from '../../utils/storage/validated-item';
+import type { KeyValueArea } from './vault-service';
 
 const log = createLogger('audit');
-/** Appends wait at most this long; a listing flushes first, so the UI never sees a stale log. */
-const BATCH_MS = 1000;
+/** After a failed write, outcomes still waiting are tried again this often. */
+const RETRY_MS = 5000;
 
 export interface AuditFilter {
   /** Part of a user ID, case-insensitive. */
@@ -16,48 +36,378 @@ export interface AuditFilter {
   profileId?: string;
 }
 
+export interface AuditListing {
+  entries: AuditEntry[];
+  /** Stored records that fit no schema: skipped, kept as they are. */
+  skipped: number;
+  /** Entries dropped to stay inside the byte budget before their age or count limit. */
+  droppedForBudget: number;
+  bytes: number;
+  budgetBytes: number;
+}
+
+export interface AuditHealth {
+  /** Since when writes fail (null while they land). */
+  failingSince: number | null;
+  /** Whether the browser said its storage is full. */
+  quota: boolean;
+}
+
+/** The audit log could not record an intent: the action must not be sent. */
+export class AuditUnwritable extends Error {
+  override name = 'AuditUnwritable';
+  constructor(readonly quota: boolean) {
+    super(quota ? 'audit log: storage is full' : 'audit log: write failed');
+  }
+}
+
+export interface AuditLogDeps {
+  area: KeyValueArea;
+  /** Calls back with every change to the area (as storage.onChanged reports it). */
+  watch(listener: (changes: Record<string, { newValue?: unknown }>) => void): void;
+  settings: () => Promise<Pick<Settings, 'auditMaxEntries' | 'auditRetentionDays'>>;
+  now: () => number;
+}
+
+interface Loaded {
+  index: AuditIndex;
+  /** The newest page's records, as stored (a malformed one stays where it is). */
+  head: unknown[];
+}
+
 /**
- * The audit log: every action from every path, oldest first, in `storage.local` under
- * "auditLog" (version 1). Append-only from the UI; capped and pruned by age on each write.
- * Appends are batched so a bulk run does not rewrite the log once per user.
+ * The audit log: every action from every path, each recorded exactly once as an intent written
+ * before its API call and an outcome written after it (utils/audit/records.ts), in pages under
+ * a byte budget (utils/audit/pages.ts). Records go to storage in group commits: whatever arrives
+ * while a write runs goes in the next one, so a caller waits one write, never a timer, and a bulk
+ * run writes as often as storage keeps up. An intent that cannot be written stops its action
+ * (AuditUnwritable); an outcome that cannot be written is kept and tried again, and the failure
+ * shows in the popup and on the badge until a write lands.
  */
 export class AuditLog {
-  private readonly item = validatedItem(
-    storage.defineItem<unknown>('local:auditLog', { version: 1 }),
-    z.array(AuditEntrySchema),
-    [],
-  );
-  private readonly batch = createBatcher<AuditEntry>((entries) => this.write(entries), BATCH_MS);
+  private state: Loaded | null = null;
+  /** Bumped when storage changed under the copy in `state`: a write then running keeps none. */
+  private generation = 0;
+  private writtenRev = -1;
+  private readonly removing = new Set<string>();
+  private waiting: Array<{
+    records: Array<IntentRecord | OutcomeRecord>;
+    done(error?: unknown): void;
+  }> = [];
+  private writing: Promise<void> | null = null;
+  /** Outcomes a failed write did not store: they go with the next one. */
+  private unwritten: OutcomeRecord[] = [];
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Intents this worker recorded whose outcome is not recorded yet. */
+  private readonly inFlight = new Set<string>();
+  private failing: { since: number; quota: boolean } | null = null;
+  private readonly listeners = new Set<() => void>();
 
-  constructor(
-    private readonly settings: () => Promise<Settings>,
-    private readonly now: () => number = Date.now,
-  ) {}
-
-  append(entry: AuditEntry): void {
-    this.batch.add(AuditEntrySchema.parse(entry));
+  constructor(private readonly deps: AuditLogDeps) {
+    deps.watch((changes) => this.onStorageChanged(changes));
   }
 
-  async list(filter: AuditFilter = {}): Promise<AuditEntry[]> {
-    await this.batch.flush();
-    const query = filter.userQuery?.trim().toLowerCase() ?? '';
-    return (await this.item.get()).filter(
-      (e) =>
-        (query === '' || e.userId.toLowerCase().includes(query)) &&
-        (filter.profileId === undefined || e.profileId === filter.profileId),
-    );
-  }
-
-  private async write(entries: AuditEntry[]): Promise<void> {
-    const { auditMaxEntries, auditRetentionDays } = await this.settings();
-    const oldest = this.now() - auditRetentionDays * 86_400_000;
+  /** Records an action before it is sent; throws AuditUnwritable (send nothing) if it cannot. */
+  async begin(intent: IntentRecord): Promise<void> {
+    const record = IntentRecordSchema.parse(intent);
+    this.inFlight.add(record.id);
     try {
-      await this.item.update(
-        (log) => [...log, ...entries].filter((e) => e.at >= oldest).slice(-auditMaxEntries),
-        { prevalidated: true },
-      );
+      await this.commit([record]);
     } catch (error) {
-      log.error(`could not record ${entries.length} audit entries`, error);
+      this.inFlight.delete(record.id);
+      throw new AuditUnwritable(isQuotaError(error));
     }
   }
+
+  /** Records what came of an action. Never throws: an outcome that cannot be written is kept. */
+  async finish(outcome: OutcomeRecord): Promise<void> {
+    const record = OutcomeRecordSchema.parse(outcome);
+    try {
+      await this.commit([record]);
+    } catch {
+      // Kept in `unwritten` by the failed write; listed from there until it lands.
+    } finally {
+      this.inFlight.delete(record.id);
+    }
+  }
+
+  async list(filter: AuditFilter = {}): Promise<AuditListing> {
+    await this.idle();
+    const { index } = await this.load();
+    const keys = index.pages.map((p) => auditPageKey(p.n));
+    const stored = keys.length > 0 ? await this.deps.area.get(keys) : {};
+    const { entries, skipped } = mergeRecords([
+      ...keys.flatMap((key) => recordsOf(stored[key])),
+      ...this.unwritten,
+    ]);
+    const { auditMaxEntries, auditRetentionDays } = await this.deps.settings();
+    const oldest = this.deps.now() - auditRetentionDays * 86_400_000;
+    const query = filter.userQuery?.trim().toLowerCase() ?? '';
+    return {
+      entries: entries
+        .filter((e) => e.at >= oldest)
+        .slice(-auditMaxEntries)
+        .filter(
+          (e) =>
+            (query === '' || e.userId.toLowerCase().includes(query)) &&
+            (filter.profileId === undefined || e.profileId === filter.profileId),
+        ),
+      skipped,
+      droppedForBudget: index.droppedForBudget,
+      bytes: storedBytes(index) + index.pages.reduce((sum, p) => sum + p.bytes, 0),
+      budgetBytes: AUDIT_BUDGET_BYTES,
+    };
+  }
+
+  /** The entries with these ids among those recorded since `since` (a bulk run picking up). */
+  async entries(ids: ReadonlySet<string>, since: number): Promise<Map<string, AuditEntry>> {
+    await this.idle();
+    const { index } = await this.load();
+    const keys = index.pages.filter((p) => p.newest >= since).map((p) => auditPageKey(p.n));
+    const stored = keys.length > 0 ? await this.deps.area.get(keys) : {};
+    const { entries } = mergeRecords([
+      ...keys.flatMap((key) => recordsOf(stored[key])),
+      ...this.unwritten,
+    ]);
+    return new Map(entries.filter((e) => ids.has(e.id)).map((e) => [e.id, e]));
+  }
+
+  /** Intents recorded by an earlier worker that never got an outcome: to be resolved. */
+  async unresolved(): Promise<IntentRecord[]> {
+    await this.idle();
+    const { index } = await this.load();
+    const open = index.open.filter((o) => !this.inFlight.has(o.id));
+    if (open.length === 0) return [];
+    const keys = [...new Set(open.map((o) => auditPageKey(o.page)))];
+    const stored = await this.deps.area.get(keys);
+    const ids = new Set(open.map((o) => o.id));
+    const found = new Map<string, IntentRecord>();
+    for (const raw of keys.flatMap((key) => recordsOf(stored[key]))) {
+      const parsed = IntentRecordSchema.safeParse(raw);
+      if (parsed.success && ids.has(parsed.data.id) && !found.has(parsed.data.id))
+        found.set(parsed.data.id, parsed.data);
+    }
+    return [...found.values()];
+  }
+
+  health(): AuditHealth {
+    return { failingSince: this.failing?.since ?? null, quota: this.failing?.quota ?? false };
+  }
+
+  /** Called when writes start or stop failing (the badge shows it). */
+  onHealthChange(listener: () => void): void {
+    this.listeners.add(listener);
+  }
+
+  /** Resolves once everything handed over so far has been written (or has failed). */
+  async idle(): Promise<void> {
+    while (this.writing) await this.writing;
+  }
+
+  private commit(records: Array<IntentRecord | OutcomeRecord>): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.waiting.push({
+        records,
+        done: (error) =>
+          error === undefined
+            ? resolve()
+            : reject(
+                error instanceof Error ? error : new Error('audit write failed', { cause: error }),
+              ),
+      });
+      this.pump();
+    });
+  }
+
+  /** Starts a write of everything waiting, unless one is running (it starts the next itself). */
+  private pump(): void {
+    if (this.writing || (this.waiting.length === 0 && this.unwritten.length === 0)) return;
+    const batch = this.waiting.splice(0);
+    const retried = this.unwritten.splice(0);
+    const records = [...retried, ...batch.flatMap((b) => b.records)];
+    this.writing = this.write(records)
+      .then(
+        () => {
+          this.setFailing(null);
+          for (const b of batch) b.done();
+        },
+        (error: unknown) => {
+          log.error(`could not write ${records.length} audit records`, error);
+          this.unwritten = [
+            ...records.filter((r): r is OutcomeRecord => r.k === 'outcome'),
+            ...this.unwritten,
+          ];
+          this.setFailing({
+            since: this.failing?.since ?? this.deps.now(),
+            quota: isQuotaError(error),
+          });
+          for (const b of batch) b.done(error ?? new Error('write failed'));
+          this.retryTimer ??= setTimeout(() => {
+            this.retryTimer = null;
+            this.pump();
+          }, RETRY_MS);
+        },
+      )
+      .finally(() => {
+        this.writing = null;
+        if (this.waiting.length > 0) this.pump();
+      });
+  }
+
+  private async write(records: ReadonlyArray<IntentRecord | OutcomeRecord>): Promise<void> {
+    if (records.length === 0) return;
+    const generation = this.generation;
+    const loaded = await this.load();
+    const { auditMaxEntries, auditRetentionDays } = await this.deps.settings();
+    const appended = appendRecords(loaded.index, loaded.head, records);
+    const index = appended.index;
+    const { drop, forBudget } = pagesToDrop(index.pages, storedBytes(index), {
+      oldestKept: this.deps.now() - auditRetentionDays * 86_400_000,
+      maxEntries: auditMaxEntries,
+      budgetBytes: AUDIT_BUDGET_BYTES,
+    });
+    const dropped = new Set(index.pages.splice(0, drop).map((p) => p.n));
+    for (const n of dropped) {
+      index.trash.push(auditPageKey(n));
+      appended.touched.delete(n);
+    }
+    index.open = index.open.filter((o) => !dropped.has(o.page));
+    index.droppedForBudget += forBudget;
+    index.rev = loaded.index.rev + 1;
+    const items: Record<string, unknown> = { [AUDIT_INDEX_KEY]: index };
+    for (const [n, pageRecords] of appended.touched) items[auditPageKey(n)] = pageRecords;
+    this.writtenRev = index.rev;
+    await this.deps.area.set(items);
+    const next = { index, head: appended.head };
+    if (generation === this.generation) this.state = next;
+    await this.emptyTrash(next);
+  }
+
+  private async load(): Promise<Loaded> {
+    if (this.state) return this.state;
+    const generation = this.generation;
+    const stored = await this.deps.area.get([AUDIT_INDEX_KEY, ...LEGACY_AUDIT_KEYS]);
+    const raw = stored[AUDIT_INDEX_KEY];
+    let loaded: Loaded;
+    if (raw === undefined) {
+      loaded = await this.migrate(stored[LEGACY_AUDIT_KEYS[0]]);
+    } else {
+      const parsed = AuditIndexSchema.safeParse(raw);
+      const index = parsed.success ? parsed.data : await this.rebuildIndex();
+      const last = index.pages.at(-1);
+      const head = last
+        ? (await this.deps.area.get(auditPageKey(last.n)))[auditPageKey(last.n)]
+        : [];
+      if (last && !Array.isArray(head)) {
+        // Not a list of records: kept as one unreadable record, and the page is closed.
+        loaded = {
+          index: {
+            ...index,
+            pages: index.pages.map((p) => (p === last ? { ...p, bytes: PAGE_BYTES } : p)),
+          },
+          head: [head],
+        };
+      } else loaded = { index, head: (head as unknown[] | undefined) ?? [] };
+    }
+    this.writtenRev = Math.max(this.writtenRev, loaded.index.rev);
+    if (generation === this.generation) this.state = loaded;
+    await this.emptyTrash(loaded);
+    return loaded;
+  }
+
+  /**
+   * Version 1 kept one array of finished entries under "auditLog": each becomes an intent and
+   * its outcome, in pages; an entry that fits no schema is carried over as it is (skipped and
+   * counted when read). The old key goes once the pages are written.
+   */
+  private async migrate(legacy: unknown): Promise<Loaded> {
+    if (legacy === undefined) return { index: emptyIndex(), head: [] };
+    const records: unknown[] = [];
+    for (const raw of Array.isArray(legacy) ? legacy : [legacy]) {
+      const parsed = AuditEntrySchema.safeParse(raw);
+      if (!parsed.success || parsed.data.outcome === 'unknown') {
+        records.push(raw);
+        continue;
+      }
+      const { outcome, errorCode, errorCategory, resolvedAt: _resolved, ...fields } = parsed.data;
+      records.push({ k: 'intent', ...fields });
+      records.push({
+        k: 'outcome',
+        id: fields.id,
+        at: fields.at,
+        outcome,
+        errorCode,
+        ...(errorCategory ? { errorCategory } : {}),
+      });
+    }
+    const appended = appendRecords(emptyIndex(), [], records);
+    const index = { ...appended.index, rev: 1, trash: [...LEGACY_AUDIT_KEYS] };
+    const items: Record<string, unknown> = { [AUDIT_INDEX_KEY]: index };
+    for (const [n, pageRecords] of appended.touched) items[auditPageKey(n)] = pageRecords;
+    this.writtenRev = index.rev;
+    await this.deps.area.set(items);
+    log.warn(`audit log moved to pages: ${records.length} records`);
+    return { index, head: appended.head };
+  }
+
+  /** The index is unreadable: work it out again from the pages, which hold everything. */
+  private async rebuildIndex(): Promise<AuditIndex> {
+    const everything = await this.deps.area.get(null as unknown as string[]);
+    const pages = new Map<number, unknown>();
+    for (const [key, value] of Object.entries(everything)) {
+      const n = key.startsWith(AUDIT_PAGE_PREFIX)
+        ? Number(key.slice(AUDIT_PAGE_PREFIX.length))
+        : NaN;
+      if (Number.isInteger(n)) pages.set(n, value);
+    }
+    log.warn(`audit index unreadable: rebuilt from ${pages.size} pages`);
+    return indexFromPages(pages);
+  }
+
+  private async emptyTrash(loaded: Loaded): Promise<void> {
+    const keys = loaded.index.trash;
+    if (keys.length === 0) return;
+    for (const key of keys) this.removing.add(key);
+    await this.deps.area.remove([...keys]);
+    // Stored as written until the next write; a worker stopped before it removes them again.
+    if (this.state === loaded) this.state = { ...loaded, index: { ...loaded.index, trash: [] } };
+  }
+
+  private onStorageChanged(changes: Record<string, { newValue?: unknown }>): void {
+    const keys = Object.keys(changes).filter(
+      (key) => key === AUDIT_INDEX_KEY || key.startsWith(AUDIT_PAGE_PREFIX),
+    );
+    if (keys.length === 0) return;
+    const index = changes[AUDIT_INDEX_KEY];
+    if (index) {
+      const rev = (index.newValue as { rev?: unknown } | undefined)?.rev;
+      if (rev !== this.writtenRev) this.forget();
+      return;
+    }
+    // Our own removal of dropped pages; anything else was written from elsewhere.
+    if (keys.every((key) => changes[key]?.newValue === undefined && this.removing.delete(key)))
+      return;
+    this.forget();
+  }
+
+  private forget(): void {
+    this.state = null;
+    this.generation++;
+  }
+
+  private setFailing(failing: { since: number; quota: boolean } | null): void {
+    const changed = (failing === null) !== (this.failing === null);
+    this.failing = failing;
+    if (changed) for (const listener of this.listeners) listener();
+  }
+}
+
+/** A stored page's records; anything that is not a list counts as one unreadable record. */
+function recordsOf(value: unknown): unknown[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+function isQuotaError(error: unknown): boolean {
+  return /quota/i.test(String((error as { message?: unknown } | null)?.message ?? error));
 }

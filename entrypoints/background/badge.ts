@@ -1,3 +1,4 @@
+import { t } from '../../utils/i18n';
 import { stillActive, type ActiveMute } from '../../utils/mute/active-mute';
 import { remainingSeconds } from '../../utils/mute/state';
 import { PERMANENT_SECONDS } from '../../utils/mute/durations';
@@ -7,6 +8,7 @@ export const BADGE_ALARM = 'badge-refresh';
 export interface BadgeDeps {
   setText(text: string): Promise<void>;
   setColor(color: string): Promise<void>;
+  setTitle(title: string): Promise<void>;
   alarms: {
     create(name: string, info: { when: number }): void | Promise<void>;
     clear(name: string): unknown;
@@ -14,17 +16,28 @@ export interface BadgeDeps {
   now: () => number;
 }
 
-/** The toolbar badge: how many mutes the extension applied are still active for the current app. */
+/**
+ * The toolbar badge: how many mutes the extension applied are still active for the current app,
+ * or "!" in amber while the audit log cannot be written (the title says so).
+ */
 export async function updateBadge(
   deps: BadgeDeps,
   entries: readonly ActiveMute[],
   profileId: string | null,
+  auditFailing = false,
 ): Promise<void> {
   const now = deps.now();
   const active = stillActive(entries, now).filter((e) => e.profileId === profileId);
-  await deps.setColor('#b42318');
+  await deps.setColor(auditFailing ? '#b54708' : '#b42318');
+  await deps.setTitle(t(auditFailing ? 'audit_badgeTitle' : 'extName'));
   await deps.setText(
-    active.length === 0 ? '' : active.length > 999 ? '999+' : String(active.length),
+    auditFailing
+      ? '!'
+      : active.length === 0
+        ? ''
+        : active.length > 999
+          ? '999+'
+          : String(active.length),
   );
   // Wake up when the next one ends, so the count drops by itself.
   const nextEnd = Math.min(

@@ -5,6 +5,7 @@ import { UNMUTE_SECONDS } from '../../utils/mute/durations';
 import type { Scopes } from '../../utils/mute/scopes';
 import { parseUserId, splitUserIdList } from '../../utils/mute/user-id';
 import { VaultError } from '../../utils/vault/problems';
+import type { AuditLog } from './audit-log';
 import type { AlarmsLike } from './auto-lock';
 import type { MuteService } from './mute-service';
 import { HandlerError } from './router';
@@ -18,6 +19,8 @@ const CONCURRENCY = 32;
 const PERSIST_MS = 500;
 /** How long Tencent blocks an app after 70050. */
 const BLOCK_PAUSE_MS = 60_000;
+/** How long a job waits when the audit log cannot record its actions. */
+const AUDIT_PAUSE_MS = 30_000;
 /**
  * A worker that starts mid-job waits this long before sending: the requests its predecessor
  * finished in the last second are not in this worker's rate limiter (a window, plus margin).
@@ -39,7 +42,10 @@ export interface BulkStartInput {
  * Runs bulk jobs in the background: a dry run that reads each user's state, then the action
  * itself, both under the shared rate limiter. The job lives in storage.session, so closing the
  * popup, a worker restart or a one-minute 70050 block only pauses it: it resumes where it
- * stopped.
+ * stopped. Each item's action is audited under an id of its own (job, item, attempt), and the
+ * audit log is written before and after every call, so it is the record of progress: a worker
+ * that picks a job up takes each item's outcome from it and sends again only the items whose
+ * call was in flight (an intent with no outcome), under the same entry.
  */
 export class BulkRunner {
   private job: BulkJob | null = null;
@@ -51,6 +57,7 @@ export class BulkRunner {
     private readonly deps: {
       session: KeyValueArea;
       mute: MuteService;
+      audit: Pick<AuditLog, 'entries'>;
       alarms: AlarmsLike;
       now: () => number;
       sleep?: (ms: number) => Promise<void>;
@@ -132,7 +139,12 @@ export class BulkRunner {
     }
     for (const item of job.items) {
       if (item.status === 'failed')
-        Object.assign(item, { status: 'checked', errorCode: null, errorCategory: null });
+        Object.assign(item, {
+          status: 'checked',
+          errorCode: null,
+          errorCategory: null,
+          attempt: (item.attempt ?? 0) + 1,
+        });
     }
     Object.assign(job, { phase: 'running', pausedUntil: null, finishedAt: null });
     await this.persist();
@@ -179,8 +191,48 @@ export class BulkRunner {
       await this.persist();
     }
     if (job.phase !== 'checking' && job.phase !== 'running') return;
-    if (!wasLoaded) await this.sleep(RESUME_GUARD_MS);
+    if (!wasLoaded) {
+      if (job.phase === 'running') await this.catchUp(job);
+      await this.sleep(RESUME_GUARD_MS);
+    }
     this.kick();
+  }
+
+  /** Whether an audit entry belongs to the job still under way (it settles that entry itself). */
+  owns(entryId: string): boolean {
+    const job = this.job;
+    return (
+      !!job &&
+      ['checking', 'ready', 'running', 'paused'].includes(job.phase) &&
+      entryId.startsWith(`${job.id}/`)
+    );
+  }
+
+  /**
+   * Progress reaches storage.session twice a second; the audit log has every answer. Items the
+   * stored job still shows as to-do take their outcome from it; those with none are sent again.
+   */
+  private async catchUp(job: BulkJob): Promise<void> {
+    const todo = new Map<string, BulkItem>();
+    job.items.forEach((item, index) => {
+      if (item.status === 'checked') todo.set(entryIdOf(job, index, item), item);
+    });
+    if (todo.size === 0) return;
+    const found = await this.deps.audit.entries(new Set(todo.keys()), job.startedAt);
+    for (const [id, entry] of found) {
+      const item = todo.get(id);
+      if (!item) continue;
+      if (entry.outcome === 'ok') {
+        item.status = 'done';
+        this.deps.mute.noteApplied(entry);
+      } else if (entry.outcome === 'failed' && entry.errorCategory !== 'blocked')
+        Object.assign(item, {
+          status: 'failed',
+          errorCode: entry.errorCode,
+          errorCategory: entry.errorCategory ?? 'unknown-code',
+        });
+    }
+    await this.persist();
   }
 
   private async jobWithId(jobId: string): Promise<BulkJob> {
@@ -207,11 +259,13 @@ export class BulkRunner {
     if (!job) return;
     const checking = job.phase === 'checking';
     const wanted: BulkItem['status'] = checking ? 'pending' : 'checked';
-    const queue = job.items.filter((item) => item.status === wanted);
+    const queue = job.items.flatMap((item, index) =>
+      item.status === wanted ? [{ item, index }] : [],
+    );
     const workers = Array.from({ length: Math.min(CONCURRENCY, queue.length) }, async () => {
-      for (let item = queue.shift(); item; item = queue.shift()) {
+      for (let next = queue.shift(); next; next = queue.shift()) {
         if (job.phase !== (checking ? 'checking' : 'running')) return;
-        await (checking ? this.check(job, item) : this.act(job, item));
+        await (checking ? this.check(job, next.item) : this.act(job, next.item, next.index));
         this.schedulePersist();
       }
     });
@@ -233,9 +287,10 @@ export class BulkRunner {
     }
   }
 
-  private async act(job: BulkJob, item: BulkItem): Promise<void> {
+  private async act(job: BulkJob, item: BulkItem, index: number): Promise<void> {
     try {
       await this.deps.mute.apply({
+        entryId: entryIdOf(job, index, item),
         profileId: job.profileId,
         userId: item.userId,
         scopes: job.scopes,
@@ -272,6 +327,10 @@ export class BulkRunner {
       this.pause(job, null);
       return;
     }
+    if (error instanceof HandlerError && error.appError.kind === 'audit-unwritable') {
+      this.pause(job, this.deps.now() + AUDIT_PAUSE_MS);
+      return;
+    }
     if (!(error instanceof ChatApiError)) log.error('bulk item failed unexpectedly', error);
     Object.assign(item, {
       status: 'failed',
@@ -305,4 +364,9 @@ export class BulkRunner {
   private sleep(ms: number): Promise<void> {
     return (this.deps.sleep ?? ((d: number) => new Promise<void>((r) => setTimeout(r, d))))(ms);
   }
+}
+
+/** The audit entry of one attempt at one item: the same id however often a restart sends it. */
+function entryIdOf(job: BulkJob, index: number, item: BulkItem): string {
+  return `${job.id}/${index}/${item.attempt ?? 0}`;
 }

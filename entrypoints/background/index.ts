@@ -42,7 +42,15 @@ export default defineBackground({
       alarms: browser.alarms,
       settings: () => settings.get(),
     });
-    const audit = new AuditLog(() => settings.get(), now);
+    const audit = new AuditLog({
+      area: local,
+      watch: (listener) =>
+        browser.storage.onChanged.addListener((changes, area) => {
+          if (area === 'local') listener(changes);
+        }),
+      settings: () => settings.get(),
+      now,
+    });
     const registry = new ActiveMutes(now);
     const undo = new UndoStore(session, now);
     const mute = new MuteService({
@@ -54,7 +62,13 @@ export default defineBackground({
       settings: () => settings.get(),
       now,
     });
-    const bulk = new BulkRunner({ session, mute, alarms: browser.alarms, now });
+    const bulk = new BulkRunner({ session, mute, audit, alarms: browser.alarms, now });
+    /** After a restart or an unlock: the bulk job carries on, then what an earlier worker left
+     * without an outcome is settled by reading the users' states. */
+    const pickUp = async () => {
+      await bulk.resume();
+      await mute.resolveUnknown((entryId) => bulk.owns(entryId));
+    };
     const sites = new Sites({
       scripting: browser.scripting,
       hasOrigin: (pattern) => browser.permissions.contains({ origins: [pattern] }),
@@ -119,14 +133,17 @@ export default defineBackground({
         {
           setText: (text) => browser.action.setBadgeText({ text }),
           setColor: (color) => browser.action.setBadgeBackgroundColor({ color }),
+          setTitle: (title) => browser.action.setTitle({ title }),
           alarms: browser.alarms,
           now,
         },
         current === null ? [] : await registry.list(current),
         current,
+        audit.health().failingSince !== null,
       );
     };
     registry.onChange(() => void refreshBadge());
+    audit.onHealthChange(() => void refreshBadge());
     const refreshMenus = async () =>
       createMenus(browser.contextMenus, (await settings.get()).presets);
 
@@ -155,7 +172,7 @@ export default defineBackground({
       if (!unlocked) chat.clear();
       void autoLock.onVaultChange(unlocked);
       void refreshBadge();
-      if (unlocked) void bulk.resume();
+      if (unlocked) void pickUp();
     });
 
     const route = createRouter({
@@ -254,6 +271,6 @@ export default defineBackground({
     });
     // A timeout that passed while the worker was stopped locks before anything else runs;
     // a bulk job the previous worker was running carries on.
-    void autoLock.enforce().then(() => bulk.resume());
+    void autoLock.enforce().then(pickUp);
   },
 });

@@ -1,4 +1,5 @@
-import type { AuditEntry, Source } from '../../utils/audit/entry';
+import { auditPageUrl, type AuditEntry, type Source } from '../../utils/audit/entry';
+import type { IntentRecord } from '../../utils/audit/records';
 import type { RetryInfo } from '../../utils/chat-api/client';
 import { ChatApiError } from '../../utils/chat-api/errors';
 import { covers, decide, refusal, type Question } from '../../utils/mute/decision';
@@ -9,13 +10,14 @@ import {
   SCOPE_NAMES,
   applySeconds,
   remainingSeconds,
+  tookEffect,
   scopeFromSeconds,
   type MuteState,
 } from '../../utils/mute/state';
 import type { Settings } from '../../utils/settings';
 import type { Profile } from '../../utils/vault/profile';
 import type { ActiveMutes } from './active-mutes';
-import type { AuditLog } from './audit-log';
+import { AuditUnwritable, type AuditLog } from './audit-log';
 import type { ChatService } from './chat-service';
 import { HandlerError } from './router';
 import { UNDO_WINDOW_MS, type UndoStore } from './undo-store';
@@ -42,6 +44,8 @@ export interface ApplyInput {
   pageUrl?: string;
   /** The previous state when the caller already knows it (a bulk dry run). */
   knownPrevious?: MuteState;
+  /** The audit entry's id when the caller names it (a bulk item: the same after a restart). */
+  entryId?: string;
   /** Whether to keep an undo record (single actions; not bulk). */
   undoable: boolean;
   /**
@@ -61,8 +65,8 @@ export interface ApplyOutcome {
 
 /**
  * Muting, unmuting and undoing for every path (popup, bulk, menu, page buttons): reads the
- * state first, applies, then records the action in the audit log, the active-mutes registry
- * and (for single actions) the undo store.
+ * state first, records the intent in the audit log (nothing is sent if that fails), applies,
+ * records the outcome, then the active-mutes registry and (for single actions) the undo store.
  */
 export class MuteService {
   private readonly states = new Map<string, StateView>();
@@ -195,22 +199,33 @@ export class MuteService {
     action: AuditEntry['action'],
   ): Promise<ApplyOutcome> {
     const client = this.deps.chat.clientFor(profile);
-    const base = {
+    let now = this.deps.now();
+    // Everything the entry keeps is cut to size here, before the call: nothing after it can fail.
+    const intent: IntentRecord = {
+      k: 'intent',
+      id: input.entryId ?? crypto.randomUUID(),
+      at: now,
       profileId: profile.id,
-      appLabel: profile.label,
+      appLabel: profile.label.slice(0, 60),
       sdkAppId: profile.sdkAppId,
       environment: profile.environment,
       userId: input.userId,
       action,
       scopes: input.scopes,
       previous,
+      next: applyScoped(previous ?? NOT_MUTED, seconds, now),
       seconds: seconds.c2c ?? seconds.group ?? 0,
-      reason: input.reason,
+      reason: input.reason.slice(0, 200),
       source: input.source,
-      ...(input.pageUrl === undefined ? {} : { pageUrl: input.pageUrl }),
+      ...(input.pageUrl === undefined ? {} : { pageUrl: auditPageUrl(input.pageUrl) }),
     };
-    let now = this.deps.now();
-    const intended = applyScoped(previous ?? NOT_MUTED, seconds, now);
+    try {
+      await this.deps.audit.begin(intent);
+    } catch (error) {
+      if (error instanceof AuditUnwritable)
+        throw new HandlerError({ kind: 'audit-unwritable', quota: error.quota });
+      throw error;
+    }
     try {
       await client.setNoSpeaking(
         input.userId,
@@ -218,41 +233,29 @@ export class MuteService {
         input.onRetry ? { onRetry: input.onRetry } : {},
       );
     } catch (error) {
-      if (error instanceof ChatApiError) {
-        this.deps.audit.append({
-          ...base,
-          id: crypto.randomUUID(),
-          at: now,
-          next: intended,
-          outcome: 'failed',
-          errorCode: error.data.code,
-          errorCategory: error.data.category,
-        });
-      }
+      const api = error instanceof ChatApiError ? error.data : null;
+      await this.deps.audit.finish({
+        k: 'outcome',
+        id: intent.id,
+        at: this.deps.now(),
+        outcome: 'failed',
+        errorCode: api?.code ?? null,
+        ...(api ? { errorCategory: api.category } : {}),
+      });
       throw error;
     }
     now = this.deps.now();
     const next = applyScoped(previous ?? NOT_MUTED, seconds, now);
     this.states.set(cacheKey(profile.id, input.userId), { state: next, exists: true, readAt: now });
-    this.deps.audit.append({
-      ...base,
-      id: crypto.randomUUID(),
+    await this.deps.audit.finish({
+      k: 'outcome',
+      id: intent.id,
       at: now,
-      next,
       outcome: 'ok',
+      next,
       errorCode: null,
     });
-    this.deps.registry.record({
-      profileId: profile.id,
-      sdkAppId: profile.sdkAppId,
-      userId: input.userId,
-      state: next,
-      reason: input.reason,
-      appliedAt: now,
-      source: input.source,
-      changedElsewhere: false,
-      checkedAt: null,
-    });
+    this.noteApplied({ ...intent, at: now, next });
     let undoId: string | null = null;
     let undoExpiresAt: number | null = null;
     if (input.undoable && previous) {
@@ -268,6 +271,60 @@ export class MuteService {
       });
     }
     return { previous, next, undoId, undoExpiresAt };
+  }
+
+  /**
+   * Settles the actions an earlier worker recorded but stopped before answering: reads each
+   * user's state and records whether the action took (outcome marked as resolved). Intents
+   * `skip` names (a bulk job sends them again) are left; so are those a read cannot settle
+   * (the app is gone, the network is down, or a timed mute has run out since): next unlock.
+   */
+  async resolveUnknown(skip: (entryId: string) => boolean): Promise<number> {
+    if ((await this.deps.vault.state()) !== 'unlocked') return 0;
+    const profiles = (await this.deps.vault.data()).profiles;
+    let resolved = 0;
+    for (const intent of await this.deps.audit.unresolved()) {
+      if (skip(intent.id) || !profiles.some((p) => p.id === intent.profileId)) continue;
+      let view: StateView;
+      try {
+        view = await this.readState(intent.profileId, intent.userId);
+      } catch {
+        continue;
+      }
+      const took = tookEffect(intent, view.state, view.readAt);
+      if (took === null) continue;
+      await this.deps.audit.finish({
+        k: 'outcome',
+        id: intent.id,
+        at: view.readAt,
+        outcome: took ? 'ok' : 'failed',
+        errorCode: null,
+        resolved: true,
+      });
+      if (took) this.noteApplied(intent);
+      resolved++;
+    }
+    return resolved;
+  }
+
+  /** An action that took: the active-mutes registry follows it. */
+  noteApplied(
+    entry: Pick<
+      IntentRecord,
+      'profileId' | 'sdkAppId' | 'userId' | 'next' | 'reason' | 'at' | 'source'
+    >,
+  ): void {
+    this.deps.registry.record({
+      profileId: entry.profileId,
+      sdkAppId: entry.sdkAppId,
+      userId: entry.userId,
+      state: entry.next,
+      reason: entry.reason,
+      appliedAt: entry.at,
+      source: entry.source,
+      changedElsewhere: false,
+      checkedAt: null,
+    });
   }
 }
 

@@ -76,6 +76,7 @@ export const SENDER_POLICY: { [K in RequestType]: readonly SenderKind[] } = {
   'bulk.cancel': PAGES,
   'bulk.clear': PAGES,
   'audit.list': PAGES,
+  'audit.health': PAGES,
   'page.config': CONTENT,
   'page.states': CONTENT,
   'page.apply': CONTENT,

@@ -3,6 +3,7 @@ import { useSend } from '../../components/background';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { auditToCsv, auditToJson } from '../../utils/audit/export';
 import type { AuditEntry } from '../../utils/audit/entry';
+import type { ResponseOf } from '../../utils/messages/protocol';
 import { t, uiLocale } from '../../utils/i18n';
 import { asAppError, type AppError } from '../../utils/messages/app-error';
 import { describeError } from '../../utils/messages/describe-error';
@@ -17,7 +18,7 @@ export function AuditLogView({ profiles }: { profiles: readonly ProfileMeta[] })
   const send = useSend();
   const [query, setQuery] = useState('');
   const [profileId, setProfileId] = useState('');
-  const [entries, setEntries] = useState<AuditEntry[] | null>(null);
+  const [listing, setListing] = useState<ResponseOf<'audit.list'> | null>(null);
   const [error, setError] = useState<AppError | null>(null);
 
   useEffect(() => {
@@ -28,7 +29,7 @@ export function AuditLogView({ profiles }: { profiles: readonly ProfileMeta[] })
         ...(query.trim() ? { userQuery: query.trim() } : {}),
         ...(profileId ? { profileId } : {}),
       }).then(
-        (list) => !cancelled && setEntries(list),
+        (list) => !cancelled && setListing(list),
         (e: unknown) => !cancelled && setError(asAppError(e)),
       );
     }, 150);
@@ -47,6 +48,7 @@ export function AuditLogView({ profiles }: { profiles: readonly ProfileMeta[] })
     setTimeout(() => URL.revokeObjectURL(url), 10_000);
   }
 
+  const entries = listing?.entries ?? null;
   const newestFirst = entries ? [...entries].reverse() : [];
   return (
     <section class="card" aria-labelledby="audit-title">
@@ -100,7 +102,22 @@ export function AuditLogView({ profiles }: { profiles: readonly ProfileMeta[] })
       {error && <ErrorNotice error={error} />}
       <p class="hint" aria-live="polite">
         {entries === null ? '' : t('audit_count', String(entries.length))}
+        {listing &&
+          ` ${t('audit_usage', [formatBytes(listing.bytes), formatBytes(listing.budgetBytes)])}`}
       </p>
+      {listing && listing.skipped > 0 && (
+        <p class="notice" role="status">
+          {t('audit_skipped', String(listing.skipped))}
+        </p>
+      )}
+      {listing && listing.droppedForBudget > 0 && (
+        <p class="notice" role="status">
+          {t('audit_droppedForBudget', [
+            formatBytes(listing.budgetBytes),
+            String(listing.droppedForBudget),
+          ])}
+        </p>
+      )}
       {newestFirst.length > 0 && (
         <div class="table-wrap">
           <table class="audit-table">
@@ -129,16 +146,23 @@ export function AuditLogView({ profiles }: { profiles: readonly ProfileMeta[] })
                   <td>{e.reason}</td>
                   <td>{t(`source_${e.source}`)}</td>
                   <td>
-                    {e.outcome === 'ok'
-                      ? t('audit_ok')
-                      : describeError({
-                          kind: 'chat-api',
-                          error: {
-                            category: e.errorCategory ?? 'unknown-code',
-                            code: e.errorCode,
-                            attempts: 0,
-                          },
-                        }).message}
+                    {e.resolvedAt !== undefined
+                      ? t(
+                          e.outcome === 'ok' ? 'audit_resolvedOk' : 'audit_resolvedFailed',
+                          formatDateTime(e.resolvedAt, uiLocale()),
+                        )
+                      : e.outcome === 'unknown'
+                        ? t('audit_unknown')
+                        : e.outcome === 'ok'
+                          ? t('audit_ok')
+                          : describeError({
+                              kind: 'chat-api',
+                              error: {
+                                category: e.errorCategory ?? 'unknown-code',
+                                code: e.errorCode,
+                                attempts: 0,
+                              },
+                            }).message}
                   </td>
                 </tr>
               ))}
@@ -148,6 +172,15 @@ export function AuditLogView({ profiles }: { profiles: readonly ProfileMeta[] })
       )}
     </section>
   );
+}
+
+/** "3.2 MB": storage sizes in the UI language. */
+function formatBytes(bytes: number): string {
+  return new Intl.NumberFormat(uiLocale(), {
+    style: 'unit',
+    unit: 'megabyte',
+    maximumFractionDigits: 1,
+  }).format(bytes / (1024 * 1024));
 }
 
 function actionText(e: AuditEntry): string {

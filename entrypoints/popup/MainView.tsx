@@ -2,8 +2,9 @@ import { useEffect, useState } from 'preact/hooks';
 import { useSend } from '../../components/background';
 import { AppSwitcher } from '../../components/AppSwitcher';
 import { builtInReasons } from '../../components/ReasonField';
-import { t } from '../../utils/i18n';
-import type { VaultStatus } from '../../utils/messages/protocol';
+import { t, uiLocale } from '../../utils/i18n';
+import type { ResponseOf, VaultStatus } from '../../utils/messages/protocol';
+import { formatDateTime } from '../../utils/mute/durations';
 import type { Settings } from '../../utils/settings';
 import type { ProfileMeta } from '../../utils/vault/profile';
 import { ActiveTab } from './ActiveTab';
@@ -24,6 +25,7 @@ export function MainView(props: {
   const [tab, setTab] = useState<Tab>('mute');
   const settings = props.settings;
   const [activeCount, setActiveCount] = useState<number | null>(null);
+  const [auditHealth, setAuditHealth] = useState<ResponseOf<'audit.health'> | null>(null);
 
   const currentId = props.current.id;
   useEffect(() => {
@@ -31,6 +33,9 @@ export function MainView(props: {
       setActiveCount(list.length),
     );
   }, [send, currentId, tab]);
+  useEffect(() => {
+    void send({ type: 'audit.health' }).then(setAuditHealth);
+  }, [send, tab]);
 
   const tabs: Array<[Tab, string]> = [
     ['mute', t('tab_mute')],
@@ -66,6 +71,14 @@ export function MainView(props: {
           {t('ui_lock')}
         </button>
       </header>
+      {auditHealth?.failingSince != null && (
+        <p class="notice warning" role="alert">
+          {t(
+            auditHealth.quota ? 'audit_writeFailingFull' : 'audit_writeFailing',
+            formatDateTime(auditHealth.failingSince, uiLocale()),
+          )}
+        </p>
+      )}
       <div class="tabs" role="tablist" aria-label={t('extName')} onKeyDown={onTabKey}>
         {tabs.map(([id, label]) => (
           <button

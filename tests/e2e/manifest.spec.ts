@@ -55,9 +55,12 @@ test('the production manifest asks for the least it needs', () => {
   }
 });
 
-/** What in the code shows a permission is used: its API namespace, or for activeTab the
- * script injection into the current tab it exists for. */
-const PERMISSION_EVIDENCE: Record<string, string> = { activeTab: '.executeScript(' };
+/** What in the code shows a permission is used: its API namespace, for activeTab the script
+ * injection into the current tab it exists for, for unlimitedStorage the paged audit log. */
+const PERMISSION_EVIDENCE: Record<string, string> = {
+  activeTab: '.executeScript(',
+  unlimitedStorage: '"auditPage."',
+};
 
 test('every permission the production build asks for is used by its code', () => {
   const manifest = readManifest(PRODUCTION_BUILD);
@@ -70,7 +73,16 @@ test('every permission the production build asks for is used by its code', () =>
   );
   expect(unused).toEqual([]);
   expect((manifest.permissions as string[]).slice().sort()).toEqual(
-    ['activeTab', 'alarms', 'contextMenus', 'idle', 'notifications', 'scripting', 'storage'].sort(),
+    [
+      'activeTab',
+      'alarms',
+      'contextMenus',
+      'idle',
+      'notifications',
+      'scripting',
+      'storage',
+      'unlimitedStorage',
+    ].sort(),
   );
 });
 

@@ -251,13 +251,13 @@ test('the audit log lists every action and exports it as CSV and JSON', async ({
   await audit.getByRole('button', { name: 'Export CSV' }).click();
   const csv = readFileSync(await (await csvDownload).path(), 'utf8').split('\r\n');
   expect(csv[0]).toBe(
-    'time,app,sdkAppId,environment,userId,action,scopes,previousC2c,previousGroup,nextC2c,nextGroup,seconds,reason,source,pageUrl,outcome,errorCode',
+    'time,app,sdkAppId,environment,userId,action,scopes,previousC2c,previousGroup,nextC2c,nextGroup,seconds,reason,source,pageUrl,outcome,errorCode,resolvedAt',
   );
   expect(csv[1]).toMatch(
-    /^\d{4}-\d\d-\d\dT[\d:.]+Z,Demo community,1400187352,production,erin,mute,c2c\+group,none,none,until [^,]+,until [^,]+,3600,"raid, ""coordinated""",popup,,ok,$/,
+    /^\d{4}-\d\d-\d\dT[\d:.]+Z,Demo community,1400187352,production,erin,mute,c2c\+group,none,none,until [^,]+,until [^,]+,3600,"raid, ""coordinated""",popup,,ok,,$/,
   );
   expect(csv[2]).toMatch(
-    /,erin,unmute,c2c\+group,until [^,]+,until [^,]+,none,none,0,"raid, ""coordinated""",popup,,ok,$/,
+    /,erin,unmute,c2c\+group,until [^,]+,until [^,]+,none,none,0,"raid, ""coordinated""",popup,,ok,,$/,
   );
 
   const jsonDownload = options.waitForEvent('download');

@@ -53,7 +53,15 @@ export async function backgroundServices(
     await vault.update(() => ({ profiles: [profile], defaultProfileId: profile.id }));
   }
   const chat = new ChatService({ fetch: hostMappedFetch(emulatorPort), now });
-  const audit = new AuditLog(async () => DEFAULT_SETTINGS, now);
+  const audit = new AuditLog({
+    area: local,
+    watch: (listener) =>
+      fakeBrowser.storage.onChanged.addListener((changes, area) => {
+        if (area === 'local') listener(changes);
+      }),
+    settings: async () => DEFAULT_SETTINGS,
+    now,
+  });
   const registry = new ActiveMutes(now);
   const undo = new UndoStore(session, now);
   const mute = new MuteService({
@@ -65,7 +73,7 @@ export async function backgroundServices(
     settings: async () => DEFAULT_SETTINGS,
     now,
   });
-  const bulk = new BulkRunner({ session, mute, alarms: fakeBrowser.alarms, now });
+  const bulk = new BulkRunner({ session, mute, audit, alarms: fakeBrowser.alarms, now });
   // Pending batched writes land before the next test resets storage (listing the log flushes it).
   unsettled.push(
     () => registry.flush(),

@@ -4,6 +4,9 @@ import { ScopesSchema } from '../mute/scopes';
 import { MuteStateSchema } from '../mute/state';
 import { EnvironmentSchema } from '../vault/profile';
 
+/** The longest page URL an entry keeps. */
+export const MAX_PAGE_URL = 2048;
+
 /** Where an action came from. */
 export const SourceSchema = z.enum(['popup', 'bulk', 'menu', 'page', 'shortcut']);
 export type Source = z.infer<typeof SourceSchema>;
@@ -31,9 +34,22 @@ export const AuditEntrySchema = z.strictObject({
   reason: z.string().check(z.maxLength(200)),
   source: SourceSchema,
   /** The page an action from a page or the menu came from. */
-  pageUrl: z.optional(z.string().check(z.maxLength(2048))),
-  outcome: z.enum(['ok', 'failed']),
+  pageUrl: z.optional(z.string().check(z.maxLength(MAX_PAGE_URL))),
+  /** `unknown`: Mute Console stopped between the call and its answer; not resolved yet. */
+  outcome: z.enum(['ok', 'failed', 'unknown']),
   errorCode: z.nullable(z.int()),
   errorCategory: z.optional(ChatErrorCategorySchema),
+  /** When an unknown outcome was found by reading the user's state (the outcome says which). */
+  resolvedAt: z.optional(z.number()),
 });
 export type AuditEntry = z.infer<typeof AuditEntrySchema>;
+
+/**
+ * The page an action came from, as the audit log keeps it: without its fragment (it may carry
+ * tokens and never reached the server anyway) and cut to the longest the log stores. Done before
+ * the API call, so nothing after it can fail on the URL.
+ */
+export function auditPageUrl(url: string): string {
+  const hash = url.indexOf('#');
+  return (hash === -1 ? url : url.slice(0, hash)).slice(0, MAX_PAGE_URL);
+}

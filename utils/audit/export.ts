@@ -20,6 +20,7 @@ const COLUMNS = [
   'pageUrl',
   'outcome',
   'errorCode',
+  'resolvedAt',
 ] as const;
 
 function scopeText(scope: ScopeState | undefined): string {
@@ -57,6 +58,7 @@ export function auditToCsv(entries: readonly AuditEntry[]): string {
       e.pageUrl ?? '',
       e.outcome,
       e.errorCode === null ? '' : String(e.errorCode),
+      e.resolvedAt === undefined ? '' : new Date(e.resolvedAt).toISOString(),
     ]
       .map(csvField)
       .join(','),

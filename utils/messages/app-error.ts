@@ -24,6 +24,8 @@ export const AppErrorSchema = z.discriminatedUnion('kind', [
   }),
   /** A plain stored value (settings, logs) no longer fits its schema; it was left as it is. */
   z.object({ kind: z.literal('stored-data-unreadable') }),
+  /** Nothing was sent: the audit log could not record the action first. */
+  z.object({ kind: z.literal('audit-unwritable'), quota: z.boolean() }),
   z.object({ kind: z.literal('permission-denied') }),
   /** A page asked for more than its per-tab allowance. */
   z.object({ kind: z.literal('too-fast') }),

@@ -50,6 +50,11 @@ export function describeError(error: AppError): ErrorText {
         message: t('requestError_storedDataUnreadable'),
         advice: t('requestAdvice_storedDataUnreadable'),
       };
+    case 'audit-unwritable':
+      return {
+        message: t(error.quota ? 'requestError_auditFull' : 'requestError_auditUnwritable'),
+        advice: t('requestAdvice_auditUnwritable'),
+      };
     case 'too-fast':
       return { message: t('requestError_tooFast'), advice: t('requestAdvice_tooFast') };
     case 'permission-denied':

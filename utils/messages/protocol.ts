@@ -106,6 +106,7 @@ export const RequestSchema = z.discriminatedUnion('type', [
     userQuery: z.optional(z.string().check(z.maxLength(64))),
     profileId: z.optional(IdSchema),
   }),
+  z.strictObject({ type: z.literal('audit.health') }),
   z.strictObject({
     type: z.literal('page.config'),
     /** SDKAppIDs the page itself shows (URL parameters, page text), best first. */
@@ -262,7 +263,14 @@ export const ResponseSchemas = {
   'bulk.retryFailed': BulkJobSchema,
   'bulk.cancel': BulkJobSchema,
   'bulk.clear': Done,
-  'audit.list': z.array(AuditEntrySchema),
+  'audit.list': z.strictObject({
+    entries: z.array(AuditEntrySchema),
+    skipped: z.int(),
+    droppedForBudget: z.int(),
+    bytes: z.int(),
+    budgetBytes: z.int(),
+  }),
+  'audit.health': z.strictObject({ failingSince: z.nullable(z.number()), quota: z.boolean() }),
   'page.config': PageConfigSchema,
   'page.states': PageStatesSchema,
   'page.apply': ApplyOutcomeSchema,

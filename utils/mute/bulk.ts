@@ -15,6 +15,8 @@ export const BulkItemSchema = z.strictObject({
   status: z.enum(['pending', 'checked', 'done', 'failed', 'skipped']),
   errorCode: z.nullable(z.int()),
   errorCategory: z.nullable(ChatErrorCategorySchema),
+  /** Counts "retry the failed": each attempt is an audit entry of its own. */
+  attempt: z.optional(z.int()),
 });
 export type BulkItem = z.infer<typeof BulkItemSchema>;
 

@@ -52,6 +52,38 @@ export function applySeconds(
   return { c2c: scopes.c2c ? next : state.c2c, group: scopes.group ? next : state.group };
 }
 
+/** How far a read's end of a timed mute may sit from the one meant: whole seconds, and a clock. */
+const TOOK_EFFECT_SLACK_MS = 3000;
+
+/**
+ * Whether an action whose answer was lost took effect, from the state read at `readAt`: each
+ * scope it set reads as it meant (a timed mute ending between the end it meant at `at` and that
+ * end moved by the time since, the action having been sent somewhere in between). Null when
+ * the read cannot tell: a timed mute it meant has run out by now.
+ */
+export function tookEffect(
+  intent: { at: number; scopes: Scopes; next: MuteState },
+  read: MuteState,
+  readAt: number,
+): boolean | null {
+  for (const scope of SCOPE_NAMES) {
+    if (!intent.scopes[scope]) continue;
+    const meant = intent.next[scope];
+    const got = read[scope];
+    if (meant.kind === 'timed') {
+      const latest = meant.until + (readAt - intent.at) + TOOK_EFFECT_SLACK_MS;
+      if (latest <= readAt) return null;
+      if (
+        got.kind !== 'timed' ||
+        got.until < meant.until - TOOK_EFFECT_SLACK_MS ||
+        got.until > latest
+      )
+        return false;
+    } else if (got.kind !== meant.kind) return false;
+  }
+  return true;
+}
+
 function describeScope(scope: ScopeState, nowMs: number): string {
   const left = remainingSeconds(scope, nowMs);
   if (left === 0) return t('state_notMuted');

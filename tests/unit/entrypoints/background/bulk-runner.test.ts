@@ -74,7 +74,7 @@ describe('BulkRunner', () => {
     expect(emulator.requests).toHaveLength(500);
     expect(emulator.peakPerSecond(APP)).toBeLessThanOrEqual(200);
     expect(emulator.muteState(APP, 'user_0500').group).toBeGreaterThan(3500);
-    const log = await audit.list();
+    const log = (await audit.list()).entries;
     expect(log).toHaveLength(500);
     expect(log.every((e) => e.source === 'bulk' && e.reason === 'raid' && e.outcome === 'ok')).toBe(
       true,

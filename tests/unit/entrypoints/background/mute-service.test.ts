@@ -42,7 +42,7 @@ describe('MuteService', () => {
     expect(emulator.muteState(APP, 'alice').c2c).toBeGreaterThan(595);
     expect(outcome.previous).toEqual({ c2c: { kind: 'none' }, group: { kind: 'none' } });
     expect(outcome.undoId).not.toBeNull();
-    const [entry] = await audit.list();
+    const [entry] = (await audit.list()).entries;
     expect(entry).toMatchObject({
       userId: 'alice',
       action: 'mute',
@@ -73,7 +73,7 @@ describe('MuteService', () => {
     const restored = emulator.muteState(APP, 'bob');
     expect(restored.group).toBe(PERMANENT_SECONDS);
     expect(restored.c2c).toBeGreaterThan(86390);
-    expect((await audit.list()).map((e) => e.action)).toEqual(['mute', 'undo']);
+    expect((await audit.list()).entries.map((e) => e.action)).toEqual(['mute', 'undo']);
     // An undo is used once.
     await expect(mute.undo(outcome.undoId ?? '', 'popup')).rejects.toThrow();
   });
@@ -102,7 +102,7 @@ describe('MuteService', () => {
       appError: { kind: 'needs-confirmation' },
     });
     expect(emulator.requests.filter((r) => r.command === 'setnospeaking')).toHaveLength(0);
-    expect(await audit.list()).toEqual([]);
+    expect((await audit.list()).entries).toEqual([]);
     expect(emulator.muteState(APP, 'bob').c2c).toBe(PERMANENT_SECONDS);
     await expect(
       mute.apply({ ...input, userId: 'carol', seconds: PERMANENT_SECONDS, confirmed: [] }),
@@ -172,7 +172,7 @@ describe('MuteService', () => {
         knownPrevious: { c2c: { kind: 'none' }, group: { kind: 'none' } },
       }),
     ).rejects.toBeInstanceOf(ChatApiError);
-    expect(await audit.list()).toMatchObject([
+    expect((await audit.list()).entries).toMatchObject([
       { userId: 'nobody', outcome: 'failed', errorCode: 70107, errorCategory: 'user-not-found' },
     ]);
     expect(await registry.list('demo')).toEqual([]);

@@ -140,6 +140,7 @@ const SAMPLE: { [K in RequestType]: unknown } = {
   'bulk.cancel': { type: 'bulk.cancel', jobId: 'j' },
   'bulk.clear': { type: 'bulk.clear' },
   'audit.list': { type: 'audit.list' },
+  'audit.health': { type: 'audit.health' },
   'page.config': { type: 'page.config', pageAppIds: [1400187352] },
   'page.states': { type: 'page.states', profileId: 'p', userIds: ['alice'] },
   'page.apply': {

@@ -40,7 +40,7 @@ describe('audit export', () => {
     ]);
     const lines = csv.split('\r\n');
     expect(lines[0]).toBe(
-      'time,app,sdkAppId,environment,userId,action,scopes,previousC2c,previousGroup,nextC2c,nextGroup,seconds,reason,source,pageUrl,outcome,errorCode',
+      'time,app,sdkAppId,environment,userId,action,scopes,previousC2c,previousGroup,nextC2c,nextGroup,seconds,reason,source,pageUrl,outcome,errorCode,resolvedAt',
     );
     expect(csv).toContain('2026-11-25T18:00:00.000Z,"Demo, ""community""",1400187352,production,');
     expect(csv).toContain(`"'=HYPERLINK(""x"")"`);
@@ -48,7 +48,7 @@ describe('audit export', () => {
       ',c2c,none,permanent,until 2026-11-25T19:00:00.000Z,permanent,3600,"spam\nlinks",page,',
     );
     expect(csv).toContain(',bob,');
-    expect(csv.trimEnd().split('\r\n').at(-1)).toMatch(/,failed,70107$/);
+    expect(csv.trimEnd().split('\r\n').at(-1)).toMatch(/,failed,70107,$/);
   });
 
   it('writes JSON that parses back to the same entries', () => {
