@@ -64,6 +64,11 @@ export class BulkRunner {
     },
   ) {}
 
+  /** Resolves once the running phase (if any) has stopped sending and its results are in. */
+  async idle(): Promise<void> {
+    while (this.loop) await this.loop;
+  }
+
   async status(): Promise<BulkJob | null> {
     await this.load();
     return this.job;

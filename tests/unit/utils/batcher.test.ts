@@ -1,5 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createBatcher } from '../../../utils/batcher';
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 describe('createBatcher', () => {
   it('writes what arrives within the delay together, in order', async () => {
@@ -8,7 +15,10 @@ describe('createBatcher', () => {
       writes.push(items);
     }, 20);
     for (let i = 0; i < 5; i++) batcher.add(i);
-    await new Promise((r) => setTimeout(r, 40));
+    await vi.advanceTimersByTimeAsync(19);
+    expect(writes).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(writes).toEqual([[0, 1, 2, 3, 4]]);
     batcher.add(5);
     await batcher.flush();
     expect(writes).toEqual([[0, 1, 2, 3, 4], [5]]);
@@ -29,7 +39,9 @@ describe('createBatcher', () => {
     batcher.add(1);
     void batcher.flush();
     batcher.add(2);
-    await batcher.flush();
+    const flushed = batcher.flush();
+    await vi.advanceTimersByTimeAsync(20);
+    await flushed;
     expect(overlapped).toBe(false);
     expect(written).toEqual([2]);
   });

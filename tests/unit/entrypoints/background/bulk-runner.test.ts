@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { BULK_ALARM, BULK_KEY } from '../../../../entrypoints/background/bulk-runner';
 import type { BulkRunner } from '../../../../entrypoints/background/bulk-runner';
@@ -187,7 +187,7 @@ describe('BulkRunner', () => {
     const paused = await until(bulk, ['paused']);
     expect(paused.pausedUntil).toBe(now + 60_000);
     expect(await fakeBrowser.alarms.get(BULK_ALARM)).toMatchObject({ scheduledTime: now + 60_000 });
-    await new Promise((r) => setTimeout(r, 100));
+    await bulk.idle();
     const sent = emulator.requests.length;
     now += 61_000;
     await bulk.resume();
@@ -196,8 +196,8 @@ describe('BulkRunner', () => {
     expect(emulator.requests.length).toBeGreaterThan(sent);
   });
 
-  it('cancels: what was not sent stays unsent', async () => {
-    const { bulk } = await backgroundServices(emulator.httpsPort);
+  it('cancels: only the calls already in flight still go out, and the rest stay unsent', async () => {
+    const { bulk, audit } = await backgroundServices(emulator.httpsPort);
     const job = await bulk.start({
       profileId: 'demo',
       text: generatedUsers(300).join(' '),
@@ -209,10 +209,85 @@ describe('BulkRunner', () => {
     await until(bulk, ['ready']);
     emulator.reset();
     await bulk.apply(job.id, false);
+    await vi.waitFor(() => expect(emulator.requests.length).toBeGreaterThanOrEqual(20), {
+      timeout: 10_000,
+      interval: 1,
+    });
     await bulk.cancel(job.id);
-    const cancelled = await until(bulk, ['cancelled']);
-    await new Promise((r) => setTimeout(r, 300));
-    expect(countItems(cancelled).done).toBeLessThan(300);
-    expect(emulator.requests.length).toBeLessThan(300);
+    const atCancel = emulator.requests.length;
+    await bulk.idle();
+    const cancelled = (await bulk.status())!;
+    expect(cancelled.phase).toBe('cancelled');
+    // At most the 32 calls in flight went out after the cancel.
+    expect(emulator.requests.length - atCancel).toBeLessThanOrEqual(32);
+    const sent = new Set(
+      emulator.requests.map((r) => (r.body as { Set_Account: string }).Set_Account),
+    );
+    const done = cancelled.items.filter((i) => i.status === 'done').map((i) => i.userId);
+    expect(new Set(done)).toEqual(sent);
+    expect(cancelled.items.filter((i) => i.status === 'checked')).toHaveLength(300 - sent.size);
+    expect(sent.size).toBeLessThan(300);
+    // Each call sent is in the audit log once, answered; nothing else is.
+    const entries = (await audit.list()).entries;
+    expect(entries.map((e) => e.userId).sort()).toEqual([...sent].sort());
+    expect(entries.every((e) => e.outcome === 'ok')).toBe(true);
+  });
+
+  it('a worker stopped mid-run: the next takes finished items from the audit log and re-sends only those in flight', async () => {
+    const first = await backgroundServices(emulator.httpsPort);
+    const job = await first.bulk.start({
+      profileId: 'demo',
+      text: generatedUsers(300).join(' '),
+      action: 'mute',
+      scopes: both,
+      seconds: 3600,
+      reason: 'raid',
+    });
+    const ready = structuredClone(await until(first.bulk, ['ready']));
+    emulator.reset();
+    // The worker stops after 100 answers: calls then in flight got no outcome recorded, and
+    // storage.session still holds the job as it was at Apply (its progress never got there).
+    let answered = 0;
+    const finish = first.audit.finish.bind(first.audit);
+    vi.spyOn(first.audit, 'finish').mockImplementation((outcome) =>
+      ++answered > 100 ? new Promise<void>(() => {}) : finish(outcome),
+    );
+    await first.bulk.apply(job.id, false);
+    await vi.waitFor(() => expect(answered).toBeGreaterThan(100 + 31), { timeout: 10_000 });
+    // Its last progress write (twice a second) lands first; then the stale snapshot.
+    await vi.waitFor(
+      async () => expect(countItems((await first.bulk.status())!).done).toBeGreaterThanOrEqual(100),
+      { timeout: 2000 },
+    );
+    await new Promise((r) => setTimeout(r, 600));
+    await fakeBrowser.storage.session.set({ [BULK_KEY]: { ...ready, phase: 'running' } });
+    const sentBefore = emulator.requests.length;
+    const open = (await first.audit.unresolved()).length;
+    expect(open).toBe(0); // all of them are this worker's own, in flight
+    const inFlight = (
+      (await fakeBrowser.storage.local.get('auditIndex'))['auditIndex'] as { open: unknown[] }
+    ).open.length;
+    expect(inFlight).toBeGreaterThan(0);
+    expect(inFlight).toBeLessThanOrEqual(32);
+
+    const restarted = await backgroundServices(emulator.httpsPort, { fresh: false });
+    await restarted.bulk.resume();
+    const done = await until(restarted.bulk, ['done']);
+    expect(countItems(done)).toMatchObject({ done: 300, failed: 0 });
+    const calls = new Map<string, number>();
+    for (const r of emulator.requests) {
+      const id = (r.body as { Set_Account: string }).Set_Account;
+      calls.set(id, (calls.get(id) ?? 0) + 1);
+    }
+    expect(calls.size).toBe(300);
+    const resent = [...calls.values()].filter((n) => n > 1).length;
+    expect(resent).toBeLessThanOrEqual(inFlight);
+    expect(emulator.requests.length).toBe(300 + resent);
+    expect(sentBefore).toBeGreaterThanOrEqual(100);
+    const entries = (await restarted.audit.list()).entries;
+    expect(entries).toHaveLength(300);
+    expect(new Set(entries.map((e) => e.userId)).size).toBe(300);
+    expect(entries.every((e) => e.outcome === 'ok' && e.reason === 'raid')).toBe(true);
+    expect(await restarted.registry.list('demo')).toHaveLength(300);
   });
 });

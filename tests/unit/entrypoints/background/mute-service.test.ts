@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { ChatApiError } from '../../../../utils/chat-api/errors';
 import { PERMANENT_SECONDS } from '../../../../utils/mute/durations';
@@ -182,5 +182,105 @@ describe('MuteService', () => {
     const { mute, vault } = await backgroundServices(emulator.httpsPort);
     await vault.lock();
     await expect(mute.readState('demo', 'alice')).rejects.toMatchObject({ problem: 'locked' });
+  });
+
+  it('audits an action from a page with a 3,000-character URL: no fragment, cut to size', async () => {
+    const { mute, audit } = await backgroundServices(emulator.httpsPort);
+    const url = `https://admin.example.com/users?q=${'x'.repeat(3000)}#token=secret`;
+    await mute.apply({
+      profileId: 'demo',
+      userId: 'alice',
+      scopes: both,
+      seconds: 600,
+      reason: 'r'.repeat(250),
+      source: 'page',
+      pageUrl: url,
+      undoable: true,
+      confirmed: [],
+    });
+    expect(emulator.muteState(APP, 'alice').c2c).toBeGreaterThan(590);
+    const [entry] = (await audit.list()).entries;
+    expect(entry).toMatchObject({ userId: 'alice', outcome: 'ok', source: 'page' });
+    expect(entry?.pageUrl).toBe(url.slice(0, 2048));
+    expect(entry?.pageUrl).not.toContain('#');
+    expect(entry?.reason).toHaveLength(200);
+  });
+
+  it('sends nothing when the audit log cannot record the action first', async () => {
+    const { mute, audit } = await backgroundServices(emulator.httpsPort);
+    const set = vi
+      .spyOn(fakeBrowser.storage.local, 'set')
+      .mockRejectedValue(new Error('Resource::kQuotaBytes quota exceeded'));
+    await expect(
+      mute.apply({
+        profileId: 'demo',
+        userId: 'alice',
+        scopes: both,
+        seconds: 600,
+        reason: '',
+        source: 'popup',
+        undoable: true,
+        confirmed: [],
+      }),
+    ).rejects.toMatchObject({ appError: { kind: 'audit-unwritable', quota: true } });
+    expect(emulator.requests.filter((r) => r.command === 'setnospeaking')).toHaveLength(0);
+    expect(audit.health().quota).toBe(true);
+    set.mockRestore();
+  });
+
+  it('settles, at the next start, the actions a stopped worker left without an outcome', async () => {
+    const first = await backgroundServices(emulator.httpsPort);
+    // The worker stops after the call, before the outcome is written: the mute took.
+    vi.spyOn(first.audit, 'finish').mockReturnValue(new Promise<void>(() => {}));
+    const input = {
+      profileId: 'demo',
+      scopes: both,
+      seconds: 600,
+      reason: 'raid',
+      source: 'popup' as const,
+      undoable: false,
+      confirmed: [],
+      knownPrevious: { c2c: { kind: 'none' as const }, group: { kind: 'none' as const } },
+    };
+    void first.mute.apply({ ...input, userId: 'alice' });
+    await vi.waitFor(() => expect(emulator.muteState(APP, 'alice').c2c).toBeGreaterThan(0));
+    // And one whose intent was written but whose call never went out.
+    await first.audit.begin({
+      k: 'intent',
+      id: 'never-sent',
+      at: Date.now(),
+      profileId: 'demo',
+      appLabel: DEMO_PROFILE.label,
+      sdkAppId: APP,
+      environment: 'production',
+      userId: 'bob',
+      action: 'mute',
+      scopes: both,
+      previous: null,
+      next: {
+        c2c: { kind: 'timed', until: Date.now() + 600_000 },
+        group: { kind: 'timed', until: Date.now() + 600_000 },
+      },
+      seconds: 600,
+      reason: '',
+      source: 'popup',
+    });
+    expect((await first.audit.list()).entries.map((e) => e.outcome)).toEqual([
+      'unknown',
+      'unknown',
+    ]);
+
+    const restarted = await backgroundServices(emulator.httpsPort, { fresh: false });
+    await restarted.vault.unlock('correct horse battery staple');
+    expect(await restarted.mute.resolveUnknown((id) => id === 'claimed-by-bulk')).toBe(2);
+    const entries = (await restarted.audit.list()).entries;
+    expect(entries.map((e) => [e.userId, e.outcome, typeof e.resolvedAt])).toEqual([
+      ['alice', 'ok', 'number'],
+      ['bob', 'failed', 'number'],
+    ]);
+    expect(await restarted.registry.list('demo')).toMatchObject([
+      { userId: 'alice', reason: 'raid' },
+    ]);
+    expect(await restarted.mute.resolveUnknown(() => false)).toBe(0);
   });
 });
