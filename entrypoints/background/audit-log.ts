@@ -176,7 +176,8 @@ export class AuditLog {
   async unresolved(): Promise<IntentRecord[]> {
     await this.idle();
     const { index } = await this.load();
-    const open = index.open.filter((o) => !this.inFlight.has(o.id));
+    const kept = new Set(this.unwritten.map((o) => o.id));
+    const open = index.open.filter((o) => !this.inFlight.has(o.id) && !kept.has(o.id));
     if (open.length === 0) return [];
     const keys = [...new Set(open.map((o) => auditPageKey(o.page)))];
     const stored = await this.deps.area.get(keys);
