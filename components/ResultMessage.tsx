@@ -7,7 +7,7 @@ import {
   formatDuration,
 } from '../utils/mute/durations';
 import type { Scopes } from '../utils/mute/scopes';
-import { describeState } from '../utils/mute/state';
+import { describeState } from '../utils/mute/describe-state';
 
 export type ActionResult =
   | { kind: 'done'; userId: string; seconds: number; scopes: Scopes; outcome: ApplyOutcome }

@@ -1,7 +1,7 @@
 import { t } from '../utils/i18n';
 import type { AppError } from '../utils/messages/app-error';
 import { describeError } from '../utils/messages/describe-error';
-import { describeState } from '../utils/mute/state';
+import { describeState } from '../utils/mute/describe-state';
 import type { StateView } from '../utils/messages/protocol';
 
 export type StateStatus =

@@ -8,7 +8,7 @@ import { t, uiLocale } from '../../utils/i18n';
 import { asAppError, type AppError } from '../../utils/messages/app-error';
 import { describeError } from '../../utils/messages/describe-error';
 import { PERMANENT_SECONDS, formatDateTime, formatDuration } from '../../utils/mute/durations';
-import { describeState } from '../../utils/mute/state';
+import { describeState } from '../../utils/mute/describe-state';
 import type { ProfileMeta } from '../../utils/vault/profile';
 
 const SHOWN = 200;

@@ -6,7 +6,8 @@ import { t } from '../../utils/i18n';
 import { asAppError, type AppError } from '../../utils/messages/app-error';
 import type { ActiveMuteView } from '../../utils/messages/protocol';
 import { UNMUTE_SECONDS } from '../../utils/mute/durations';
-import { describeState, isMuted, isScopeMuted } from '../../utils/mute/state';
+import { isMuted, isScopeMuted } from '../../utils/mute/state';
+import { describeState } from '../../utils/mute/describe-state';
 import type { ProfileMeta } from '../../utils/vault/profile';
 
 const REFRESH_COOLDOWN_MS = 10_000;

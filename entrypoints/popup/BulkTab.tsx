@@ -18,7 +18,7 @@ import { appWhere } from '../../components/decision-question';
 import { decide } from '../../utils/mute/decision';
 import { countItems, type BulkItem, type BulkJob } from '../../utils/mute/bulk';
 import { PERMANENT_SECONDS, formatDateTime, formatDuration } from '../../utils/mute/durations';
-import { describeState } from '../../utils/mute/state';
+import { describeState } from '../../utils/mute/describe-state';
 import type { Settings } from '../../utils/settings';
 import type { ProfileMeta } from '../../utils/vault/profile';
 

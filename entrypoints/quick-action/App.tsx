@@ -22,7 +22,7 @@ import { decide, refusalWords, type Question } from '../../utils/mute/decision';
 import { UNMUTE_SECONDS } from '../../utils/mute/durations';
 import type { QuickActionView } from '../../utils/mute/quick-action';
 import { BOTH_SCOPES } from '../../utils/mute/scopes';
-import { describeState } from '../../utils/mute/state';
+import { describeState } from '../../utils/mute/describe-state';
 
 const CLOSE_AFTER_MS = 2500;
 

@@ -3,11 +3,11 @@ import { PERMANENT_SECONDS } from '../../../../utils/mute/durations';
 import {
   NOT_MUTED,
   applySeconds,
-  describeState,
   isMuted,
   remainingSeconds,
   scopeFromSeconds,
 } from '../../../../utils/mute/state';
+import { describeState } from '../../../../utils/mute/describe-state';
 
 const NOW = 1_700_000_000_000;
 const both = { c2c: true, group: true };
