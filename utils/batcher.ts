@@ -9,6 +9,8 @@ export interface Batcher<T> {
   flush(): Promise<void>;
   /** What was added and is not written yet (waiting, or in a write still running), in order. */
   pending(): readonly T[];
+  /** Drops what waits, and resolves once a write still running has finished. */
+  discard(): Promise<void>;
 }
 
 export function createBatcher<T>(
@@ -47,5 +49,13 @@ export function createBatcher<T>(
     },
     flush,
     pending: () => [...writing, ...waiting],
+    async discard() {
+      if (timer !== null) {
+        clearTimeout(timer);
+        timer = null;
+      }
+      waiting = [];
+      await chain;
+    },
   };
 }

@@ -48,6 +48,11 @@ export class ActiveMutes {
     return this.batch.flush();
   }
 
+  /** After "Forget everything": drops what waits to be written (a write under way finishes). */
+  reset(): Promise<void> {
+    return this.batch.discard();
+  }
+
   /** Called after every write (the toolbar badge follows the registry). */
   onChange(listener: () => void): void {
     this.listeners.add(listener);

@@ -191,6 +191,15 @@ export class AuditLog {
     return [...found.values()];
   }
 
+  /** After "Forget everything": lets the writes under way finish, then keeps nothing in memory. */
+  async reset(): Promise<void> {
+    await this.idle();
+    this.unwritten = [];
+    this.inFlight.clear();
+    this.forget();
+    this.setFailing(null);
+  }
+
   health(): AuditHealth {
     return { failingSince: this.failing?.since ?? null, quota: this.failing?.quota ?? false };
   }

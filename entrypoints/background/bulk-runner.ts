@@ -167,6 +167,16 @@ export class BulkRunner {
     return job;
   }
 
+  /** After "Forget everything": a job under way stops sending, and none is kept. */
+  async reset(): Promise<void> {
+    if (this.job && this.job.phase !== 'done') this.job.phase = 'cancelled';
+    await this.idle();
+    if (this.persistTimer !== null) clearTimeout(this.persistTimer);
+    this.persistTimer = null;
+    this.job = null;
+    this.loaded = false;
+  }
+
   /** Forgets a finished job. */
   async clear(): Promise<void> {
     await this.load();

@@ -17,11 +17,11 @@ import { PickerLauncher } from './picker';
 import { QuickActions } from './quick-actions';
 import { Sites } from './sites';
 import { createRouter } from './router';
-import { movesIdleTimer } from './sender-policy';
 import type { Services } from './services';
 import { createSettingsStore } from './settings-store';
 import { UndoStore } from './undo-store';
 import { VaultService } from './vault-service';
+import { wakeGuards } from './wake';
 
 /** Notifications that offer Undo are named by it: `undo:<undo id>`. */
 const UNDO_NOTIFICATION = 'undo:';
@@ -42,6 +42,12 @@ export default defineBackground({
       alarms: browser.alarms,
       settings: () => settings.get(),
     });
+    const startup = vault
+      .reconcile()
+      .catch(() => {})
+      .then(() => autoLock.enforce());
+    const guards = wakeGuards({ startup, autoLock });
+    const awake = guards.awake;
     const audit = new AuditLog({
       area: local,
       watch: (listener) =>
@@ -72,6 +78,14 @@ export default defineBackground({
     const sites = new Sites({
       scripting: browser.scripting,
       hasOrigin: (pattern) => browser.permissions.contains({ origins: [pattern] }),
+      dropGrantedOrigins: async () => {
+        const manifest = browser.runtime.getManifest() as { host_permissions?: string[] };
+        const declared = new Set<string>(manifest.host_permissions ?? []);
+        const granted = ((await browser.permissions.getAll()).origins ?? []).filter(
+          (origin) => !declared.has(origin),
+        );
+        if (granted.length > 0) await browser.permissions.remove({ origins: granted });
+      },
     });
     const picker = new PickerLauncher({
       sites,
@@ -185,10 +199,7 @@ export default defineBackground({
           isEnabledPage: (url) => enabled.some((site) => siteMatches(site, url)),
         };
       },
-      beforeEach: async (_context, type) => {
-        await autoLock.enforce();
-        if (movesIdleTimer(type)) await autoLock.touch();
-      },
+      beforeEach: guards.beforeRequest,
     });
     browser.runtime.onMessage.addListener((message, sender, sendResponse) => {
       void route(message, sender).then(sendResponse);
@@ -235,20 +246,23 @@ export default defineBackground({
       await browser.notifications.clear(notificationId);
       await quickActions.openUndo(undoId);
     };
-    browser.notifications.onButtonClicked?.addListener(
-      (id, index) => void onNotificationButton(id, index),
-    );
-    browser.notifications.onClicked.addListener((id) => void onNotificationClicked(id));
-    browser.contextMenus.onClicked.addListener((info, tab) => void onMenuClicked(info, tab));
-    browser.commands.onCommand.addListener((command, tab) => void onCommand(command, tab));
-    // The same two handlers, reachable only from inside this worker: E2E drives them through
-    // CDP, since a browser's native menu and shortcuts cannot be driven headless.
-    (globalThis as { muteConsoleHandlers?: unknown }).muteConsoleHandlers = {
-      onMenuClicked,
-      onCommand,
-      onNotificationButton,
-      onNotificationClicked,
+    const handlers = {
+      onMenuClicked: awake(onMenuClicked, true),
+      onCommand: awake(onCommand, true),
+      onNotificationButton: awake(onNotificationButton, true),
+      onNotificationClicked: awake(onNotificationClicked, true),
     };
+    browser.notifications.onButtonClicked?.addListener(
+      (id, index) => void handlers.onNotificationButton(id, index),
+    );
+    browser.notifications.onClicked.addListener((id) => void handlers.onNotificationClicked(id));
+    browser.contextMenus.onClicked.addListener(
+      (info, tab) => void handlers.onMenuClicked(info, tab),
+    );
+    browser.commands.onCommand.addListener((command, tab) => void handlers.onCommand(command, tab));
+    // The same handlers, reachable only from inside this worker: E2E drives them through CDP,
+    // since a browser's native menu and shortcuts cannot be driven headless.
+    (globalThis as { muteConsoleHandlers?: unknown }).muteConsoleHandlers = handlers;
 
     // Operator sites: host access granted from a click (the popup may have closed by then).
     browser.permissions.onAdded.addListener(() => {
@@ -257,11 +271,12 @@ export default defineBackground({
     });
     browser.permissions.onRemoved.addListener(() => void sites.syncRegistrations());
 
-    browser.alarms.onAlarm.addListener((alarm) => {
-      if (alarm.name === BULK_ALARM) void bulk.resume();
-      else if (alarm.name === BADGE_ALARM) void refreshBadge();
-      else void autoLock.onAlarm(alarm.name);
-    });
+    const onAlarm = awake(async (name: string) => {
+      if (name === BULK_ALARM) await bulk.resume();
+      else if (name === BADGE_ALARM) await refreshBadge();
+      else await autoLock.onAlarm(name);
+    }, false);
+    browser.alarms.onAlarm.addListener((alarm) => void onAlarm(alarm.name));
     browser.idle.onStateChanged.addListener((state) => void autoLock.onIdleState(state));
     browser.runtime.onStartup.addListener(() => void vault.lock());
     browser.runtime.onInstalled.addListener(({ reason }) => {
@@ -269,8 +284,9 @@ export default defineBackground({
       void sites.syncRegistrations();
       if (reason === 'install') void browser.runtime.openOptionsPage();
     });
-    // A timeout that passed while the worker was stopped locks before anything else runs;
-    // a bulk job the previous worker was running carries on.
-    void autoLock.enforce().then(pickUp);
+    // A passphrase change a stopped worker left half done is settled, and a timeout that passed
+    // while the worker was stopped locks, before anything else runs; a bulk job the previous
+    // worker was running carries on.
+    void startup.then(pickUp);
   },
 });

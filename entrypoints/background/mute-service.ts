@@ -89,6 +89,11 @@ export class MuteService {
     return profile;
   }
 
+  /** After "Forget everything": no state read so far is kept. */
+  clearCache(): void {
+    this.states.clear();
+  }
+
   /** Reads a user's state; an apparent permanent mute on both scopes is checked for existence. */
   async readState(profileId: string, userId: string): Promise<StateView> {
     const profile = await this.profile(profileId);

@@ -35,6 +35,8 @@ export interface ScriptingLike {
 export interface SitesDeps {
   scripting: ScriptingLike;
   hasOrigin: (pattern: string) => Promise<boolean>;
+  /** Gives back every host access granted at run time (the manifest's own stays). */
+  dropGrantedOrigins: () => Promise<void>;
 }
 
 /**
@@ -52,6 +54,22 @@ export class Sites {
   private cache: Site[] | null = null;
 
   constructor(private readonly deps: SitesDeps) {}
+
+  /**
+   * After "Forget everything" (storage already wiped): no operator site keeps a content script,
+   * host access or a place in memory, so no page gets buttons until it is added again.
+   */
+  async forget(): Promise<void> {
+    this.cache = null;
+    try {
+      const ids = (await this.deps.scripting.getRegisteredContentScripts())
+        .map((s) => s.id)
+        .filter((id) => id.startsWith(REGISTERED_PREFIX));
+      if (ids.length > 0) await this.deps.scripting.unregisterContentScripts({ ids });
+    } finally {
+      await this.deps.dropGrantedOrigins();
+    }
+  }
 
   /** Built-in sites (with the operator's overrides) followed by the operator's own. */
   async list(): Promise<Site[]> {

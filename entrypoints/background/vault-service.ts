@@ -1,4 +1,6 @@
 import * as z from 'zod/mini';
+import { ALLOW_LOOPBACK_HTTP } from '../../utils/build-mode';
+import { parseCustomEndpoint } from '../../utils/chat-api/endpoint';
 import { base64ToBytes, bytesToBase64 } from '../../utils/encoding';
 import { createSerialQueue } from '../../utils/serial-queue';
 import { BackupSchema, MAX_BACKUP_CHARS, backupFileText } from '../../utils/vault/backup';
@@ -28,6 +30,8 @@ export interface KeyValueArea {
 export const VAULT_KEY = 'vault';
 /** Where a re-encrypted record is written and read back before it replaces {@link VAULT_KEY}. */
 export const VAULT_NEXT_KEY = 'vaultNext';
+/** Set when a passphrase change was found interrupted: the operator is told, once unlocked. */
+export const CHANGE_INTERRUPTED_KEY = 'vaultChangeInterrupted';
 /** storage.session keys (trusted contexts only: content scripts cannot read them). */
 export const SESSION_KEY = 'vaultSession';
 export const FAILURES_KEY = 'unlockFailures';
@@ -62,10 +66,14 @@ const MAX_UNLOCK_DELAY_MS = 30_000;
  * The credential vault: the only place secrets are decrypted. Unlocked state lives in memory
  * and in storage.session (so a worker restart stays unlocked); every write is serialised and
  * replaces the stored record in a single `set`, so at any moment the old or the new record
- * decrypts.
+ * decrypts. A lock takes effect at once and wins over anything in flight: each operation notes
+ * the lock generation it started in, and one that finishes after a lock leaves the vault locked
+ * (its ciphertext write still lands).
  */
 export class VaultService {
   private unlocked: Unlocked | null = null;
+  /** Bumped by every lock: an operation that started before it must not unlock. */
+  private generation = 0;
   private restoring: Promise<void> | null = null;
   private readonly serial = createSerialQueue();
   private readonly listeners = new Set<(unlocked: boolean) => void>();
@@ -115,53 +123,77 @@ export class VaultService {
 
   /** Unlocks with the passphrase. Wrong passphrases slow down after a few attempts. */
   unlock(passphrase: string): Promise<void> {
+    const generation = this.generation;
     return this.serial(async () => {
-      await this.throttle();
-      const envelope = await this.readEnvelope();
-      const key = await deriveVaultKey(passphrase, envelope.kdf.salt, envelope.kdf.iterations);
-      const data = await decryptData(key, envelope);
-      if (!data) {
-        await this.recordFailure();
-        throw new VaultError('wrong-passphrase');
-      }
-      await this.deps.session.remove(FAILURES_KEY);
+      const { key, data, envelope } = await this.openWith(passphrase);
       let unlocked: Unlocked = { key, data };
-      if (envelope.kdf.iterations < this.iterations) {
+      // Records at another cost (an old default, or a backup at the ceiling) are re-sealed.
+      if (envelope.kdf.iterations !== this.iterations) {
         unlocked = (await this.tryReencrypt(passphrase, data)) ?? unlocked;
       }
-      await this.becomeUnlocked(unlocked);
+      await this.becomeUnlocked(unlocked, generation);
+      await this.deps.local.remove(CHANGE_INTERRUPTED_KEY);
     });
   }
 
+  /** Locks at once; anything in flight that would unlock again finds the vault locked. */
   async lock(): Promise<void> {
+    this.generation++;
     const wasUnlocked = this.unlocked !== null;
     this.unlocked = null;
+    this.restoring = Promise.resolve();
     await this.deps.session.remove(SESSION_KEY);
     if (wasUnlocked) this.emit(false);
+  }
+
+  /**
+   * At start-up: a second record left by an interrupted passphrase change is removed. If it
+   * never replaced the vault, the change did not complete and the old passphrase still opens
+   * it: the operator is told (see {@link changeInterrupted}).
+   */
+  reconcile(): Promise<void> {
+    return this.serial(async () => {
+      const stored = await this.deps.local.get([VAULT_KEY, VAULT_NEXT_KEY]);
+      const next = stored[VAULT_NEXT_KEY];
+      if (next === undefined) return;
+      const completed = JSON.stringify(next) === JSON.stringify(stored[VAULT_KEY]);
+      if (!completed) await this.deps.local.set({ [CHANGE_INTERRUPTED_KEY]: this.now() });
+      await this.deps.local.remove(VAULT_NEXT_KEY);
+    });
+  }
+
+  /** When a passphrase change was found interrupted (null if none since the last unlock). */
+  async changeInterrupted(): Promise<number | null> {
+    const at = (await this.deps.local.get(CHANGE_INTERRUPTED_KEY))[CHANGE_INTERRUPTED_KEY];
+    return typeof at === 'number' ? at : null;
   }
 
   /** Applies a change to the decrypted data and stores it re-encrypted under a fresh IV. */
   update(change: (data: VaultData) => VaultData): Promise<VaultData> {
     return this.serial(async () => {
       await this.restore();
+      const generation = this.generation;
       const current = this.unlocked;
       if (!current) throw new VaultError('locked');
       const next = VaultDataSchema.parse(change(current.data));
       await this.write(VAULT_KEY, await seal(current.key, JSON.stringify(next)));
-      this.unlocked = { key: current.key, data: next };
+      // Saved either way; a lock while it was written keeps the vault locked.
+      if (generation === this.generation) this.unlocked = { key: current.key, data: next };
       return next;
     });
   }
 
-  /** Re-encrypts the vault under a new passphrase after checking the current one. */
+  /**
+   * Re-encrypts the vault under a new passphrase after checking the current one, which is
+   * throttled like unlocking.
+   */
   changePassphrase(current: string, next: string): Promise<void> {
+    const generation = this.generation;
     return this.serial(async () => {
-      const envelope = await this.readEnvelope();
-      const oldKey = await deriveVaultKey(current, envelope.kdf.salt, envelope.kdf.iterations);
-      const data = await decryptData(oldKey, envelope);
-      if (!data) throw new VaultError('wrong-passphrase');
+      const { data } = await this.openWith(current);
       const replaced = await this.reencrypt(next, data);
-      await this.becomeUnlocked(replaced);
+      await this.deps.local.remove(CHANGE_INTERRUPTED_KEY);
+      await this.becomeUnlocked(replaced, generation);
     });
   }
 
@@ -177,29 +209,39 @@ export class VaultService {
    * vault this needs the vault unlocked (the UI confirms first).
    */
   importBackup(text: string, passphrase: string): Promise<void> {
+    const generation = this.generation;
     return this.serial(async () => {
       const envelope = parseBackup(text);
       const state = await this.state();
       if (state === 'locked') throw new VaultError('locked');
+      await this.throttle();
       const key = await deriveVaultKey(passphrase, envelope.kdf.salt, envelope.kdf.iterations);
       const data = await decryptData(key, envelope);
-      if (!data) throw new VaultError('wrong-passphrase');
+      if (!data) {
+        await this.recordFailure();
+        throw new VaultError('wrong-passphrase');
+      }
+      await this.deps.session.remove(FAILURES_KEY);
+      checkEndpoints(data);
       let unlocked: Unlocked = { key, data };
-      if (envelope.kdf.iterations < this.iterations) {
+      if (envelope.kdf.iterations !== this.iterations) {
         unlocked = { key: await this.newKey(passphrase), data };
         await this.write(VAULT_KEY, await seal(unlocked.key, JSON.stringify(data)));
       } else {
         await this.write(VAULT_KEY, envelope);
       }
-      await this.becomeUnlocked(unlocked);
+      await this.becomeUnlocked(unlocked, generation);
     });
   }
 
   /** Wipes every trace: local and session storage, and memory. */
   forget(): Promise<void> {
+    this.generation++;
     return this.serial(async () => {
+      this.generation++;
       const wasUnlocked = this.unlocked !== null;
       this.unlocked = null;
+      this.restoring = Promise.resolve();
       await this.deps.session.clear();
       await this.deps.local.clear();
       if (wasUnlocked) this.emit(false);
@@ -211,6 +253,7 @@ export class VaultService {
    * salt and iterations and still opens it; otherwise clear it and stay locked.
    */
   private restore(): Promise<void> {
+    const generation = this.generation;
     this.restoring ??= (async () => {
       const stored = SessionSchema.safeParse(
         (await this.deps.session.get(SESSION_KEY))[SESSION_KEY],
@@ -229,7 +272,7 @@ export class VaultService {
             stored.data.iterations,
           );
           const data = await decryptData(key, envelope.envelope);
-          if (data) {
+          if (data && generation === this.generation) {
             this.unlocked = { key, data };
             return;
           }
@@ -240,6 +283,22 @@ export class VaultService {
       await this.deps.session.remove(SESSION_KEY);
     })();
     return this.restoring;
+  }
+
+  /** Checks a passphrase against the stored record, throttled: wrong ones slow down. */
+  private async openWith(
+    passphrase: string,
+  ): Promise<{ key: VaultKey; data: VaultData; envelope: Envelope }> {
+    await this.throttle();
+    const envelope = await this.readEnvelope();
+    const key = await deriveVaultKey(passphrase, envelope.kdf.salt, envelope.kdf.iterations);
+    const data = await decryptData(key, envelope);
+    if (!data) {
+      await this.recordFailure();
+      throw new VaultError('wrong-passphrase');
+    }
+    await this.deps.session.remove(FAILURES_KEY);
+    return { key, data, envelope };
   }
 
   private async readEnvelope(): Promise<Envelope> {
@@ -290,7 +349,9 @@ export class VaultService {
     }
   }
 
-  private async becomeUnlocked(unlocked: Unlocked): Promise<void> {
+  /** Unlocks, unless a lock came after `generation` (then it stays locked and says so). */
+  private async becomeUnlocked(unlocked: Unlocked, generation = this.generation): Promise<void> {
+    if (generation !== this.generation) throw new VaultError('locked');
     const wasUnlocked = this.unlocked !== null;
     this.unlocked = unlocked;
     this.restoring = Promise.resolve();
@@ -301,6 +362,12 @@ export class VaultService {
         iterations: unlocked.key.iterations,
       },
     });
+    if (generation !== this.generation) {
+      // Locked while the session key was being written: take it back.
+      this.unlocked = null;
+      await this.deps.session.remove(SESSION_KEY);
+      throw new VaultError('locked');
+    }
     if (!wasUnlocked) this.emit(true);
   }
 
@@ -341,6 +408,22 @@ async function decryptData(key: VaultKey, envelope: Envelope): Promise<VaultData
     return parsed.success ? parsed.data : null;
   } catch {
     return null;
+  }
+}
+
+/**
+ * A backup's apps must pass the rules an app saved here passes: a custom endpoint is https
+ * (plain http only to loopback, only in the loopback build), with no credentials, query or
+ * fragment, so a UserSig can never travel in clear text or to a crafted URL.
+ */
+function checkEndpoints(data: VaultData): void {
+  for (const profile of data.profiles) {
+    if (profile.endpoint.kind !== 'custom') continue;
+    const parsed = parseCustomEndpoint(profile.endpoint.baseUrl, ALLOW_LOOPBACK_HTTP);
+    if (!parsed.ok)
+      throw new VaultError(
+        parsed.problem === 'insecure' ? 'backup-insecure-endpoint' : 'backup-endpoint-extras',
+      );
   }
 }
 

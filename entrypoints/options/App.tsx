@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { browser } from '#imports';
 import { useSend } from '../../components/background';
+import { ChangeInterruptedNotice } from '../../components/ChangeInterruptedNotice';
 import { UnlockForm } from '../../components/UnlockForm';
 import { t } from '../../utils/i18n';
 import type { VaultStatus } from '../../utils/messages/protocol';
@@ -50,6 +51,7 @@ export function App() {
           </button>
         )}
       </header>
+      <ChangeInterruptedNotice at={status.changeInterrupted} />
       {status.state === 'uninitialised' && <CreateVault onCreated={refresh} />}
       {status.state === 'locked' && (
         <section class="card narrow">

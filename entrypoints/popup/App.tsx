@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { browser } from '#imports';
 import { useSend } from '../../components/background';
+import { ChangeInterruptedNotice } from '../../components/ChangeInterruptedNotice';
 import { UnlockForm } from '../../components/UnlockForm';
 import { t } from '../../utils/i18n';
 import type { VaultStatus } from '../../utils/messages/protocol';
@@ -47,6 +48,7 @@ export function App() {
   if (status.state === 'locked') {
     return (
       <main class="popup-main">
+        <ChangeInterruptedNotice at={status.changeInterrupted} />
         <UnlockForm
           idPrefix="popup-unlock"
           onUnlock={async (passphrase) => {

@@ -161,6 +161,8 @@ export const VaultStatusSchema = z.object({
   state: z.enum(['uninitialised', 'locked', 'unlocked']),
   profiles: z.array(ProfileMetaSchema),
   defaultProfileId: z.nullable(z.string()),
+  /** When a passphrase change was found interrupted (the old passphrase still opens it). */
+  changeInterrupted: z.nullable(z.number()),
 });
 export type VaultStatus = z.infer<typeof VaultStatusSchema>;
 

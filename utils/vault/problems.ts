@@ -12,6 +12,10 @@ export const VaultProblemSchema = z.enum([
   'already-exists',
   'no-vault',
   'bad-backup',
+  /** A backup holds an app whose custom endpoint is plain http. */
+  'backup-insecure-endpoint',
+  /** A backup holds an app whose custom endpoint has credentials, a query or a fragment. */
+  'backup-endpoint-extras',
   'weak-passphrase',
 ]);
 export type VaultProblem = z.infer<typeof VaultProblemSchema>;

@@ -14,16 +14,26 @@ type VaultHandlers = Pick<
   | 'vault.forget'
 >;
 
-export function vaultHandlers({ vault }: Services): VaultHandlers {
+export function vaultHandlers({
+  vault,
+  audit,
+  registry,
+  mute,
+  bulk,
+  sites,
+}: Services): VaultHandlers {
   return {
     async 'vault.status'() {
       const state = await vault.state();
-      if (state !== 'unlocked') return { state, profiles: [], defaultProfileId: null };
+      const changeInterrupted = await vault.changeInterrupted();
+      if (state !== 'unlocked')
+        return { state, profiles: [], defaultProfileId: null, changeInterrupted };
       const data = await vault.data();
       return {
         state,
         profiles: data.profiles.map(toMeta),
         defaultProfileId: data.defaultProfileId,
+        changeInterrupted,
       };
     },
     async 'vault.create'({ passphrase }) {
@@ -49,8 +59,16 @@ export function vaultHandlers({ vault }: Services): VaultHandlers {
       await vault.importBackup(fileText, passphrase);
       return {};
     },
+    /**
+     * Every trace: what waits in memory first (so nothing is written after the wipe), then
+     * storage, then what lives outside it (registered scripts, granted host access).
+     */
     async 'vault.forget'() {
+      await bulk.reset();
+      await Promise.all([audit.reset(), registry.reset()]);
+      mute.clearCache();
       await vault.forget();
+      await sites.forget();
       return {};
     },
   };

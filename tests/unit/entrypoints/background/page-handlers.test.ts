@@ -61,6 +61,7 @@ async function handlers() {
       unregisterContentScripts: async () => {},
     },
     hasOrigin: async () => true,
+    dropGrantedOrigins: async () => {},
   });
   const services = {
     ...core,

@@ -45,7 +45,11 @@ describe('Sites', () => {
 
   it("lists the console built in, then the operator's sites", async () => {
     const { scripting } = fakeScripting();
-    const sites = new Sites({ scripting, hasOrigin: async () => false });
+    const sites = new Sites({
+      scripting,
+      hasOrigin: async () => false,
+      dropGrantedOrigins: async () => {},
+    });
     expect((await sites.list()).map((s) => s.id)).toEqual([
       'builtin:console.cloud.tencent.com',
       'builtin:console.tencentcloud.com',
@@ -60,7 +64,11 @@ describe('Sites', () => {
   it('registers a content script once access is granted, and removes it when access is revoked or the site is off', async () => {
     const { scripting, registered } = fakeScripting();
     let granted = false;
-    const sites = new Sites({ scripting, hasOrigin: async () => granted });
+    const sites = new Sites({
+      scripting,
+      hasOrigin: async () => granted,
+      dropGrantedOrigins: async () => {},
+    });
     await sites.save(ACME);
     expect([...registered.keys()]).toEqual([]);
     granted = true; // permissions.onAdded
@@ -78,11 +86,19 @@ describe('Sites', () => {
 
   it('keeps built-in sites but lets the operator switch them off', async () => {
     const { scripting } = fakeScripting();
-    const sites = new Sites({ scripting, hasOrigin: async () => true });
+    const sites = new Sites({
+      scripting,
+      hasOrigin: async () => true,
+      dropGrantedOrigins: async () => {},
+    });
     const [console] = await sites.list();
     await sites.save({ ...(console as Site), enabled: false });
     await sites.remove((console as Site).id);
-    const again = new Sites({ scripting, hasOrigin: async () => true });
+    const again = new Sites({
+      scripting,
+      hasOrigin: async () => true,
+      dropGrantedOrigins: async () => {},
+    });
     expect((await again.list())[0]).toMatchObject({ id: (console as Site).id, enabled: false });
     expect(
       await again.forUrl('https://console.cloud.tencent.com/im/account-management'),
@@ -102,7 +118,11 @@ describe('menuIntent', () => {
 
   it('two sites saved at once are both kept', async () => {
     const { scripting } = fakeScripting();
-    const sites = new Sites({ scripting, hasOrigin: async () => true });
+    const sites = new Sites({
+      scripting,
+      hasOrigin: async () => true,
+      dropGrantedOrigins: async () => {},
+    });
     const other: Site = {
       ...ACME,
       id: 'other',
@@ -110,7 +130,11 @@ describe('menuIntent', () => {
       pattern: 'https://other.example/*',
     };
     await Promise.all([sites.save(ACME), sites.save(other)]);
-    const fresh = new Sites({ scripting, hasOrigin: async () => true });
+    const fresh = new Sites({
+      scripting,
+      hasOrigin: async () => true,
+      dropGrantedOrigins: async () => {},
+    });
     expect((await fresh.list()).map((s) => s.id)).toEqual(
       expect.arrayContaining(['acme', 'other']),
     );

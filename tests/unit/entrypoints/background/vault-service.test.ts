@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import {
+  CHANGE_INTERRUPTED_KEY,
   FAILURES_KEY,
   SESSION_KEY,
   VAULT_KEY,
@@ -375,5 +376,154 @@ describe('VaultService passphrase change, backup and forgetting', () => {
     await vault.unlock(PASS);
     await vault.forget();
     expect(events).toEqual([true, false, true, false]);
+  });
+});
+
+describe('VaultService under races and crafted input (issue 16)', () => {
+  beforeEach(() => {
+    fakeBrowser.reset();
+  });
+
+  /** storage.local whose writes wait until released: a slow disk. */
+  function slowLocal() {
+    const held: Array<() => void> = [];
+    const area: KeyValueArea = {
+      get: (k) => local().get(k),
+      remove: (k) => local().remove(k),
+      clear: () => local().clear(),
+      set: async (items) => {
+        await new Promise<void>((resolve) => held.push(resolve));
+        await local().set(items);
+      },
+    };
+    return { area, held, release: () => held.splice(0).forEach((r) => r()) };
+  }
+
+  it('a lock during a slow save wins: the save lands, the vault stays locked', async () => {
+    await service().create(PASS);
+    const slow = slowLocal();
+    const vault = service({ local: slow.area });
+    await vault.unlock(PASS);
+    const saving = vault.update((d) => ({ ...d, profiles: [PROFILE], defaultProfileId: 'p1' }));
+    await vi.waitFor(() => expect(slow.held).toHaveLength(1));
+    await vault.lock();
+    slow.release();
+    await saving;
+    expect(await vault.state()).toBe('locked');
+    expect(await problemOf(vault.data())).toBe('locked');
+    expect((await session().get(SESSION_KEY))[SESSION_KEY]).toBeUndefined();
+    // The save itself landed, under the passphrase.
+    const reader = service();
+    await reader.unlock(PASS);
+    expect((await reader.data()).profiles).toEqual([PROFILE]);
+  });
+
+  it('a lock while an unlock is under way leaves it locked', async () => {
+    await service().create(PASS);
+    const vault = service();
+    await vault.lock();
+    const unlocking = vault.unlock(PASS);
+    await vault.lock();
+    expect(await problemOf(unlocking)).toBe('locked');
+    expect(await vault.state()).toBe('locked');
+    expect((await session().get(SESSION_KEY))[SESSION_KEY]).toBeUndefined();
+  });
+
+  it('a passphrase change is throttled like unlocking', async () => {
+    const vault = service();
+    await vault.create(PASS);
+    for (let i = 0; i < 3; i++)
+      expect(await problemOf(vault.changePassphrase('guess', 'new passphrase 2026'))).toBe(
+        'wrong-passphrase',
+      );
+    expect(await problemOf(vault.changePassphrase(PASS, 'new passphrase 2026'))).toBe(
+      'too-many-attempts',
+    );
+    // The lock screen shares the count.
+    await vault.lock();
+    expect(await problemOf(vault.unlock(PASS))).toBe('too-many-attempts');
+  });
+
+  it('an import is throttled too', async () => {
+    const vault = service();
+    await vault.create(PASS);
+    const backup = await vault.exportBackup();
+    fakeBrowser.reset();
+    const other = service();
+    for (let i = 0; i < 3; i++)
+      expect(await problemOf(other.importBackup(backup, 'guess'))).toBe('wrong-passphrase');
+    expect(await problemOf(other.importBackup(backup, PASS))).toBe('too-many-attempts');
+    expect(await other.state()).toBe('uninitialised');
+  });
+
+  it.each([
+    ['http://proxy.example.com/im', 'backup-insecure-endpoint'],
+    ['https://user:pw@proxy.example.com/im', 'backup-endpoint-extras'],
+    ['https://proxy.example.com/im?sdkappid=1', 'backup-endpoint-extras'],
+    ['https://proxy.example.com/im#x', 'backup-endpoint-extras'],
+  ])(
+    'refuses a backup whose app sends to %s (%s), keeping the vault as it was',
+    async (url, problem) => {
+      const crafted = service();
+      await crafted.create(PASS);
+      await crafted.update((d) => ({
+        ...d,
+        profiles: [{ ...PROFILE, endpoint: { kind: 'custom', baseUrl: url } }],
+      }));
+      const backup = await crafted.exportBackup();
+      fakeBrowser.reset();
+      const vault = service();
+      await vault.create('my own passphrase 2026');
+      const before = await snapshotLocal();
+      expect(await problemOf(vault.importBackup(backup, PASS))).toBe(problem);
+      expect(await snapshotLocal()).toBe(before);
+      expect((await vault.data()).profiles).toEqual([]);
+    },
+  );
+
+  it("re-seals a backup made at another iteration count at this build's count", async () => {
+    const heavy = service({ iterations: 700_000 });
+    await heavy.create(PASS);
+    const backup = await heavy.exportBackup();
+    fakeBrowser.reset();
+    const vault = service({ iterations: MIN_ITERATIONS });
+    await vault.importBackup(backup, PASS);
+    const stored = (await local().get(VAULT_KEY))[VAULT_KEY];
+    expect(stored).toMatchObject({ kdf: { iterations: MIN_ITERATIONS } });
+    await vault.lock();
+    await vault.unlock(PASS);
+  });
+
+  it('re-seals at unlock a record at a higher count than this build uses', async () => {
+    await service({ iterations: 700_000 }).create(PASS);
+    const vault = service({ iterations: MIN_ITERATIONS });
+    await vault.unlock(PASS);
+    expect((await local().get(VAULT_KEY))[VAULT_KEY]).toMatchObject({
+      kdf: { iterations: MIN_ITERATIONS },
+    });
+  });
+
+  it('reconciles a passphrase change a stopped worker left half done, and says so until the next unlock', async () => {
+    const vault = service();
+    await vault.create(PASS);
+    // The new record was written to the second slot, then the worker stopped.
+    const other = service();
+    const { [VAULT_KEY]: current } = await local().get(VAULT_KEY);
+    await local().set({ [VAULT_NEXT_KEY]: { ...(current as object), iv: 'AAAAAAAAAAAAAAAA' } });
+    await other.reconcile();
+    expect((await local().get(VAULT_NEXT_KEY))[VAULT_NEXT_KEY]).toBeUndefined();
+    expect(await other.changeInterrupted()).toEqual(expect.any(Number));
+    await other.lock();
+    await other.unlock(PASS); // the old passphrase still opens it
+    expect(await other.changeInterrupted()).toBeNull();
+  });
+
+  it('a change that replaced the vault before the worker stopped is complete: no notice', async () => {
+    const vault = service();
+    await vault.create(PASS);
+    const { [VAULT_KEY]: current } = await local().get(VAULT_KEY);
+    await local().set({ [VAULT_NEXT_KEY]: current });
+    await service().reconcile();
+    expect(await local().get([VAULT_NEXT_KEY, CHANGE_INTERRUPTED_KEY])).toEqual({});
   });
 });
