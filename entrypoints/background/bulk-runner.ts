@@ -50,6 +50,11 @@ export interface BulkStartInput {
 export class BulkRunner {
   private job: BulkJob | null = null;
   private loaded = false;
+  /**
+   * Whether this worker has taken the job over: a job it did not start is first caught up
+   * from the audit log, and waits out the rate window, before this worker sends anything.
+   */
+  private takenOver = false;
   private loop: Promise<void> | null = null;
   private persistTimer: ReturnType<typeof setTimeout> | null = null;
 
@@ -119,6 +124,7 @@ export class BulkRunner {
       startedAt: this.deps.now(),
       finishedAt: null,
     };
+    this.takenOver = true;
     await this.persist();
     this.kick();
     return this.job;
@@ -175,6 +181,7 @@ export class BulkRunner {
     this.persistTimer = null;
     this.job = null;
     this.loaded = false;
+    this.takenOver = false;
   }
 
   /** Forgets a finished job. */
@@ -192,7 +199,6 @@ export class BulkRunner {
    * run the job waits out the rate-limit window first.
    */
   async resume(): Promise<void> {
-    const wasLoaded = this.loaded;
     await this.load();
     const job = this.job;
     if (!job || this.loop) return;
@@ -206,10 +212,6 @@ export class BulkRunner {
       await this.persist();
     }
     if (job.phase !== 'checking' && job.phase !== 'running') return;
-    if (!wasLoaded) {
-      if (job.phase === 'running') await this.catchUp(job);
-      await this.sleep(RESUME_GUARD_MS);
-    }
     this.kick();
   }
 
@@ -272,6 +274,11 @@ export class BulkRunner {
   private async run(): Promise<void> {
     const job = this.job;
     if (!job) return;
+    if (!this.takenOver) {
+      this.takenOver = true;
+      if (job.phase === 'running') await this.catchUp(job);
+      await this.sleep(RESUME_GUARD_MS);
+    }
     const checking = job.phase === 'checking';
     const wanted: BulkItem['status'] = checking ? 'pending' : 'checked';
     const queue = job.items.flatMap((item, index) =>

@@ -271,6 +271,8 @@ describe('BulkRunner', () => {
     expect(inFlight).toBeLessThanOrEqual(32);
 
     const restarted = await backgroundServices(emulator.httpsPort, { fresh: false });
+    // The popup asking for the job's status may wake the new worker before its start-up does.
+    expect((await restarted.bulk.status())?.phase).toBe('running');
     await restarted.bulk.resume();
     const done = await until(restarted.bulk, ['done']);
     expect(countItems(done)).toMatchObject({ done: 300, failed: 0 });
