@@ -2,17 +2,22 @@ import type { AuditEntry } from '../../utils/audit/entry';
 import {
   AUDIT_BUDGET_BYTES,
   AUDIT_INDEX_KEY,
+  AUDIT_PAGE_LIST_KEY,
   AUDIT_PAGE_PREFIX,
-  AuditIndexSchema,
   LEGACY_AUDIT_KEYS,
   PAGE_BYTES,
   appendRecords,
   auditPageKey,
   emptyIndex,
   indexFromPages,
+  indexFromStored,
+  PageListSchema,
   pagesToDrop,
+  StoredIndexSchema,
   storedBytes,
+  storedIndex,
   type AuditIndex,
+  type PageInfo,
 } from '../../utils/audit/pages';
 import {
   IntentRecordSchema,
@@ -73,6 +78,9 @@ interface Loaded {
   index: AuditIndex;
   /** The newest page's records, as stored (a malformed one stays where it is). */
   head: unknown[];
+  /** The stored list of closed pages: its size, and whether it must be written again. */
+  listBytes: number;
+  listStale: boolean;
 }
 
 /**
@@ -154,7 +162,10 @@ export class AuditLog {
         ),
       skipped,
       droppedForBudget: index.droppedForBudget,
-      bytes: storedBytes(index) + index.pages.reduce((sum, p) => sum + p.bytes, 0),
+      bytes:
+        storedBytes(storedIndex(index).index) +
+        storedBytes(storedIndex(index).list) +
+        index.pages.reduce((sum, p) => sum + p.bytes, 0),
       budgetBytes: AUDIT_BUDGET_BYTES,
     };
   }
@@ -271,11 +282,15 @@ export class AuditLog {
     const { auditMaxEntries, auditRetentionDays } = await this.deps.settings();
     const appended = appendRecords(loaded.index, loaded.head, records);
     const index = appended.index;
-    const { drop, forBudget } = pagesToDrop(index.pages, storedBytes(index), {
-      oldestKept: this.deps.now() - auditRetentionDays * 86_400_000,
-      maxEntries: auditMaxEntries,
-      budgetBytes: AUDIT_BUDGET_BYTES,
-    });
+    const { drop, forBudget } = pagesToDrop(
+      index.pages,
+      storedBytes(storedIndex(index).index) + loaded.listBytes,
+      {
+        oldestKept: this.deps.now() - auditRetentionDays * 86_400_000,
+        maxEntries: auditMaxEntries,
+        budgetBytes: AUDIT_BUDGET_BYTES,
+      },
+    );
     const dropped = new Set(index.pages.splice(0, drop).map((p) => p.n));
     for (const n of dropped) {
       index.trash.push(auditPageKey(n));
@@ -284,26 +299,50 @@ export class AuditLog {
     index.open = index.open.filter((o) => !dropped.has(o.page));
     index.droppedForBudget += forBudget;
     index.rev = loaded.index.rev + 1;
-    const items: Record<string, unknown> = { [AUDIT_INDEX_KEY]: index };
-    for (const [n, pageRecords] of appended.touched) items[auditPageKey(n)] = pageRecords;
-    this.writtenRev = index.rev;
-    await this.deps.area.set(items);
-    const next = { index, head: appended.head };
+    const listChanged =
+      loaded.listStale || closedRange(index.pages) !== closedRange(loaded.index.pages);
+    const next = await this.store(index, appended.touched, listChanged ? null : loaded.listBytes);
+    next.head = appended.head;
     if (generation === this.generation) this.state = next;
     await this.emptyTrash(next);
+  }
+
+  /**
+   * Writes the index, the pages given and (when `listBytes` is null) the list of closed pages,
+   * in one `set`: storage holds the old log or the new one, never a mix.
+   */
+  private async store(
+    index: AuditIndex,
+    pages: ReadonlyMap<number, unknown[]>,
+    listBytes: number | null,
+  ): Promise<Loaded> {
+    const split = storedIndex(index);
+    const items: Record<string, unknown> = { [AUDIT_INDEX_KEY]: split.index };
+    if (listBytes === null) items[AUDIT_PAGE_LIST_KEY] = split.list;
+    for (const [n, pageRecords] of pages) items[auditPageKey(n)] = pageRecords;
+    this.writtenRev = index.rev;
+    await this.deps.area.set(items);
+    const head = pages.get(index.pages.at(-1)?.n ?? -1) ?? [];
+    return { index, head, listBytes: listBytes ?? storedBytes(split.list), listStale: false };
   }
 
   private async load(): Promise<Loaded> {
     if (this.state) return this.state;
     const generation = this.generation;
-    const stored = await this.deps.area.get([AUDIT_INDEX_KEY, ...LEGACY_AUDIT_KEYS]);
-    const raw = stored[AUDIT_INDEX_KEY];
+    const stored = await this.deps.area.get([
+      AUDIT_INDEX_KEY,
+      AUDIT_PAGE_LIST_KEY,
+      ...LEGACY_AUDIT_KEYS,
+    ]);
     let loaded: Loaded;
-    if (raw === undefined) {
+    if (stored[AUDIT_INDEX_KEY] === undefined) {
       loaded = await this.migrate(stored[LEGACY_AUDIT_KEYS[0]]);
     } else {
-      const parsed = AuditIndexSchema.safeParse(raw);
-      const index = parsed.success ? parsed.data : await this.rebuildIndex();
+      const parsed = StoredIndexSchema.safeParse(stored[AUDIT_INDEX_KEY]);
+      const list = PageListSchema.safeParse(stored[AUDIT_PAGE_LIST_KEY] ?? []);
+      const readable = parsed.success && list.success;
+      const index = readable ? indexFromStored(parsed.data, list.data) : await this.rebuildIndex();
+      const listBytes = list.success ? storedBytes(list.data) : 0;
       const last = index.pages.at(-1);
       const head = last
         ? (await this.deps.area.get(auditPageKey(last.n)))[auditPageKey(last.n)]
@@ -316,8 +355,16 @@ export class AuditLog {
             pages: index.pages.map((p) => (p === last ? { ...p, bytes: PAGE_BYTES } : p)),
           },
           head: [head],
+          listBytes,
+          listStale: !readable,
         };
-      } else loaded = { index, head: (head as unknown[] | undefined) ?? [] };
+      } else
+        loaded = {
+          index,
+          head: (head as unknown[] | undefined) ?? [],
+          listBytes,
+          listStale: !readable,
+        };
     }
     this.writtenRev = Math.max(this.writtenRev, loaded.index.rev);
     if (generation === this.generation) this.state = loaded;
@@ -331,7 +378,8 @@ export class AuditLog {
    * counted when read). The old key goes once the pages are written.
    */
   private async migrate(legacy: unknown): Promise<Loaded> {
-    if (legacy === undefined) return { index: emptyIndex(), head: [] };
+    if (legacy === undefined)
+      return { index: emptyIndex(), head: [], listBytes: 0, listStale: false };
     const records: unknown[] = [];
     for (const raw of Array.isArray(legacy) ? legacy : [legacy]) {
       const parsed = AuditEntrySchema.safeParse(raw);
@@ -351,13 +399,13 @@ export class AuditLog {
       });
     }
     const appended = appendRecords(emptyIndex(), [], records);
-    const index = { ...appended.index, rev: 1, trash: [...LEGACY_AUDIT_KEYS] };
-    const items: Record<string, unknown> = { [AUDIT_INDEX_KEY]: index };
-    for (const [n, pageRecords] of appended.touched) items[auditPageKey(n)] = pageRecords;
-    this.writtenRev = index.rev;
-    await this.deps.area.set(items);
+    const loaded = await this.store(
+      { ...appended.index, rev: 1, trash: [...LEGACY_AUDIT_KEYS] },
+      appended.touched,
+      null,
+    );
     log.warn(`audit log moved to pages: ${records.length} records`);
-    return { index, head: appended.head };
+    return loaded;
   }
 
   /** The index is unreadable: work it out again from the pages, which hold everything. */
@@ -385,7 +433,8 @@ export class AuditLog {
 
   private onStorageChanged(changes: Record<string, { newValue?: unknown }>): void {
     const keys = Object.keys(changes).filter(
-      (key) => key === AUDIT_INDEX_KEY || key.startsWith(AUDIT_PAGE_PREFIX),
+      (key) =>
+        key === AUDIT_INDEX_KEY || key === AUDIT_PAGE_LIST_KEY || key.startsWith(AUDIT_PAGE_PREFIX),
     );
     if (keys.length === 0) return;
     const index = changes[AUDIT_INDEX_KEY];
@@ -420,4 +469,9 @@ function recordsOf(value: unknown): unknown[] {
 
 function isQuotaError(error: unknown): boolean {
   return /quota/i.test(String((error as { message?: unknown } | null)?.message ?? error));
+}
+
+/** Which pages are closed (they never change once closed): the list changes when this does. */
+function closedRange(pages: readonly PageInfo[]): string {
+  return pages.length < 2 ? '' : `${pages[0]!.n}-${pages.at(-2)!.n}`;
 }
