@@ -59,7 +59,7 @@ test('the production manifest asks for the least it needs', () => {
  * injection into the current tab it exists for, for unlimitedStorage the paged audit log. */
 const PERMISSION_EVIDENCE: Record<string, string> = {
   activeTab: '.executeScript(',
-  unlimitedStorage: '"auditPage."',
+  unlimitedStorage: '`auditPage.`',
 };
 
 test('every permission the production build asks for is used by its code', () => {
