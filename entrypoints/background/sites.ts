@@ -39,6 +39,23 @@ export interface SitesDeps {
   dropGrantedOrigins: () => Promise<void>;
 }
 
+/** The permissions calls that giving back run-time host access needs. */
+export interface PermissionsLike {
+  getAll(): Promise<{ origins?: string[] }>;
+  remove(permissions: { origins: string[] }): Promise<boolean | void>;
+}
+
+/** Gives back every host access granted at run time; what the manifest declares stays. */
+export async function dropGrantedOrigins(
+  permissions: PermissionsLike,
+  declared: readonly string[],
+): Promise<void> {
+  const granted = ((await permissions.getAll()).origins ?? []).filter(
+    (origin) => !declared.includes(origin),
+  );
+  if (granted.length > 0) await permissions.remove({ origins: granted });
+}
+
 /**
  * The admin pages where buttons appear: Tencent's console (built in, declared in the manifest)
  * and the operator's own sites, in `storage.local` under "sites" (version 1). Operator sites

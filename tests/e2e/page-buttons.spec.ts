@@ -237,6 +237,46 @@ test('an operator site added in the options page: IDs in attributes, scope and d
   await expect.poll(() => muteButtons(page)).toEqual([]);
 });
 
+test('forget everything: an operator site loses its buttons and its script at once, no restart', async ({
+  launch,
+}) => {
+  const { extension, options, page } = await openOperatorSite(launch, 'custom-admin.html', {
+    label: 'Acme reports',
+    pattern: 'http://127.0.0.1/custom*',
+    kind: 'selector',
+    selector: '.member',
+    attribute: 'data-uid',
+  });
+  const worker = await extension.serviceWorker();
+  // (This build holds loopback access from its manifest, so granted access is not visible
+  // here; giving it back is unit-tested in sites.test.ts.)
+  const registrations = () =>
+    worker.evaluate(async () => {
+      const api = (
+        globalThis as unknown as {
+          chrome: {
+            scripting: { getRegisteredContentScripts(): Promise<Array<{ id: string }>> };
+          };
+        }
+      ).chrome;
+      return (await api.scripting.getRegisteredContentScripts()).map((s) => s.id);
+    });
+  await expect.poll(() => muteButtons(page)).toHaveLength(3);
+  expect(await registrations()).toEqual([expect.stringMatching(/^site:/)]);
+
+  await options.getByRole('button', { name: 'Forget everything…' }).click();
+  await options.getByLabel('Type “forget” to confirm').fill('forget');
+  await options.getByRole('button', { name: 'Delete everything' }).click();
+  await expect(options.getByText('Step 1 of 3')).toBeVisible();
+  // The open page loses its buttons; no script is registered any more.
+  await expect.poll(() => muteButtons(page)).toEqual([]);
+  expect(await registrations()).toEqual([]);
+  // Loaded again, without a browser or worker restart: no script runs there.
+  await page.reload();
+  await page.waitForTimeout(READ_MS);
+  expect(await muteButtons(page)).toEqual([]);
+});
+
 test('locked vault: the button still shows, a click asks to unlock in a window, then carries on', async ({
   launch,
   emulator,

@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import {
   ADMIN_PAGES_SCRIPT,
+  dropGrantedOrigins,
   Sites,
   type ScriptingLike,
 } from '../../../../entrypoints/background/sites';
@@ -138,5 +139,44 @@ describe('menuIntent', () => {
     expect((await fresh.list()).map((s) => s.id)).toEqual(
       expect.arrayContaining(['acme', 'other']),
     );
+  });
+});
+
+describe('Forget everything, for sites', () => {
+  beforeEach(() => {
+    fakeBrowser.reset();
+  });
+
+  it('unregisters every operator-site script, forgets the sites it knew and gives access back', async () => {
+    const { scripting, registered } = fakeScripting();
+    let dropped = 0;
+    const sites = new Sites({
+      scripting,
+      hasOrigin: async () => true,
+      dropGrantedOrigins: async () => void dropped++,
+    });
+    await sites.save(ACME);
+    await sites.syncRegistrations();
+    expect([...registered.keys()]).toEqual(['site:acme']);
+    expect((await sites.list()).map((s) => s.id)).toContain('acme');
+    await fakeBrowser.storage.local.clear();
+    await sites.forget();
+    expect([...registered.keys()]).toEqual([]);
+    expect((await sites.list()).map((s) => s.id)).not.toContain('acme');
+    expect(dropped).toBe(1);
+  });
+
+  it('gives back only the host access granted at run time', async () => {
+    const removed: string[][] = [];
+    await dropGrantedOrigins(
+      {
+        getAll: async () => ({
+          origins: ['https://adminapisgp.im.qcloud.com/*', 'https://admin.acme.example/*'],
+        }),
+        remove: async ({ origins }) => void removed.push(origins),
+      },
+      ['https://adminapisgp.im.qcloud.com/*'],
+    );
+    expect(removed).toEqual([['https://admin.acme.example/*']]);
   });
 });
