@@ -96,7 +96,8 @@ export class AuditLog {
   private state: Loaded | null = null;
   /** Bumped when storage changed under the copy in `state`: a write then running keeps none. */
   private generation = 0;
-  private writtenRev = -1;
+  /** Revisions this worker wrote whose change event has not come back yet. */
+  private readonly ownRevs = new Set<number>();
   private readonly removing = new Set<string>();
   private waiting: Array<{
     records: Array<IntentRecord | OutcomeRecord>;
@@ -211,6 +212,17 @@ export class AuditLog {
     this.setFailing(null);
   }
 
+  /** Whether an intent still has no outcome (stored or waiting to be), and is not in flight here. */
+  async isOpen(id: string): Promise<boolean> {
+    await this.idle();
+    const { index } = await this.load();
+    return (
+      !this.inFlight.has(id) &&
+      !this.unwritten.some((o) => o.id === id) &&
+      index.open.some((o) => o.id === id)
+    );
+  }
+
   health(): AuditHealth {
     return { failingSince: this.failing?.since ?? null, quota: this.failing?.quota ?? false };
   }
@@ -320,8 +332,13 @@ export class AuditLog {
     const items: Record<string, unknown> = { [AUDIT_INDEX_KEY]: split.index };
     if (listBytes === null) items[AUDIT_PAGE_LIST_KEY] = split.list;
     for (const [n, pageRecords] of pages) items[auditPageKey(n)] = pageRecords;
-    this.writtenRev = index.rev;
-    await this.deps.area.set(items);
+    this.ownRevs.add(index.rev);
+    try {
+      await this.deps.area.set(items);
+    } catch (error) {
+      this.ownRevs.delete(index.rev);
+      throw error;
+    }
     const head = pages.get(index.pages.at(-1)?.n ?? -1) ?? [];
     return { index, head, listBytes: listBytes ?? storedBytes(split.list), listStale: false };
   }
@@ -335,8 +352,10 @@ export class AuditLog {
       ...LEGACY_AUDIT_KEYS,
     ]);
     let loaded: Loaded;
-    if (stored[AUDIT_INDEX_KEY] === undefined) {
+    if (stored[AUDIT_INDEX_KEY] === undefined && stored[LEGACY_AUDIT_KEYS[0]] !== undefined) {
       loaded = await this.migrate(stored[LEGACY_AUDIT_KEYS[0]]);
+    } else if (stored[AUDIT_INDEX_KEY] === undefined && !(await this.hasPages())) {
+      loaded = { index: emptyIndex(), head: [], listBytes: 0, listStale: false };
     } else {
       const parsed = StoredIndexSchema.safeParse(stored[AUDIT_INDEX_KEY]);
       const list = PageListSchema.safeParse(stored[AUDIT_PAGE_LIST_KEY] ?? []);
@@ -366,7 +385,6 @@ export class AuditLog {
           listStale: !readable,
         };
     }
-    this.writtenRev = Math.max(this.writtenRev, loaded.index.rev);
     if (generation === this.generation) this.state = loaded;
     await this.emptyTrash(loaded);
     return loaded;
@@ -378,8 +396,6 @@ export class AuditLog {
    * counted when read). The old key goes once the pages are written.
    */
   private async migrate(legacy: unknown): Promise<Loaded> {
-    if (legacy === undefined)
-      return { index: emptyIndex(), head: [], listBytes: 0, listStale: false };
     const records: unknown[] = [];
     for (const raw of Array.isArray(legacy) ? legacy : [legacy]) {
       const parsed = AuditEntrySchema.safeParse(raw);
@@ -408,6 +424,12 @@ export class AuditLog {
     return loaded;
   }
 
+  /** Whether any page is stored (an index gone missing must not start the log over them). */
+  private async hasPages(): Promise<boolean> {
+    const everything = await this.deps.area.get(null as unknown as string[]);
+    return Object.keys(everything).some((key) => key.startsWith(AUDIT_PAGE_PREFIX));
+  }
+
   /** The index is unreadable: work it out again from the pages, which hold everything. */
   private async rebuildIndex(): Promise<AuditIndex> {
     const everything = await this.deps.area.get(null as unknown as string[]);
@@ -422,11 +444,21 @@ export class AuditLog {
     return indexFromPages(pages);
   }
 
+  /**
+   * Removes dropped pages (and the version-1 key) once the index no longer lists them. Never
+   * fails the write it follows: what is not removed stays in the stored trash for next time.
+   */
   private async emptyTrash(loaded: Loaded): Promise<void> {
     const keys = loaded.index.trash;
     if (keys.length === 0) return;
     for (const key of keys) this.removing.add(key);
-    await this.deps.area.remove([...keys]);
+    try {
+      await this.deps.area.remove([...keys]);
+    } catch (error) {
+      for (const key of keys) this.removing.delete(key);
+      log.warn(`could not remove ${keys.length} dropped audit pages`, error);
+      return;
+    }
     // Stored as written until the next write; a worker stopped before it removes them again.
     if (this.state === loaded) this.state = { ...loaded, index: { ...loaded.index, trash: [] } };
   }
@@ -440,7 +472,7 @@ export class AuditLog {
     const index = changes[AUDIT_INDEX_KEY];
     if (index) {
       const rev = (index.newValue as { rev?: unknown } | undefined)?.rev;
-      if (rev !== this.writtenRev) this.forget();
+      if (typeof rev !== 'number' || !this.ownRevs.delete(rev)) this.forget();
       return;
     }
     // Our own removal of dropped pages; anything else was written from elsewhere.

@@ -176,7 +176,7 @@ export class BulkRunner {
   /** After "Forget everything": a job under way stops sending, and none is kept. */
   async reset(): Promise<void> {
     if (this.job && this.job.phase !== 'done') this.job.phase = 'cancelled';
-    await this.idle();
+    await this.idle().catch(() => {});
     if (this.persistTimer !== null) clearTimeout(this.persistTimer);
     this.persistTimer = null;
     this.job = null;
@@ -266,17 +266,19 @@ export class BulkRunner {
   }
 
   private kick(): void {
-    this.loop ??= this.run().finally(() => {
-      this.loop = null;
-    });
+    this.loop ??= this.run()
+      .catch((error: unknown) => log.error('bulk run stopped', error))
+      .finally(() => {
+        this.loop = null;
+      });
   }
 
   private async run(): Promise<void> {
     const job = this.job;
     if (!job) return;
     if (!this.takenOver) {
-      this.takenOver = true;
       if (job.phase === 'running') await this.catchUp(job);
+      this.takenOver = true;
       await this.sleep(RESUME_GUARD_MS);
     }
     const checking = job.phase === 'checking';

@@ -1,5 +1,6 @@
 import { browser, defineBackground } from '#imports';
 import { t } from '../../utils/i18n';
+import { createLogger } from '../../utils/log';
 import { setSecretSource } from '../../utils/log';
 import { siteMatches } from '../../utils/sites/site';
 import { readSelection } from '../../utils/tab-selection';
@@ -15,13 +16,15 @@ import { createMenus, menuIntent } from './menus';
 import { MuteService } from './mute-service';
 import { PickerLauncher } from './picker';
 import { QuickActions } from './quick-actions';
-import { Sites } from './sites';
+import { dropGrantedOrigins, Sites } from './sites';
 import { createRouter } from './router';
 import type { Services } from './services';
 import { createSettingsStore } from './settings-store';
 import { UndoStore } from './undo-store';
 import { VaultService } from './vault-service';
 import { wakeGuards } from './wake';
+
+const log = createLogger('background');
 
 /** Notifications that offer Undo are named by it: `undo:<undo id>`. */
 const UNDO_NOTIFICATION = 'undo:';
@@ -42,10 +45,11 @@ export default defineBackground({
       alarms: browser.alarms,
       settings: () => settings.get(),
     });
+    // Never rejects: every way in checks the lock again anyway.
     const startup = vault
       .reconcile()
-      .catch(() => {})
-      .then(() => autoLock.enforce());
+      .then(() => autoLock.enforce())
+      .catch((error: unknown) => log.error('start-up check failed', error));
     const guards = wakeGuards({ startup, autoLock });
     const awake = guards.awake;
     const audit = new AuditLog({
@@ -71,21 +75,24 @@ export default defineBackground({
     const bulk = new BulkRunner({ session, mute, audit, alarms: browser.alarms, now });
     /** After a restart or an unlock: the bulk job carries on, then what an earlier worker left
      * without an outcome is settled by reading the users' states. */
-    const pickUp = async () => {
-      await bulk.resume();
-      await mute.resolveUnknown((entryId) => bulk.owns(entryId));
-    };
+    let pickingUp: Promise<void> | null = null;
+    const pickUp = () =>
+      (pickingUp ??= (async () => {
+        await bulk.resume();
+        await mute.resolveUnknown((entryId) => bulk.owns(entryId));
+      })()
+        .catch((error: unknown) => log.error('could not pick up after a restart', error))
+        .finally(() => {
+          pickingUp = null;
+        }));
     const sites = new Sites({
       scripting: browser.scripting,
       hasOrigin: (pattern) => browser.permissions.contains({ origins: [pattern] }),
-      dropGrantedOrigins: async () => {
-        const manifest = browser.runtime.getManifest() as { host_permissions?: string[] };
-        const declared = new Set<string>(manifest.host_permissions ?? []);
-        const granted = ((await browser.permissions.getAll()).origins ?? []).filter(
-          (origin) => !declared.has(origin),
-        );
-        if (granted.length > 0) await browser.permissions.remove({ origins: granted });
-      },
+      dropGrantedOrigins: () =>
+        dropGrantedOrigins(
+          browser.permissions,
+          (browser.runtime.getManifest() as { host_permissions?: string[] }).host_permissions ?? [],
+        ),
     });
     const picker = new PickerLauncher({
       sites,

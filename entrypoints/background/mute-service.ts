@@ -20,7 +20,7 @@ import type { ActiveMutes } from './active-mutes';
 import { AuditUnwritable, type AuditLog } from './audit-log';
 import type { ChatService } from './chat-service';
 import { HandlerError } from './router';
-import { UNDO_WINDOW_MS, type UndoStore } from './undo-store';
+import { UNDO_WINDOW_MS, type UndoRecord, type UndoStore } from './undo-store';
 import type { VaultService } from './vault-service';
 
 /** A state read back is trusted this long as "the previous state" of the next action. */
@@ -70,6 +70,8 @@ export interface ApplyOutcome {
  */
 export class MuteService {
   private readonly states = new Map<string, StateView>();
+  /** Actions (and settling runs) under way: "Forget everything" waits for them. */
+  private readonly running = new Set<Promise<unknown>>();
 
   constructor(
     private readonly deps: {
@@ -92,6 +94,20 @@ export class MuteService {
   /** After "Forget everything": no state read so far is kept. */
   clearCache(): void {
     this.states.clear();
+  }
+
+  /** Resolves once every action and settling run under way has finished, however. */
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+  }
+
+  private track<T>(work: Promise<T>): Promise<T> {
+    this.running.add(work);
+    void work.then(
+      () => this.running.delete(work),
+      () => this.running.delete(work),
+    );
+    return work;
   }
 
   /** Reads a user's state; an apparent permanent mute on both scopes is checked for existence. */
@@ -172,22 +188,38 @@ export class MuteService {
       if (record.scopes[scope]) seconds[scope] = remainingSeconds(record.previous[scope], now);
     }
     const current = this.states.get(cacheKey(profile.id, record.userId))?.state ?? null;
-    return this.set(
-      profile,
-      {
-        profileId: profile.id,
-        userId: record.userId,
-        scopes: record.scopes,
-        seconds: 0,
-        reason: '',
-        source,
-        undoable: false,
-        confirmed: [],
-      },
-      seconds,
-      current,
-      'undo',
+    return this.setKeepingUndo(record, () =>
+      this.set(
+        profile,
+        {
+          profileId: profile.id,
+          userId: record.userId,
+          scopes: record.scopes,
+          seconds: 0,
+          reason: '',
+          source,
+          undoable: false,
+          confirmed: [],
+        },
+        seconds,
+        current,
+        'undo',
+      ),
     );
+  }
+
+  /** An undo that sent nothing (the audit log refused it first) can be tried again. */
+  private async setKeepingUndo(
+    record: UndoRecord,
+    send: () => Promise<ApplyOutcome>,
+  ): Promise<ApplyOutcome> {
+    try {
+      return await send();
+    } catch (error) {
+      if (error instanceof HandlerError && error.appError.kind === 'audit-unwritable')
+        await this.deps.undo.add(record);
+      throw error;
+    }
   }
 
   private async previousState(profileId: string, userId: string): Promise<MuteState> {
@@ -196,7 +228,17 @@ export class MuteService {
     return (await this.readState(profileId, userId)).state;
   }
 
-  private async set(
+  private set(
+    profile: Profile,
+    input: ApplyInput,
+    seconds: ScopedSeconds,
+    previous: MuteState | null,
+    action: AuditEntry['action'],
+  ): Promise<ApplyOutcome> {
+    return this.track(this.send(profile, input, seconds, previous, action));
+  }
+
+  private async send(
     profile: Profile,
     input: ApplyInput,
     seconds: ScopedSeconds,
@@ -284,7 +326,11 @@ export class MuteService {
    * `skip` names (a bulk job sends them again) are left; so are those a read cannot settle
    * (the app is gone, the network is down, or a timed mute has run out since): next unlock.
    */
-  async resolveUnknown(skip: (entryId: string) => boolean): Promise<number> {
+  resolveUnknown(skip: (entryId: string) => boolean): Promise<number> {
+    return this.track(this.settle(skip));
+  }
+
+  private async settle(skip: (entryId: string) => boolean): Promise<number> {
     if ((await this.deps.vault.state()) !== 'unlocked') return 0;
     const profiles = (await this.deps.vault.data()).profiles;
     let resolved = 0;
@@ -297,7 +343,8 @@ export class MuteService {
         continue;
       }
       const took = tookEffect(intent, view.state, view.readAt);
-      if (took === null) continue;
+      // Settled meanwhile (a bulk job sent it again and got its answer): that answer stands.
+      if (took === null || skip(intent.id) || !(await this.deps.audit.isOpen(intent.id))) continue;
       await this.deps.audit.finish({
         k: 'outcome',
         id: intent.id,

@@ -193,7 +193,8 @@ export class VaultService {
       const { data } = await this.openWith(current);
       const replaced = await this.reencrypt(next, data);
       await this.deps.local.remove(CHANGE_INTERRUPTED_KEY);
-      await this.becomeUnlocked(replaced, generation);
+      // Changed either way; a lock meanwhile leaves it locked under the new passphrase.
+      await this.unlockUnlessLocked(replaced, generation);
     });
   }
 
@@ -230,7 +231,7 @@ export class VaultService {
       } else {
         await this.write(VAULT_KEY, envelope);
       }
-      await this.becomeUnlocked(unlocked, generation);
+      await this.unlockUnlessLocked(unlocked, generation);
     });
   }
 
@@ -346,6 +347,15 @@ export class VaultService {
       return await this.reencrypt(passphrase, data);
     } catch {
       return null;
+    }
+  }
+
+  /** After a change that landed: unlocked, or locked if a lock came meanwhile (no error). */
+  private async unlockUnlessLocked(unlocked: Unlocked, generation: number): Promise<void> {
+    try {
+      await this.becomeUnlocked(unlocked, generation);
+    } catch (error) {
+      if (!(error instanceof VaultError && error.problem === 'locked')) throw error;
     }
   }
 

@@ -60,11 +60,15 @@ export function vaultHandlers({
       return {};
     },
     /**
-     * Every trace: what waits in memory first (so nothing is written after the wipe), then
-     * storage, then what lives outside it (registered scripts, granted host access).
+     * Every trace: locked, then what is under way or waits in memory (so nothing is written
+     * after the wipe), then storage, then what lives outside it (registered scripts, granted
+     * host access).
      */
     async 'vault.forget'() {
+      // Locked first, so nothing new starts; then what is under way finishes.
+      await vault.lock();
       await bulk.reset();
+      await mute.idle();
       await Promise.all([audit.reset(), registry.reset()]);
       mute.clearCache();
       await vault.forget();

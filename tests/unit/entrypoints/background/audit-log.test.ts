@@ -327,4 +327,44 @@ describe('AuditLog', () => {
     await audit.begin(intent('b'));
     expect((await audit.list()).entries.map((e) => e.id)).toEqual(['b']);
   });
+
+  it('a dropped page that cannot be removed fails nothing: it stays in the trash for next time', async () => {
+    const failing: KeyValueArea = {
+      get: (k) => local.get(k),
+      set: (items) => local.set(items),
+      clear: () => local.clear(),
+      remove: () => Promise.reject(new Error('busy')),
+    };
+    let now = NOW - 100 * DAY;
+    const audit = auditLog({
+      area: failing,
+      settings: { auditMaxEntries: 100, auditRetentionDays: 90 },
+      now: () => now,
+    });
+    for (let i = 0; i < 300; i++) await audit.begin(intent(`t${i}`, now));
+    now = NOW;
+    await audit.begin(intent('after', now));
+    expect((await audit.list()).entries.map((e) => e.id)).toEqual(['after']);
+    expect(audit.health().failingSince).toBeNull();
+    expect((await storedIndex()).trash.length).toBeGreaterThan(0);
+    // Removed by a later write that can.
+    const later = auditLog({ settings: { auditMaxEntries: 100, auditRetentionDays: 90 } });
+    await later.begin(intent('later'));
+    const keys = Object.keys(await local.get(null as unknown as string[]));
+    expect(keys.filter((k) => k.startsWith('auditPage.'))).toHaveLength(
+      (await storedIndex()).pages.length,
+    );
+  });
+
+  it('an index gone missing while its pages remain: rebuilt from them, never started over', async () => {
+    const audit = auditLog({ settings: { auditMaxEntries: 20_000 } });
+    for (let i = 0; i < 300; i++) {
+      await audit.begin(intent(`m${i}`));
+      await audit.finish(ok(`m${i}`));
+    }
+    await local.remove([AUDIT_INDEX_KEY, AUDIT_PAGE_LIST_KEY]);
+    const restarted = auditLog({ settings: { auditMaxEntries: 20_000 } });
+    await restarted.begin(intent('next'));
+    expect((await restarted.list()).entries).toHaveLength(301);
+  });
 });
