@@ -19,6 +19,7 @@ import { Popover, type PopoverActions } from './Popover';
 import popoverCss from './popover.css?inline';
 import { placePopover } from './popover-place';
 import { StateCache } from './states';
+import { STORED } from '../../utils/storage/keys';
 
 const ROUTE_POLL_MS = 500;
 /** How long the note saying why the popover closed itself stays (unless dismissed). */
@@ -37,7 +38,8 @@ function domReady(): Promise<void> {
 /** The enabled site for a URL from the stored list, validated like every storage read. */
 async function storedSiteFor(url: string): Promise<PageConfig['site']> {
   try {
-    const stored = (await browser.storage.local.get('sites')).sites ?? [];
+    const key = STORED.sites.key;
+    const stored = (await browser.storage.local.get(key))[key] ?? [];
     const parsed = z.array(SiteSchema).safeParse(stored);
     const site = mergeSites(parsed.success ? parsed.data : []).find(
       (s) => s.enabled && siteMatches(s, url),
@@ -84,7 +86,8 @@ export class AdminPage {
       }
     }, ROUTE_POLL_MS);
     const onStorage = (changes: Record<string, unknown>, area: string) => {
-      if (area === 'local' && ('sites' in changes || 'settings' in changes)) void this.refresh();
+      if (area === 'local' && (STORED.sites.key in changes || STORED.settings.key in changes))
+        void this.refresh();
     };
     browser.storage.onChanged.addListener(onStorage);
     this.ctx.onInvalidated(() => {

@@ -9,6 +9,7 @@ import {
   type ActiveMute,
 } from '../../utils/mute/active-mute';
 import { validatedItem } from '../../utils/storage/validated-item';
+import { STORED, wxtKey } from '../../utils/storage/keys';
 
 const log = createLogger('active-mutes');
 /** Records wait at most this long before they are written; a listing includes them at once. */
@@ -24,7 +25,7 @@ const BATCH_MS = 1000;
  */
 export class ActiveMutes {
   private readonly item = validatedItem(
-    storage.defineItem<unknown>('local:activeMutes', { version: 1 }),
+    storage.defineItem<unknown>(wxtKey('activeMutes'), { version: STORED.activeMutes.version }),
     z.array(ActiveMuteSchema),
     [],
   );
@@ -51,6 +52,18 @@ export class ActiveMutes {
   /** After "Forget everything": drops what waits to be written (a write under way finishes). */
   reset(): Promise<void> {
     return this.batch.discard();
+  }
+
+  /** False when the stored list exists and does not fit its schema. */
+  readable(): Promise<boolean> {
+    return this.item.readable();
+  }
+
+  /** Starts the list over (the mutes themselves stay at Tencent): the repair when unreadable. */
+  async repair(): Promise<void> {
+    await this.batch.discard();
+    await this.item.reset();
+    for (const listener of this.listeners) listener();
   }
 
   /** Called after every write (the toolbar badge follows the registry). */

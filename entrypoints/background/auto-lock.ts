@@ -1,10 +1,11 @@
 import * as z from 'zod/mini';
 import type { Settings } from '../../utils/settings';
 import type { KeyValueArea, VaultService } from './vault-service';
+import { STORED } from '../../utils/storage/keys';
 
 export const AUTO_LOCK_ALARM = 'vault-auto-lock';
 /** storage.session key holding the epoch-ms deadline; it outlives a stopped worker. */
-export const DEADLINE_KEY = 'autoLockDeadline';
+export const DEADLINE_KEY = STORED.autoLockDeadline.key;
 /** Moving the deadline by less than this does not rewrite it: requests stay cheap. */
 const DEADLINE_SLACK_MS = 15_000;
 

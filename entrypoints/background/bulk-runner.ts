@@ -10,8 +10,9 @@ import type { AlarmsLike } from './auto-lock';
 import type { MuteService } from './mute-service';
 import { HandlerError } from './router';
 import type { KeyValueArea } from './vault-service';
+import { STORED } from '../../utils/storage/keys';
 
-export const BULK_KEY = 'bulkJob';
+export const BULK_KEY = STORED.bulkJob.key;
 export const BULK_ALARM = 'bulk-resume';
 /** Requests in flight at once; the shared rate limiter does the pacing. */
 const CONCURRENCY = 32;

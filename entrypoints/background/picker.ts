@@ -3,9 +3,10 @@ import type { Finder } from '../../utils/sites/site';
 import { ADMIN_PAGES_SCRIPT, type Sites } from './sites';
 import { HandlerError } from './router';
 import type { KeyValueArea } from './vault-service';
+import { STORED } from '../../utils/storage/keys';
 
 export const PICKER_SCRIPT = 'content-scripts/picker.js';
-const PENDING_KEY = 'pendingPicker';
+const PENDING_KEY = STORED.pendingPicker.key;
 const PendingSchema = z.strictObject({ tabId: z.int(), origin: z.string() });
 
 export interface PickerDeps {

@@ -18,9 +18,10 @@ import { HandlerError } from './router';
 import type { Sites } from './sites';
 import type { UndoRecord } from './undo-store';
 import type { KeyValueArea, VaultService } from './vault-service';
+import { STORED } from '../../utils/storage/keys';
 
-const KEY = 'quickAction';
-const WINDOW_KEY = 'quickActionWindow';
+const KEY = STORED.quickAction.key;
+const WINDOW_KEY = STORED.quickActionWindow.key;
 
 export interface QuickActionsDeps {
   vault: VaultService;

@@ -77,6 +77,8 @@ export const SENDER_POLICY: { [K in RequestType]: readonly SenderKind[] } = {
   'bulk.clear': PAGES,
   'audit.list': PAGES,
   'audit.health': PAGES,
+  'storage.problems': PAGES,
+  'storage.reset': PAGES,
   'page.config': CONTENT,
   'page.states': CONTENT,
   'page.apply': CONTENT,

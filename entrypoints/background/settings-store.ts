@@ -7,6 +7,7 @@ import {
   type Settings,
 } from '../../utils/settings';
 import { validatedItem, type ValidatedItem } from '../../utils/storage/validated-item';
+import { STORED, wxtKey } from '../../utils/storage/keys';
 
 /**
  * Plain (non-secret) settings, in `storage.local` under "settings". Created only by the
@@ -15,8 +16,8 @@ import { validatedItem, type ValidatedItem } from '../../utils/storage/validated
  * scopes, last duration, audit limits; 3 — the default duration of the keyboard shortcut.
  */
 export function createSettingsStore(): ValidatedItem<Settings> {
-  const item = storage.defineItem<unknown>('local:settings', {
-    version: 3,
+  const item = storage.defineItem<unknown>(wxtKey('settings'), {
+    version: STORED.settings.version,
     migrations: { 2: migrateSettingsV1toV2, 3: migrateSettingsV2toV3 },
   });
   return validatedItem(item, SettingsSchema, DEFAULT_SETTINGS);

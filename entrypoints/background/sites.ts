@@ -10,6 +10,7 @@ import {
   type Site,
 } from '../../utils/sites/site';
 import { validatedItem } from '../../utils/storage/validated-item';
+import { STORED, wxtKey } from '../../utils/storage/keys';
 
 const log = createLogger('sites');
 
@@ -64,7 +65,7 @@ export async function dropGrantedOrigins(
  */
 export class Sites {
   private readonly item = validatedItem(
-    storage.defineItem<unknown>('local:sites', { version: 1 }),
+    storage.defineItem<unknown>(wxtKey('sites'), { version: STORED.sites.version }),
     z.array(SiteSchema),
     [],
   );
@@ -86,6 +87,18 @@ export class Sites {
     } finally {
       await this.deps.dropGrantedOrigins();
     }
+  }
+
+  /** False when the stored list exists and does not fit its schema. */
+  readable(): Promise<boolean> {
+    return this.item.readable();
+  }
+
+  /** Starts the list over (built-in sites on, no operator site): the repair when unreadable. */
+  async repair(): Promise<void> {
+    await this.item.reset();
+    this.cache = null;
+    await this.syncRegistrations();
   }
 
   /** Built-in sites (with the operator's overrides) followed by the operator's own. */

@@ -3,10 +3,11 @@ import { createSerialQueue } from '../../utils/serial-queue';
 import { ScopesSchema } from '../../utils/mute/scopes';
 import { MuteStateSchema } from '../../utils/mute/state';
 import type { KeyValueArea } from './vault-service';
+import { STORED } from '../../utils/storage/keys';
 
 /** How long an action can be undone. */
 export const UNDO_WINDOW_MS = 10 * 60_000;
-const KEY = 'undoRecords';
+const KEY = STORED.undoRecords.key;
 
 export const UndoRecordSchema = z.strictObject({
   id: z.string().check(z.maxLength(64)),
@@ -55,6 +56,17 @@ export class UndoStore {
       if (found) await this.session.set({ [KEY]: records.filter((r) => r.id !== id) });
       return found;
     });
+  }
+
+  /** False when stored records exist and do not fit their schema. */
+  async readable(): Promise<boolean> {
+    const stored = (await this.session.get(KEY))[KEY];
+    return stored === undefined || z.array(UndoRecordSchema).safeParse(stored).success;
+  }
+
+  /** Drops every record: the repair for unreadable ones. */
+  repair(): Promise<void> {
+    return this.serial(() => this.session.remove(KEY));
   }
 
   /** The records still within their window. */

@@ -17,6 +17,7 @@ import {
 } from '../../utils/vault/envelope';
 import { VaultError } from '../../utils/vault/problems';
 import { EMPTY_VAULT, VaultDataSchema, type VaultData } from '../../utils/vault/profile';
+import { STORED } from '../../utils/storage/keys';
 
 /** The storage calls the vault needs; `browser.storage.local` / `.session` provide them. */
 export interface KeyValueArea {
@@ -27,14 +28,14 @@ export interface KeyValueArea {
 }
 
 /** storage.local keys. Only ciphertext is ever written here. */
-export const VAULT_KEY = 'vault';
+export const VAULT_KEY = STORED.vault.key;
 /** Where a re-encrypted record is written and read back before it replaces {@link VAULT_KEY}. */
-export const VAULT_NEXT_KEY = 'vaultNext';
+export const VAULT_NEXT_KEY = STORED.vaultNext.key;
 /** Set when a passphrase change was found interrupted: the operator is told, once unlocked. */
-export const CHANGE_INTERRUPTED_KEY = 'vaultChangeInterrupted';
+export const CHANGE_INTERRUPTED_KEY = STORED.vaultChangeInterrupted.key;
 /** storage.session keys (trusted contexts only: content scripts cannot read them). */
-export const SESSION_KEY = 'vaultSession';
-export const FAILURES_KEY = 'unlockFailures';
+export const SESSION_KEY = STORED.vaultSession.key;
+export const FAILURES_KEY = STORED.unlockFailures.key;
 
 const SessionSchema = z.strictObject({
   key: z.string().check(z.maxLength(64)),

@@ -3,6 +3,7 @@ import { browser } from '#imports';
 import { useSend } from '../../components/background';
 import { ChangeInterruptedNotice } from '../../components/ChangeInterruptedNotice';
 import { UnlockForm } from '../../components/UnlockForm';
+import { StorageProblems } from './StorageProblems';
 import { t } from '../../utils/i18n';
 import type { VaultStatus } from '../../utils/messages/protocol';
 import { AuditLogView } from './AuditLogView';
@@ -13,6 +14,7 @@ import { ProfileForm } from './ProfileForm';
 import { ProfileList } from './ProfileList';
 import { SecuritySettings } from './SecuritySettings';
 import { SitesSection } from './SitesSection';
+import { STORED } from '../../utils/storage/keys';
 
 /** The options page: first-run setup, unlock, and managing apps and security. */
 export function App() {
@@ -27,7 +29,7 @@ export function App() {
     void refresh();
     // The worker may lock on its own (idle, OS lock): follow it.
     const onChanged = (changes: Record<string, unknown>) => {
-      if ('vaultSession' in changes) void refresh();
+      if (STORED.vaultSession.key in changes) void refresh();
     };
     browser.storage.session.onChanged.addListener(onChanged);
     return () => browser.storage.session.onChanged.removeListener(onChanged);
@@ -52,6 +54,7 @@ export function App() {
         )}
       </header>
       <ChangeInterruptedNotice at={status.changeInterrupted} />
+      {status.state !== 'uninitialised' && <StorageProblems />}
       {status.state === 'uninitialised' && <CreateVault onCreated={refresh} />}
       {status.state === 'locked' && (
         <section class="card narrow">

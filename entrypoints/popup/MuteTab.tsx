@@ -32,6 +32,7 @@ import { parseUserId } from '../../utils/mute/user-id';
 import type { Settings } from '../../utils/settings';
 import type { ProfileMeta } from '../../utils/vault/profile';
 import { readSelection } from '../../utils/tab-selection';
+import { STORED } from '../../utils/storage/keys';
 
 /**
  * One user, one click: the ID (prefilled from the page's selection), its current state, scopes,
@@ -143,7 +144,7 @@ export function MuteTab(props: {
     setBusy(true);
     setResult(null);
     const progressId = crypto.randomUUID();
-    const key = `progress:${progressId}`;
+    const key = `${STORED.progress.key}${progressId}`;
     const onProgress = (changes: Record<string, { newValue?: unknown }>) => {
       const parsedProgress = ProgressSchema.safeParse(changes[key]?.newValue);
       if (parsedProgress.success) setProgress(parsedProgress.data);

@@ -23,6 +23,7 @@ import { UNMUTE_SECONDS } from '../../utils/mute/durations';
 import type { QuickActionView } from '../../utils/mute/quick-action';
 import { BOTH_SCOPES } from '../../utils/mute/scopes';
 import { describeState } from '../../utils/mute/describe-state';
+import { STORED } from '../../utils/storage/keys';
 
 const CLOSE_AFTER_MS = 2500;
 
@@ -73,7 +74,7 @@ export function App() {
     void load();
     // A new action while this window is still open (it is reused): show that one.
     const onChanged = (changes: Record<string, { newValue?: unknown }>) => {
-      if ('quickAction' in changes && changes.quickAction?.newValue !== undefined) {
+      if (changes[STORED.quickAction.key]?.newValue !== undefined) {
         setResult(null);
         setError(null);
         setAsked(null);

@@ -202,3 +202,32 @@ test('forget everything asks for the typed word, then leaves nothing behind', as
   await expect(page.getByText('Step 1 of 3')).toBeVisible();
   expect(await storageLocal(extension)).toBe('{}');
 });
+
+test('unreadable settings: named in the options page, reset on their own, the vault and apps kept', async ({
+  extension,
+}) => {
+  const page = await extension.openPage('options.html');
+  await createVault(page);
+  await addApp(page, DEMO_APP_INPUT);
+  await page.evaluate(async () => {
+    const { chrome } = globalThis as unknown as {
+      chrome: { storage: { local: { set(items: object): Promise<void> } } };
+    };
+    await chrome.storage.local.set({ settings: { autoLockMinutes: 'soon' } });
+  });
+  await page.reload();
+  const notice = page.getByRole('alert').filter({ hasText: 'Some stored data could not be read' });
+  await expect(notice).toContainText(
+    'Muting preferences: defaults are in use, and changes cannot be saved until they are reset.',
+  );
+  // The apps are still there, unlocked.
+  await expect(card(page, DEMO_APP_INPUT.label)).toBeVisible();
+  await notice.getByRole('button', { name: 'Reset muting preferences' }).click();
+  await expect(notice).toBeHidden();
+  const stored = JSON.parse(await storageLocal(extension)) as Record<string, unknown>;
+  expect(stored).not.toHaveProperty('settings');
+  expect(stored).toHaveProperty('vault');
+  await page.reload();
+  await expect(card(page, DEMO_APP_INPUT.label)).toBeVisible();
+  await expect(page.getByText('Some stored data could not be read')).toBeHidden();
+});

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { STORED } from '../storage/keys';
 
 /**
  * How the audit log is laid out in `storage.local`: records in pages (`auditPage.<n>`, each a
@@ -7,11 +8,14 @@ import * as z from 'zod/mini';
  * only when a page closes or old pages go. An append rewrites the newest page and the small
  * index, so its cost does not grow with the log; pruning drops whole pages from the old end.
  */
-export const AUDIT_INDEX_KEY = 'auditIndex';
-export const AUDIT_PAGE_LIST_KEY = 'auditPageList';
-export const AUDIT_PAGE_PREFIX = 'auditPage.';
+export const AUDIT_INDEX_KEY = STORED.auditIndex.key;
+export const AUDIT_PAGE_LIST_KEY = STORED.auditPageList.key;
+export const AUDIT_PAGE_PREFIX = STORED.auditPage.key;
 /** Where version 1 kept the whole log as one array (WXT keeps its version under `$`). */
-export const LEGACY_AUDIT_KEYS = ['auditLog', 'auditLog$'] as const;
+export const LEGACY_AUDIT_KEYS = [
+  STORED.legacyAuditLog.key,
+  `${STORED.legacyAuditLog.key}$`,
+] as const;
 
 /** A page is closed once it holds this many bytes of records. */
 export const PAGE_BYTES = 64 * 1024;

@@ -8,6 +8,7 @@ import {
   SdkAppIdSchema,
 } from '../vault/profile';
 import { AuditEntrySchema } from '../audit/entry';
+import { REPAIRABLE_PARTS } from '../storage/keys';
 import { ActiveMuteSchema } from '../mute/active-mute';
 import { BulkJobSchema } from '../mute/bulk';
 import { QuestionSchema } from '../mute/decision';
@@ -107,6 +108,8 @@ export const RequestSchema = z.discriminatedUnion('type', [
     profileId: z.optional(IdSchema),
   }),
   z.strictObject({ type: z.literal('audit.health') }),
+  z.strictObject({ type: z.literal('storage.problems') }),
+  z.strictObject({ type: z.literal('storage.reset'), part: z.enum(REPAIRABLE_PARTS) }),
   z.strictObject({
     type: z.literal('page.config'),
     /** SDKAppIDs the page itself shows (URL parameters, page text), best first. */
@@ -200,6 +203,11 @@ export const ActiveMuteViewSchema = z.extend(ActiveMuteSchema, {
 });
 export type ActiveMuteView = z.infer<typeof ActiveMuteViewSchema>;
 
+/** The stored parts that no longer fit their schema (left as they are until reset). */
+export const StorageProblemsSchema = z.strictObject({
+  unreadable: z.array(z.enum(REPAIRABLE_PARTS)),
+});
+
 /** Retry progress of a running request, written to storage.session under "progress:<id>". */
 export const ProgressSchema = z.strictObject({
   attempt: z.int(),
@@ -273,6 +281,8 @@ export const ResponseSchemas = {
     budgetBytes: z.int(),
   }),
   'audit.health': z.strictObject({ failingSince: z.nullable(z.number()), quota: z.boolean() }),
+  'storage.problems': StorageProblemsSchema,
+  'storage.reset': StorageProblemsSchema,
   'page.config': PageConfigSchema,
   'page.states': PageStatesSchema,
   'page.apply': ApplyOutcomeSchema,

@@ -16,6 +16,10 @@ export interface ValidatedItem<T> {
    * validated the entries it adds (the rest came from a validated read).
    */
   update(change: (current: T) => T, options?: { prevalidated?: boolean }): Promise<T>;
+  /** False when a stored value exists and does not fit the schema. */
+  readable(): Promise<boolean>;
+  /** Removes the stored value (the fallback applies again): the repair for an unreadable one. */
+  reset(): Promise<void>;
 }
 
 /**
@@ -58,6 +62,16 @@ export function validatedItem<T>(
   return {
     async get() {
       return (await read()).value;
+    },
+    async readable() {
+      return (await read()).readable;
+    },
+    reset() {
+      return queue(async () => {
+        known = null;
+        // The version stays: the next value written is of the current version.
+        await item.removeValue();
+      });
     },
     update(change, options) {
       return queue(async () => {

@@ -9,6 +9,7 @@ import { quickActionHandlers } from './quick-actions';
 import { siteHandlers } from './sites';
 import { profileHandlers } from './profiles';
 import { settingsHandlers } from './settings';
+import { storageHandlers } from './storage';
 import { vaultHandlers } from './vault';
 
 /** Every request type's handler, built from the worker's services. */
@@ -24,5 +25,6 @@ export function createHandlers(services: Services): Handlers {
     ...siteHandlers(services),
     ...quickActionHandlers(services),
     ...pickerHandlers(services),
+    ...storageHandlers(services),
   };
 }

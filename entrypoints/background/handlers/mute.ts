@@ -2,6 +2,7 @@ import { differs } from '../../../utils/mute/active-mute';
 import type { ActiveMuteView } from '../../../utils/messages/protocol';
 import type { Handlers } from '../router';
 import type { Services } from '../services';
+import { STORED } from '../../../utils/storage/keys';
 
 /** Reads back the real state of an app's active mutes at most this often. */
 const REFRESH_INTERVAL_MS = 10_000;
@@ -34,7 +35,8 @@ export function muteHandlers(services: Services): MuteHandlers {
   return {
     'mute.state': ({ profileId, userId }) => mute.readState(profileId, userId),
     async 'mute.apply'(request) {
-      const key = request.progressId === undefined ? null : `progress:${request.progressId}`;
+      const key =
+        request.progressId === undefined ? null : `${STORED.progress.key}${request.progressId}`;
       try {
         return await mute.apply({
           profileId: request.profileId,

@@ -141,6 +141,8 @@ const SAMPLE: { [K in RequestType]: unknown } = {
   'bulk.clear': { type: 'bulk.clear' },
   'audit.list': { type: 'audit.list' },
   'audit.health': { type: 'audit.health' },
+  'storage.problems': { type: 'storage.problems' },
+  'storage.reset': { type: 'storage.reset', part: 'settings' },
   'page.config': { type: 'page.config', pageAppIds: [1400187352] },
   'page.states': { type: 'page.states', profileId: 'p', userIds: ['alice'] },
   'page.apply': {
