@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { ActiveMutes } from '../../../../entrypoints/background/active-mutes';
+import { settingsHandlers } from '../../../../entrypoints/background/handlers/settings';
 import { storageHandlers } from '../../../../entrypoints/background/handlers/storage';
 import type { Services } from '../../../../entrypoints/background/services';
 import { createSettingsStore } from '../../../../entrypoints/background/settings-store';
@@ -102,5 +103,34 @@ describe('repairing one stored part', () => {
     expect((await sites.list()).every((s) => s.builtIn)).toBe(true);
     await handlers['storage.reset']({ type: 'storage.reset', part: 'sites' }, {} as never);
     expect(await sites.readable()).toBe(true);
+  });
+});
+
+describe('one writer per key', () => {
+  beforeEach(() => {
+    fakeBrowser.reset();
+  });
+
+  it('two pages changing settings at once: both changes kept', async () => {
+    const settings = createSettingsStore();
+    const services = {
+      settings,
+      autoLock: { onSettingsChange: async () => {} },
+      refreshMenus: async () => {},
+    } as unknown as Services;
+    const handlers = settingsHandlers(services);
+    // The popup saves the last duration while the options page changes the idle lock.
+    await Promise.all([
+      handlers['settings.update'](
+        { type: 'settings.update', patch: { lastDuration: '10m' } },
+        {} as never,
+      ),
+      handlers['settings.update'](
+        { type: 'settings.update', patch: { autoLockMinutes: 5 } },
+        {} as never,
+      ),
+    ]);
+    const stored = (await local.get(STORED.settings.key))[STORED.settings.key];
+    expect(stored).toMatchObject({ lastDuration: '10m', autoLockMinutes: 5 });
   });
 });
