@@ -49,7 +49,9 @@ export default defineConfig({
         ...(loopback ? LOOPBACK_ORIGINS : []),
       ],
       optional_host_permissions: ['https://*/*'],
-      externally_connectable: { ids: [] },
+      // No other extension or page may message us. Chrome only: Firefox does not know the key
+      // and warns about it on every install.
+      ...(browser === 'firefox' ? {} : { externally_connectable: { ids: [] } }),
       icons: { 16: 'icon/16.png', 32: 'icon/32.png', 48: 'icon/48.png', 128: 'icon/128.png' },
       action: { default_title: '__MSG_extName__' },
       ...(browser === 'firefox'

@@ -219,6 +219,11 @@ export class AdminPage {
       },
       undo: (undoId) => sendRequest({ type: 'page.undo', undoId }),
       unlock: () => this.unlock(),
+      requestAccess: async () => {
+        await this.withProfile((profileId) =>
+          sendRequest({ type: 'page.requestAccess', profileId }),
+        );
+      },
       onStateKnown: (userId, view) => this.states?.set(userId, view),
       close,
     };

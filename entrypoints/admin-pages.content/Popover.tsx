@@ -164,6 +164,8 @@ export interface PopoverActions {
   undo: (undoId: string) => Promise<ApplyOutcome>;
   /** Opens the unlock window and resolves with the new configuration once unlocked. */
   unlock: () => Promise<PageConfig>;
+  /** Opens the action window, which asks the browser for access to the app's API host. */
+  requestAccess: () => Promise<void>;
   onStateKnown: (userId: string, view: StateView) => void;
   /** Closes it, focus back on its button; `why` says what the page did, when it closed itself. */
   close: (why?: 'covered' | 'gone') => void;
@@ -489,7 +491,17 @@ export function Popover(props: {
                 onUndo={(id) => whenArmed(() => void undo(id))}
               />
             )}
-            {error && <ErrorNotice error={error} />}
+            {error && (
+              <ErrorNotice
+                error={error}
+                onOpenAccessWindow={() =>
+                  whenArmed(
+                    () =>
+                      void actions.requestAccess().catch((e: unknown) => setError(asAppError(e))),
+                  )
+                }
+              />
+            )}
           </Outcome>
         )}
         {notArmedLine}

@@ -87,6 +87,8 @@ export class BulkRunner {
       throw new HandlerError({ kind: 'invalid-input', field: 'job-running' });
     }
     const profile = await this.deps.mute.profile(input.profileId);
+    // Without host access every item would fail alike: say so once, before the dry run.
+    await this.deps.mute.requireHostAccess(profile.id);
     const seen = new Set<string>();
     const invalid: BulkJob['invalid'] = [];
     const items: BulkItem[] = [];
@@ -342,10 +344,17 @@ export class BulkRunner {
     }
   }
 
-  /** A failure is the item's, except a block or a lock, which pause the whole job. */
+  /**
+   * A failure is the item's, except a block, a lock or withdrawn host access, which pause the
+   * whole job (resumed after the block, at unlock, or by Retry once access is back).
+   */
   private fail(job: BulkJob, item: BulkItem, error: unknown): void {
     if (error instanceof ChatApiError && error.data.category === 'blocked') {
       this.pause(job, this.deps.now() + BLOCK_PAUSE_MS);
+      return;
+    }
+    if (error instanceof ChatApiError && error.data.category === 'no-host-access') {
+      this.pause(job, null);
       return;
     }
     if (error instanceof VaultError && error.problem === 'locked') {

@@ -11,7 +11,14 @@ export class ChatService {
   private readonly traffic = new Map<number, AppTraffic>();
   private readonly clients = new Map<string, { profile: Profile; client: ChatClient }>();
 
-  constructor(private readonly options: { fetch?: typeof fetch; now?: () => number } = {}) {}
+  constructor(
+    private readonly options: {
+      fetch?: typeof fetch;
+      now?: () => number;
+      /** The browser's answer to "may we reach these hosts?" (permissions.contains). */
+      hasHostAccess?: (origins: string[]) => Promise<boolean>;
+    } = {},
+  ) {}
 
   /** The client for a profile; rebuilt when the profile's connection details change. */
   clientFor(profile: Profile): ChatClient {
@@ -28,6 +35,7 @@ export class ChatService {
         traffic: this.trafficFor(profile.sdkAppId),
         ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
         ...(this.options.now ? { nowMs: this.options.now } : {}),
+        ...(this.options.hasHostAccess ? { hasHostAccess: this.options.hasHostAccess } : {}),
       },
     );
     this.clients.set(profile.id, { profile, client });

@@ -38,7 +38,8 @@ export default defineBackground({
     const session = browser.storage.session;
     const settings = createSettingsStore();
     const vault = new VaultService({ local, session });
-    const chat = new ChatService();
+    const hasHostAccess = (origins: string[]) => browser.permissions.contains({ origins });
+    const chat = new ChatService({ hasHostAccess });
     const autoLock = new AutoLock({
       vault,
       session,
@@ -87,7 +88,7 @@ export default defineBackground({
         }));
     const sites = new Sites({
       scripting: browser.scripting,
-      hasOrigin: (pattern) => browser.permissions.contains({ origins: [pattern] }),
+      hasOrigin: (pattern) => hasHostAccess([pattern]),
       dropGrantedOrigins: () =>
         dropGrantedOrigins(
           browser.permissions,
@@ -97,7 +98,7 @@ export default defineBackground({
     const picker = new PickerLauncher({
       sites,
       session,
-      hasOrigin: (pattern) => browser.permissions.contains({ origins: [pattern] }),
+      hasOrigin: (pattern) => hasHostAccess([pattern]),
       inject: async (tabId, file) => {
         await browser.scripting.executeScript({ target: { tabId }, files: [`/${file}`] as never });
       },
@@ -182,7 +183,7 @@ export default defineBackground({
       quickActions,
       picker,
       session,
-      hasHostAccess: (pattern) => browser.permissions.contains({ origins: [pattern] }),
+      hasHostAccess,
       refreshBadge,
       refreshMenus: () => refreshMenus(),
       now,

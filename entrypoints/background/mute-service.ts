@@ -91,6 +91,11 @@ export class MuteService {
     return profile;
   }
 
+  /** Throws `no-host-access` when the browser withholds access to the app's API host. */
+  async requireHostAccess(profileId: string): Promise<void> {
+    await this.deps.chat.clientFor(await this.profile(profileId)).requireHostAccess();
+  }
+
   /** After "Forget everything": no state read so far is kept. */
   clearCache(): void {
     this.states.clear();
@@ -266,6 +271,8 @@ export class MuteService {
       source: input.source,
       ...(input.pageUrl === undefined ? {} : { pageUrl: auditPageUrl(input.pageUrl) }),
     };
+    // A call the browser would block is not an action: nothing is recorded or sent.
+    await client.requireHostAccess();
     try {
       await this.deps.audit.begin(intent);
     } catch (error) {

@@ -19,6 +19,7 @@ import type { Sites } from './sites';
 import type { UndoRecord } from './undo-store';
 import type { KeyValueArea, VaultService } from './vault-service';
 import { STORED } from '../../utils/storage/keys';
+import type { HostAccess } from '../../utils/chat-api/host-access';
 
 const KEY = STORED.quickAction.key;
 const WINDOW_KEY = STORED.quickActionWindow.key;
@@ -124,6 +125,19 @@ export class QuickActions {
     });
   }
 
+  /** A page found the app's API host out of reach: the action window asks for access. */
+  async openAccess(profileId: string): Promise<void> {
+    await this.park({
+      id: crypto.randomUUID(),
+      kind: 'access',
+      userId: null,
+      profileId,
+      seconds: null,
+      source: 'page',
+      createdAt: this.deps.now(),
+    });
+  }
+
   async view(): Promise<QuickActionView | null> {
     const action = await this.pending();
     if (!action) return null;
@@ -146,6 +160,7 @@ export class QuickActions {
         adminAccount: profile.adminAccount,
       },
       state,
+      access: profile ? await this.missingAccess(profile.id) : null,
       presets: settings.presets,
       defaultScopes: settings.defaultScopes,
       reasons: settings.reasonPresets,
@@ -220,12 +235,28 @@ export class QuickActions {
     if (action?.id === id) await this.deps.session.remove([KEY, WINDOW_KEY]);
   }
 
-  /** Whether the operator must be asked first: locked, no duration yet, or the decision asks. */
+  /** The host access the app lacks (the window asks for it first), or null. */
+  private async missingAccess(profileId: string): Promise<HostAccess | null> {
+    try {
+      await this.deps.mute.requireHostAccess(profileId);
+      return null;
+    } catch (error) {
+      if (error instanceof ChatApiError && error.data.access) return error.data.access;
+      throw error;
+    }
+  }
+
+  /**
+   * Whether the operator must be asked first: locked, no duration yet, no host access (only an
+   * extension page can ask the browser), or the decision asks.
+   */
   private async needsWindow(action: QuickAction): Promise<boolean> {
     if ((await this.deps.vault.state()) !== 'unlocked') return true;
+    if (action.kind === 'access') return true;
     if (action.kind === 'mute' && action.seconds === null) return true;
-    if (action.kind === 'check' || action.kind === 'undo' || action.userId === null) return false;
     const profile = await this.profileFor(action);
+    if (await this.missingAccess(profile.id)) return true;
+    if (action.kind === 'check' || action.kind === 'undo' || action.userId === null) return false;
     // The one state read the decision needs; the apply that follows reuses it.
     const state = await this.stateOf(profile.id, action.userId).catch(() => null);
     if (state === null) return true;
@@ -279,6 +310,7 @@ export class QuickActions {
     shown: Partial<Choice> & { seconds: number | null },
   ): Promise<{ message: string; outcome: ApplyOutcome | null }> {
     const { seconds } = shown;
+    if (action.kind === 'access') return { message: t('notify_accessReady'), outcome: null };
     if (action.kind === 'unlock' || action.userId === null)
       return { message: t('notify_unlocked'), outcome: null };
     const userId = action.userId;
@@ -330,10 +362,14 @@ export class QuickActions {
   }
 }
 
-/** A failure the operator answers in the action window: a locked vault, or the decision's question. */
+/**
+ * A failure the operator answers in the action window: a locked vault, missing host access, or
+ * the decision's question.
+ */
 function mustAsk(error: unknown): boolean {
   return (
     (error instanceof VaultError && error.problem === 'locked') ||
+    (error instanceof ChatApiError && error.data.category === 'no-host-access') ||
     (error instanceof HandlerError && error.appError.kind === 'needs-confirmation')
   );
 }

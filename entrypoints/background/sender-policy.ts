@@ -84,6 +84,7 @@ export const SENDER_POLICY: { [K in RequestType]: readonly SenderKind[] } = {
   'page.apply': CONTENT,
   'page.undo': CONTENT,
   'page.requestUnlock': CONTENT,
+  'page.requestAccess': CONTENT,
   'sites.list': PAGES,
   'sites.save': PAGES,
   'sites.remove': PAGES,

@@ -27,8 +27,8 @@ export interface Services {
   quickActions: QuickActions;
   picker: PickerLauncher;
   session: KeyValueArea;
-  /** Whether the extension holds host access to a URL pattern (custom endpoints). */
-  hasHostAccess: (pattern: string) => Promise<boolean>;
+  /** Whether the browser gives the extension access to every one of these host patterns. */
+  hasHostAccess: (origins: string[]) => Promise<boolean>;
   /** Rebuilds the selection menu (after the presets change). */
   refreshMenus: () => Promise<void>;
   /** Redraws the toolbar badge (after the current app changes). */

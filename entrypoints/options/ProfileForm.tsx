@@ -232,7 +232,15 @@ export function ProfileForm({ profiles, editing, onSaved, onCancel }: Props) {
         describedBy={problems.secretKey ? fieldId('secretKey-problem') : undefined}
       />
       {problem('secretKey')}
-      {error && <ErrorNotice error={error} />}
+      {error && (
+        <ErrorNotice
+          error={error}
+          onAccessGranted={() => {
+            const checked = validate();
+            if (checked) void save(checked.input, Promise.resolve(true));
+          }}
+        />
+      )}
       <div class="actions">
         <button type="submit" class="primary" disabled={busy}>
           {editing ? t('profile_saveChanges') : t('profile_add')}

@@ -166,14 +166,14 @@ function ProfileCard(props: {
         </div>
       )}
       <div aria-live="polite" class="test-result">
-        {result && <ConnectionResult result={result} />}
+        {result && <ConnectionResult result={result} onRetry={() => void testConnection()} />}
         {error && <ErrorNotice error={error} />}
       </div>
     </li>
   );
 }
 
-function ConnectionResult({ result }: { result: ConnectionTest }) {
+function ConnectionResult({ result, onRetry }: { result: ConnectionTest; onRetry: () => void }) {
   const sig = result.userSig;
   return (
     <div class="connection-result" data-ok={result.ok}>
@@ -182,7 +182,7 @@ function ConnectionResult({ result }: { result: ConnectionTest }) {
           {t('test_success', [String(Math.round(result.latencyMs)), result.host])}
         </p>
       ) : (
-        result.error && <ErrorNotice error={result.error} />
+        result.error && <ErrorNotice error={result.error} onAccessGranted={onRetry} />
       )}
       {sig && (
         <p class="hint">

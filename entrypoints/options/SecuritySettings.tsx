@@ -66,7 +66,10 @@ function AutoLockSetting() {
         ))}
         <option value="never">{t('security_autoLockBrowserClose')}</option>
       </select>
-      <p class="hint">{t('security_autoLockHint')}</p>
+      <p class="hint">
+        {/* Firefox's idle API never reports a locked screen: no promise it cannot keep. */}
+        {t(import.meta.env.FIREFOX ? 'security_autoLockHintFirefox' : 'security_autoLockHint')}
+      </p>
       {error && <ErrorNotice error={error} />}
     </div>
   );

@@ -21,9 +21,9 @@ export function SitesSection({ profiles }: { profiles: readonly ProfileMeta[] })
     const granted: Record<string, boolean> = {};
     for (const site of list) {
       const origin = originOfPattern(site.pattern);
+      // Built-in console sites too: Firefox lets the operator withhold their access.
       granted[site.id] =
-        site.builtIn ||
-        (origin !== null && (await browser.permissions.contains({ origins: [origin] })));
+        origin !== null && (await browser.permissions.contains({ origins: [origin] }));
     }
     setAccess(granted);
   }
@@ -98,7 +98,7 @@ export function SitesSection({ profiles }: { profiles: readonly ProfileMeta[] })
               </label>
               {!access[site.id] && (
                 <button type="button" class="secondary small" onClick={() => grant(site)}>
-                  {t('sites_grant')}
+                  {t('access_allow')}
                 </button>
               )}
               {!site.builtIn && (

@@ -19,6 +19,8 @@ export function ThisSite() {
   const send = useSend();
   const [tab, setTab] = useState<TabInfo | null>(null);
   const [site, setSite] = useState<Site | null | undefined>(undefined);
+  /** Whether the browser gives us this site (Firefox lets the operator withhold it). */
+  const [access, setAccess] = useState(true);
 
   useEffect(() => {
     void (async () => {
@@ -27,7 +29,9 @@ export function ThisSite() {
         .catch(() => []);
       if (active?.id === undefined || !active.url || !/^https?:/.test(active.url)) return;
       const url = new URL(active.url);
-      setTab({ id: active.id, url: active.url, origin: `${url.protocol}//${url.hostname}/*` });
+      const origin = `${url.protocol}//${url.hostname}/*`;
+      setTab({ id: active.id, url: active.url, origin });
+      setAccess(await browser.permissions.contains({ origins: [origin] }).catch(() => false));
       const sites = await send({ type: 'sites.list' });
       setSite(sites.find((s) => s.enabled && siteMatches(s, active.url ?? '')) ?? null);
     })();
@@ -38,6 +42,27 @@ export function ThisSite() {
   function pick(current: TabInfo) {
     void send({ type: 'picker.start', tabId: current.id, origin: current.origin }).then(() =>
       window.close(),
+    );
+  }
+
+  function allow(current: TabInfo) {
+    // Asked straight from the click; the page gets its buttons at its next load.
+    void browser.permissions
+      .request({ origins: [current.origin] })
+      .catch(() => false)
+      .then(setAccess);
+  }
+
+  if (site && !access) {
+    return (
+      <div class="this-site">
+        <p class="hint">{t('thisSite_noAccess', site.label)}</p>
+        <div class="actions">
+          <button type="button" class="secondary small" onClick={() => allow(tab)}>
+            {t('access_allow')}
+          </button>
+        </div>
+      </div>
     );
   }
 

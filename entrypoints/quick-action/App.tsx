@@ -165,15 +165,16 @@ export function App() {
             )
           : null
       : null;
-  // Only an unlock request and a check run by themselves once unlocked: anything that changes
-  // a mute waits for the operator's Enter on the target shown.
+  // Only an unlock or access request and a check run by themselves once unlocked and able to
+  // reach the app: anything that changes a mute waits for the operator's Enter on the target.
   const automatic =
     view &&
     !view.locked &&
+    !view.access &&
     !result &&
     !busy &&
     !error &&
-    (action?.kind === 'unlock' || action?.kind === 'check');
+    (action?.kind === 'unlock' || action?.kind === 'access' || action?.kind === 'check');
   useEffect(() => {
     if (automatic) void run([]);
   }, [automatic, run]);
@@ -267,6 +268,21 @@ export function App() {
             await load();
           }}
         />
+      ) : view.access ? (
+        <>
+          <ErrorNotice
+            error={{
+              kind: 'chat-api',
+              error: { category: 'no-host-access', code: null, attempts: 0, access: view.access },
+            }}
+            onAccessGranted={() => void load()}
+          />
+          <div class="actions">
+            <button type="button" class="secondary" onClick={cancel}>
+              {t('ui_cancel')}
+            </button>
+          </div>
+        </>
       ) : result ? (
         <Outcome of={result}>
           <p class="notice success" role="status">
@@ -342,7 +358,13 @@ export function App() {
       )}
       {error && (
         <Outcome of={error}>
-          <ErrorNotice error={error} />
+          <ErrorNotice
+            error={error}
+            onAccessGranted={() => {
+              setError(null);
+              void load();
+            }}
+          />
         </Outcome>
       )}
     </main>

@@ -43,7 +43,14 @@ export async function backgroundServices(
     profile = DEMO_PROFILE,
     now = Date.now,
     fresh = true,
-  }: { profile?: Profile; now?: () => number; fresh?: boolean } = {},
+    hostAccess,
+  }: {
+    profile?: Profile;
+    now?: () => number;
+    fresh?: boolean;
+    /** The browser's host permissions (all granted when not given). */
+    hostAccess?: (origins: string[]) => boolean;
+  } = {},
 ) {
   const local = fakeBrowser.storage.local as unknown as KeyValueArea;
   const session = fakeBrowser.storage.session as unknown as KeyValueArea;
@@ -52,7 +59,11 @@ export async function backgroundServices(
     await vault.create('correct horse battery staple');
     await vault.update(() => ({ profiles: [profile], defaultProfileId: profile.id }));
   }
-  const chat = new ChatService({ fetch: hostMappedFetch(emulatorPort), now });
+  const chat = new ChatService({
+    fetch: hostMappedFetch(emulatorPort),
+    now,
+    ...(hostAccess ? { hasHostAccess: async (origins: string[]) => hostAccess(origins) } : {}),
+  });
   const audit = new AuditLog({
     area: local,
     watch: (listener) =>

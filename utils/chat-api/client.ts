@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import { mintUserSig, type UserSigFields } from '../usersig';
 import type { ScopedSeconds } from '../mute/scopes';
 import { endpointBaseUrls, type Endpoint } from './endpoint';
+import { hostAccessFor } from './host-access';
 import {
   ChatApiError,
   categoryOfCode,
@@ -53,6 +54,11 @@ export interface ChatClientOptions {
   maxAttempts?: number;
   /** Lifetime of minted admin UserSigs; short, since they are bearer tokens. */
   userSigLifetimeSeconds?: number;
+  /**
+   * Whether the browser lets us reach these host patterns. Checked before every call: without
+   * access a fetch fails like a network outage, and the operator must be told which host.
+   */
+  hasHostAccess?: (origins: string[]) => Promise<boolean>;
 }
 
 /** The commands this product calls, as `service/command`. */
@@ -181,6 +187,14 @@ export class ChatClient {
     }));
   }
 
+  /** Throws a `no-host-access` error, naming the host, when the browser withholds access. */
+  async requireHostAccess(): Promise<void> {
+    const access = hostAccessFor(this.credentials.endpoint);
+    if (this.options.hasHostAccess && !(await this.options.hasHostAccess(access.origins))) {
+      throw new ChatApiError({ category: 'no-host-access', code: null, attempts: 0, access });
+    }
+  }
+
   /** The fields of the UserSig this client signs with (never the UserSig itself). */
   async userSigFields(): Promise<UserSigFields> {
     return (await this.currentUserSig()).fields;
@@ -212,6 +226,7 @@ export class ChatClient {
     onRetry?: (info: RetryInfo) => void,
   ): Promise<Record<string, unknown>> {
     const traffic = this.options.traffic;
+    await this.requireHostAccess();
     let resigned = false;
     for (let attempt = 1; ; attempt++) {
       if (this.nowMs() < traffic.blockedUntilMs) {

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { HostAccessSchema } from './host-access';
 
 /**
  * What went wrong with a Chat API call, as plain data (it crosses from the worker to the UI).
@@ -52,6 +53,8 @@ export const ChatErrorCategorySchema = z.enum([
   'bad-response',
   /** The caller cancelled. */
   'cancelled',
+  /** The browser gives us no access to the app's host (withheld or revoked): nothing was sent. */
+  'no-host-access',
 ]);
 export type ChatErrorCategory = z.infer<typeof ChatErrorCategorySchema>;
 
@@ -61,6 +64,8 @@ export const ChatErrorDataSchema = z.object({
   code: z.nullable(z.int()),
   /** How many attempts were made, retries included. */
   attempts: z.int().check(z.minimum(0)),
+  /** For `no-host-access`: the host to name, and the host patterns to ask the browser for. */
+  access: z.optional(HostAccessSchema),
 });
 export type ChatErrorData = z.infer<typeof ChatErrorDataSchema>;
 

@@ -13,9 +13,11 @@ export function describeError(error: AppError): ErrorText {
   switch (error.kind) {
     case 'chat-api': {
       const category = keyPart(error.error.category);
-      const code = error.error.code === null ? '' : String(error.error.code);
+      // The code, or the host a `no-host-access` names.
+      const detail =
+        error.error.access?.host ?? (error.error.code === null ? '' : String(error.error.code));
       return {
-        message: t(`apiError_${category}` as MessageKey, code),
+        message: t(`apiError_${category}` as MessageKey, detail),
         advice: t(`apiAdvice_${category}` as MessageKey),
       };
     }

@@ -131,6 +131,8 @@ export const RequestSchema = z.discriminatedUnion('type', [
   }),
   z.strictObject({ type: z.literal('page.undo'), undoId: IdSchema }),
   z.strictObject({ type: z.literal('page.requestUnlock') }),
+  /** The app's API host is out of reach: the action window asks the browser for access. */
+  z.strictObject({ type: z.literal('page.requestAccess'), profileId: IdSchema }),
   z.strictObject({ type: z.literal('sites.list') }),
   z.strictObject({ type: z.literal('sites.save'), site: SiteSchema }),
   z.strictObject({ type: z.literal('sites.remove'), id: IdSchema }),
@@ -288,6 +290,7 @@ export const ResponseSchemas = {
   'page.apply': ApplyOutcomeSchema,
   'page.undo': ApplyOutcomeSchema,
   'page.requestUnlock': Done,
+  'page.requestAccess': Done,
   'sites.list': z.array(SiteSchema),
   'sites.save': z.array(SiteSchema),
   'sites.remove': z.array(SiteSchema),

@@ -4,6 +4,7 @@ import { ScopesSchema } from './scopes';
 import { UserIdSchema } from './user-id';
 import { MuteStateSchema } from './state';
 import { EnvironmentSchema } from '../vault/profile';
+import { HostAccessSchema } from '../chat-api/host-access';
 
 /**
  * An action started outside the popup (context menu, keyboard shortcut, page button) that needs
@@ -12,7 +13,8 @@ import { EnvironmentSchema } from '../vault/profile';
  */
 export const QuickActionSchema = z.strictObject({
   id: z.string().check(z.maxLength(64)),
-  kind: z.enum(['mute', 'unmute', 'check', 'unlock', 'undo']),
+  /** `unlock` and `access` only get the extension ready: unlocked, and able to reach the app. */
+  kind: z.enum(['mute', 'unmute', 'check', 'unlock', 'access', 'undo']),
   userId: z.nullable(UserIdSchema),
   /** The app; null means the default app, decided once unlocked. */
   profileId: z.nullable(z.string().check(z.maxLength(64))),
@@ -41,6 +43,8 @@ export const QuickActionViewSchema = z.strictObject({
   ),
   /** What is in place for the target now (null while locked, or when it could not be read). */
   state: z.nullable(MuteStateSchema),
+  /** Host access the app lacks: the window asks the browser for it before anything runs. */
+  access: z.nullable(HostAccessSchema),
   presets: z.array(DurationPresetSchema),
   /** The scopes ticked for a mute, and the reason presets (null: the built-in ones). */
   defaultScopes: ScopesSchema,

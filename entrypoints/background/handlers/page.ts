@@ -8,7 +8,12 @@ import type { Services } from '../services';
 
 type PageHandlers = Pick<
   Handlers,
-  'page.config' | 'page.states' | 'page.apply' | 'page.undo' | 'page.requestUnlock'
+  | 'page.config'
+  | 'page.states'
+  | 'page.apply'
+  | 'page.undo'
+  | 'page.requestUnlock'
+  | 'page.requestAccess'
 >;
 
 /** State lookups a tab may make per second (IDs, not requests). */
@@ -103,6 +108,12 @@ export function pageHandlers(services: Services): PageHandlers {
     async 'page.requestUnlock'(_request, context) {
       await siteOf(context);
       await quickActions.openUnlock();
+      return {};
+    },
+    async 'page.requestAccess'({ profileId }, context) {
+      await siteOf(context);
+      if (!actions.take(tabKey(context))) throw new HandlerError({ kind: 'too-fast' });
+      await quickActions.openAccess(profileId);
       return {};
     },
   };

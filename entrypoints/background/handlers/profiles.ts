@@ -1,6 +1,7 @@
 import { ALLOW_LOOPBACK_HTTP } from '../../../utils/build-mode';
 import { ChatApiError } from '../../../utils/chat-api/errors';
-import { originPattern, parseCustomEndpoint } from '../../../utils/chat-api/endpoint';
+import { parseCustomEndpoint } from '../../../utils/chat-api/endpoint';
+import { hostAccessFor } from '../../../utils/chat-api/host-access';
 import type { Endpoint } from '../../../utils/chat-api/endpoint';
 import type { AppError } from '../../../utils/messages/app-error';
 import type { ProfileInput } from '../../../utils/messages/protocol';
@@ -22,9 +23,19 @@ export function profileHandlers(services: Services): ProfileHandlers {
     return profile;
   }
 
+  async function requireHostAccess(endpoint: Endpoint): Promise<void> {
+    const access = hostAccessFor(endpoint);
+    if (!(await services.hasHostAccess(access.origins))) {
+      const error = { category: 'no-host-access', code: null, attempts: 0, access } as const;
+      throw new HandlerError({ kind: 'chat-api', error });
+    }
+  }
+
   return {
     async 'profiles.save'({ profile: input }) {
       const endpoint = checkEndpoint(input.endpoint);
+      // A custom endpoint whose access prompt was declined would only ever fail: not saved.
+      if (endpoint.kind === 'custom') await requireHostAccess(endpoint);
       let saved: Profile | undefined;
       await vault.update((data) => {
         const result = applyProfileInput(data, { ...input, endpoint });
@@ -51,12 +62,6 @@ export function profileHandlers(services: Services): ProfileHandlers {
     },
     async 'profiles.testConnection'({ id }) {
       const profile = await findProfile(id);
-      if (profile.endpoint.kind === 'custom') {
-        const pattern = originPattern(profile.endpoint.baseUrl);
-        if (!(await services.hasHostAccess(pattern))) {
-          throw new HandlerError({ kind: 'permission-denied' });
-        }
-      }
       const client = chat.clientFor(profile);
       const started = services.now();
       let error: AppError | undefined;

@@ -2,6 +2,7 @@
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/preact';
 import { useState } from 'preact/hooks';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { ConfirmBox } from '../../../components/ConfirmBox';
 import {
   DurationPicker,
@@ -252,5 +253,61 @@ describe('ErrorNotice', () => {
     expect(screen.getByRole('alert').textContent).toBe(
       "This computer's IP address is not on the app's allow-list (code 60021). Add this computer's public IP address to the app's allow-list in the console.",
     );
+  });
+  describe('missing host access', () => {
+    const noAccess = {
+      kind: 'chat-api' as const,
+      error: {
+        category: 'no-host-access' as const,
+        code: null,
+        attempts: 0,
+        access: {
+          host: 'adminapisgp.im.qcloud.com',
+          origins: ['https://adminapisgp.im.qcloud.com/*', 'https://adminapisgp.my-imcloud.com/*'],
+        },
+      },
+    };
+
+    it('names the host, and "Allow access" asks the browser for it straight from the click', async () => {
+      const request = vi.spyOn(fakeBrowser.permissions, 'request').mockResolvedValue(true);
+      const onGranted = vi.fn();
+      render(<ErrorNotice error={noAccess} onAccessGranted={onGranted} />);
+      expect(screen.getByRole('alert').textContent).toContain(
+        'Mute Console has no access to adminapisgp.im.qcloud.com. Nothing was sent.',
+      );
+      fireEvent.click(screen.getByRole('button', { name: 'Allow access' }));
+      // Synchronously inside the click: a prompt needs the click's user activation.
+      expect(request).toHaveBeenCalledWith({ origins: noAccess.error.access.origins });
+      expect(await screen.findByText('Access to adminapisgp.im.qcloud.com allowed.')).toBeTruthy();
+      expect(onGranted).toHaveBeenCalledOnce();
+      expect(screen.queryByRole('button', { name: 'Allow access' })).toBeNull();
+      request.mockRestore();
+    });
+
+    it('says so when the prompt is declined, and leaves the button to try again', async () => {
+      const request = vi.spyOn(fakeBrowser.permissions, 'request').mockResolvedValue(false);
+      const onGranted = vi.fn();
+      render(<ErrorNotice error={noAccess} onAccessGranted={onGranted} />);
+      fireEvent.click(screen.getByRole('button', { name: 'Allow access' }));
+      expect(
+        await screen.findByText(
+          'Access was not given: Mute Console cannot reach adminapisgp.im.qcloud.com without it.',
+        ),
+      ).toBeTruthy();
+      expect(onGranted).not.toHaveBeenCalled();
+      expect(screen.getByRole('button', { name: 'Allow access' })).toBeTruthy();
+      request.mockRestore();
+    });
+
+    it('on a web page (the popover) sends the operator to the action window instead', () => {
+      const request = vi.spyOn(fakeBrowser.permissions, 'request');
+      const open = vi.fn();
+      render(<ErrorNotice error={noAccess} onOpenAccessWindow={open} />);
+      expect(screen.queryByRole('button', { name: 'Allow access' })).toBeNull();
+      fireEvent.click(screen.getByRole('button', { name: 'Allow access in Mute Console…' }));
+      expect(open).toHaveBeenCalledOnce();
+      expect(request).not.toHaveBeenCalled();
+      request.mockRestore();
+    });
   });
 });

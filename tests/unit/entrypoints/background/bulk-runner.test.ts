@@ -141,6 +141,37 @@ describe('BulkRunner', () => {
     ]);
   });
 
+  it('without host access: refused before the dry run; access withdrawn mid-run pauses the job, and Retry carries on', async () => {
+    let granted = false;
+    const { bulk } = await backgroundServices(emulator.httpsPort, { hostAccess: () => granted });
+    const input = {
+      profileId: 'demo',
+      text: 'alice bob carol',
+      action: 'mute' as const,
+      scopes: both,
+      seconds: 60,
+      reason: '',
+    };
+    await expect(bulk.start(input)).rejects.toMatchObject({
+      data: { category: 'no-host-access', access: { host: 'adminapisgp.im.qcloud.com' } },
+    });
+    expect(await bulk.status()).toBeNull();
+    expect(emulator.requests).toHaveLength(0);
+
+    granted = true;
+    const job = await bulk.start(input);
+    await until(bulk, ['ready']);
+    granted = false;
+    await bulk.apply(job.id, false);
+    const paused = await until(bulk, ['paused']);
+    // Nothing failed for the users: they wait, unsent, for access to come back.
+    expect(countItems(paused)).toMatchObject({ done: 0, failed: 0 });
+    expect(emulator.requests.filter((r) => r.command === 'setnospeaking')).toHaveLength(0);
+    granted = true;
+    await bulk.retryFailed(job.id);
+    expect(countItems(await until(bulk, ['done']))).toMatchObject({ done: 3, failed: 0 });
+  });
+
   it('picks a job up where a stopped worker left it, after waiting out the rate window', async () => {
     const first = await backgroundServices(emulator.httpsPort);
     const job = await first.bulk.start({

@@ -228,6 +228,31 @@ describe('MuteService', () => {
     set.mockRestore();
   });
 
+  it('without host access: nothing sent, nothing audited, and the error names the host', async () => {
+    const { mute, audit } = await backgroundServices(emulator.httpsPort, {
+      hostAccess: () => false,
+    });
+    const error = await mute
+      .apply({
+        profileId: 'demo',
+        userId: 'alice',
+        scopes: both,
+        seconds: 600,
+        reason: '',
+        source: 'menu',
+        undoable: true,
+        confirmed: [],
+      })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ChatApiError);
+    expect((error as ChatApiError).data).toMatchObject({
+      category: 'no-host-access',
+      access: { host: 'adminapisgp.im.qcloud.com' },
+    });
+    expect(emulator.requests).toHaveLength(0);
+    expect((await audit.list()).entries).toHaveLength(0);
+  });
+
   it('settles, at the next start, the actions a stopped worker left without an outcome', async () => {
     const first = await backgroundServices(emulator.httpsPort);
     // The worker stops after the call, before the outcome is written: the mute took.

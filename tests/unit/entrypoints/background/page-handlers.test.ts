@@ -40,7 +40,11 @@ const consolePage = (tabId = 1): RequestContext => ({
   },
 });
 
+/** The apps a page asked the action window to get host access for. */
+const accessWindows: string[] = [];
+
 async function handlers() {
+  accessWindows.length = 0;
   const core = await backgroundServices(emulator.httpsPort);
   const second = {
     ...DEMO_PROFILE,
@@ -67,7 +71,10 @@ async function handlers() {
     ...core,
     sites,
     settings: createSettingsStore(),
-    quickActions: { openUnlock: async () => {} },
+    quickActions: {
+      openUnlock: async () => {},
+      openAccess: async (profileId: string) => void accessWindows.push(profileId),
+    },
     now: Date.now,
   } as unknown as Services;
   return { page: pageHandlers(services), core };
@@ -144,5 +151,27 @@ describe('createAllowance', () => {
     ]);
     now = 1001;
     expect(allowance.take('t', 3)).toBe(true);
+  });
+
+  it('a page whose app is out of reach opens the action window for access, within its allowance', async () => {
+    const { page } = await handlers();
+    await page['page.requestAccess'](
+      { type: 'page.requestAccess', profileId: 'second' },
+      consolePage(),
+    );
+    expect(accessWindows).toEqual(['second']);
+    const other = {
+      ...consolePage(),
+      sender: { ...consolePage().sender, url: 'https://evil.example/' },
+    };
+    await expect(
+      page['page.requestAccess']({ type: 'page.requestAccess', profileId: 'second' }, other),
+    ).rejects.toMatchObject({ appError: { kind: 'permission-denied' } });
+    for (let i = 0; i < 20; i++)
+      await page['page.requestAccess'](
+        { type: 'page.requestAccess', profileId: 'second' },
+        consolePage(),
+      ).catch(() => {});
+    expect(accessWindows.length).toBeLessThanOrEqual(10);
   });
 });

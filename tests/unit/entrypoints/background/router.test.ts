@@ -156,6 +156,7 @@ const SAMPLE: { [K in RequestType]: unknown } = {
   },
   'page.undo': { type: 'page.undo', undoId: 'u' },
   'page.requestUnlock': { type: 'page.requestUnlock' },
+  'page.requestAccess': { type: 'page.requestAccess', profileId: 'p' },
   'sites.list': { type: 'sites.list' },
   'sites.save': {
     type: 'sites.save',
@@ -192,6 +193,7 @@ const CONTENT_SCRIPT_MAY: readonly RequestType[] = [
   'page.apply',
   'page.undo',
   'page.requestUnlock',
+  'page.requestAccess',
   'picker.save',
 ];
 const EXPECTED: Record<string, 'pages' | 'content' | 'nothing'> = {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ChatApiError } from '../../../../utils/chat-api/errors';
 import { ChatClient, type AppTraffic, type RetryInfo } from '../../../../utils/chat-api/client';
+import type { Endpoint } from '../../../../utils/chat-api/endpoint';
 import { CHAT_API_RATE, createRateLimiter } from '../../../../utils/chat-api/rate-limiter';
 import { verifyUserSig } from '../../../../utils/usersig';
 
@@ -347,5 +348,70 @@ describe('ChatClient retry policy', () => {
     expect(shown).not.toContain(userSig);
     expect(shown).not.toContain(KEY);
     expect(shown).not.toContain('usersig=');
+  });
+
+  describe('host access', () => {
+    function clientWithAccess(
+      granted: (origins: string[]) => boolean,
+      endpoint: Endpoint = credentials.endpoint,
+    ) {
+      const { fetchImpl, sent } = scriptedFetch([]);
+      const asked: string[][] = [];
+      const client = new ChatClient(
+        { ...credentials, endpoint },
+        {
+          traffic: {
+            limiter: createRateLimiter({ windows: CHAT_API_RATE.windows }),
+            blockedUntilMs: 0,
+          },
+          fetch: fetchImpl,
+          hasHostAccess: async (origins) => {
+            asked.push(origins);
+            return granted(origins);
+          },
+        },
+      );
+      return { client, sent, asked };
+    }
+
+    it('sends nothing without access, and names the host and what to ask for', async () => {
+      const { client, sent, asked } = clientWithAccess(() => false);
+      const error = await failure(client.setNoSpeaking('spammer', { c2c: 60 }));
+      expect(error.data).toEqual({
+        category: 'no-host-access',
+        code: null,
+        attempts: 0,
+        access: {
+          host: 'adminapisgp.im.qcloud.com',
+          origins: ['https://adminapisgp.im.qcloud.com/*', 'https://adminapisgp.my-imcloud.com/*'],
+        },
+      });
+      expect(sent).toHaveLength(0);
+      expect(asked).toEqual([error.data.access?.origins]);
+    });
+
+    it('asks for a custom endpoint by its own host', async () => {
+      const { client, sent } = clientWithAccess(() => false, {
+        kind: 'custom',
+        baseUrl: 'https://chat-proxy.example.com/tencent',
+      });
+      const error = await failure(client.getNoSpeaking('alice'));
+      expect(error.data.access).toEqual({
+        host: 'chat-proxy.example.com',
+        origins: ['https://chat-proxy.example.com/*'],
+      });
+      expect(sent).toHaveLength(0);
+    });
+
+    it('is not retried, and does not stick: the call after access is given goes out', async () => {
+      let granted = false;
+      const { client, sent, asked } = clientWithAccess(() => granted);
+      await failure(client.setNoSpeaking('spammer', { c2c: 60 }));
+      expect(asked).toHaveLength(1);
+      granted = true;
+      await client.setNoSpeaking('spammer', { c2c: 60 });
+      expect(sent).toHaveLength(1);
+      expect(sent[0]?.url.host).toBe('adminapisgp.im.qcloud.com');
+    });
   });
 });

@@ -27,4 +27,24 @@ describe('describeError', () => {
         .message,
     ).toBe('Could not reach the Chat API.');
   });
+
+  it('names the host it has no access to, and that nothing was sent', () => {
+    const text = describeError({
+      kind: 'chat-api',
+      error: {
+        category: 'no-host-access',
+        code: null,
+        attempts: 0,
+        access: {
+          host: 'adminapisgp.im.qcloud.com',
+          origins: ['https://adminapisgp.im.qcloud.com/*'],
+        },
+      },
+    });
+    expect(text).toEqual({
+      message: 'Mute Console has no access to adminapisgp.im.qcloud.com.',
+      advice:
+        "Nothing was sent. Select Allow access and accept the browser's prompt, then try again.",
+    });
+  });
 });
