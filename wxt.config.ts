@@ -16,6 +16,17 @@ export default defineConfig({
   vite: () => ({
     plugins: [preact()],
   }),
+  // The sources archive Firefox's reviewers rebuild from (`npm run zip:firefox`): the repository
+  // without what local runs leave behind.
+  zip: {
+    excludeSources: [
+      'test-results/**',
+      'playwright-report/**',
+      'demo-output/**',
+      'bench-results/**',
+      'dist/**',
+    ],
+  },
   manifest: ({ browser, mode }) => {
     const loopback = mode === 'loopback';
     return {
