@@ -62,3 +62,19 @@ export class RemoteEmulator {
     this.child.kill('SIGINT');
   }
 }
+
+/** ms from `act` starting to the emulator receiving the next setnospeaking (NaN: none in 2 s). */
+export async function timeRequest(
+  emulator: RemoteEmulator,
+  act: () => Promise<void>,
+): Promise<number> {
+  const before = (await emulator.requests()).length;
+  const t0 = Date.now();
+  await act();
+  for (let i = 0; i < 200; i++) {
+    const hit = (await emulator.requests(before)).find((r) => r.command === 'setnospeaking');
+    if (hit) return hit.at - t0;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return NaN;
+}

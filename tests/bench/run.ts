@@ -15,7 +15,8 @@ import {
   type LaunchedExtension,
 } from '../support/browser';
 import { DEMO_APP, DEMO_PASSPHRASE, generatedUsers } from '../support/demo-seed';
-import { RemoteEmulator, peakPerSecond } from './remote-emulator';
+import { RemoteEmulator, peakPerSecond, timeRequest } from './remote-emulator';
+import { firefoxTimings } from './firefox';
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
 import { addApp, createVault, DEMO_APP_INPUT } from '../support/operator';
 import { auditAppendTimes } from './audit-append';
@@ -402,18 +403,6 @@ async function clickToRequest(
     menu: menuMs,
     popover: first && next ? { first, next } : null,
   };
-}
-
-async function timeRequest(emulator: RemoteEmulator, act: () => Promise<void>): Promise<number> {
-  const before = (await emulator.requests()).length;
-  const t0 = Date.now();
-  await act();
-  for (let i = 0; i < 200; i++) {
-    const hit = (await emulator.requests(before)).find((r) => r.command === 'setnospeaking');
-    if (hit) return hit.at - t0;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  return NaN;
 }
 
 async function bulk(
@@ -880,9 +869,17 @@ async function main(): Promise<void> {
     await times(SMOKE ? 1 : 5, () => unlockTime(extension)),
     '≤ 1000',
   );
+  await extension.close();
+
+  // The same three in Firefox (the Firefox build, same emulator), one browser at a time.
+  const firefox = await firefoxTimings(emulator, CONSOLE_HOST, fixtures.httpsPort, SMOKE ? 1 : 5);
+  if (firefox) {
+    record('firefox', 'click to request: page button, warm background', 'ms', firefox.page, '≤ 50');
+    record('firefox', 'click to request: popup Mute, warm background', 'ms', firefox.popup, '≤ 50');
+    record('firefox', 'unlock at 1,000,000 PBKDF2 iterations', 'ms', firefox.unlock, '≤ 1000');
+  } else console.log('No Firefox (apt-get install -y firefox-esr): its figures are left out.');
 
   const sizes = bundleSizes();
-  await extension.close();
   emulator.close();
   await fixtures.close();
 
@@ -892,13 +889,14 @@ async function main(): Promise<void> {
     chromium: execFileSync(chromium, ['--version'], { stdio: ['ignore', 'pipe', 'ignore'] })
       .toString()
       .trim(),
+    firefox: firefox?.version ?? null,
     node: process.version,
     date: new Date().toISOString(),
     seconds: Math.round((Date.now() - started) / 1000),
     smoke: SMOKE,
   };
   console.log(
-    `\nMute Console benchmarks — ${machine.chromium}, ${machine.cores} cores (${machine.cpu}), Node ${machine.node}${SMOKE ? ' — SMOKE SIZES' : ''}`,
+    `\nMute Console benchmarks — ${machine.chromium}${machine.firefox ? ` and ${machine.firefox}` : ''}, ${machine.cores} cores (${machine.cpu}), Node ${machine.node}${SMOKE ? ' — SMOKE SIZES' : ''}`,
   );
   console.log('median (min–max) over runs; targets from the issues\n');
   let group = '';
