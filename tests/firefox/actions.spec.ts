@@ -1,4 +1,3 @@
-import type { Page } from 'puppeteer-core';
 import { DEMO_APP } from '../support/demo-seed';
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
 import {
@@ -7,7 +6,9 @@ import {
   createVault,
   field,
   pageButtonPoint,
+  pickDuration,
   popoverOpen,
+  until,
   waitForText,
 } from '../support/firefox-operator';
 import type { LaunchedFirefox } from '../support/firefox';
@@ -34,22 +35,6 @@ async function setUp(launch: () => Promise<LaunchedFirefox>): Promise<LaunchedFi
   await createVault(options);
   await addApp(options, DEMO_APP_INPUT);
   return firefox;
-}
-
-/** Clicks a duration chip, as an operator would (the radio inside is visually hidden). */
-async function pickDuration(page: Page, label: string): Promise<void> {
-  for (const chip of await page.$$('label.chip')) {
-    if ((await chip.evaluate((el) => el.textContent ?? '')).includes(label)) return chip.click();
-  }
-  throw new Error(`no duration chip "${label}"`);
-}
-
-async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 test('popup: mute for a preset, see it in Active, unmute from there', async ({

@@ -147,3 +147,24 @@ export async function pageButtonPoint(
 export async function popoverOpen(page: Page): Promise<boolean> {
   return page.evaluate(() => document.querySelector('mute-console-popover') !== null);
 }
+
+/** Clicks a duration chip, as an operator would (the radio inside is visually hidden). */
+export async function pickDuration(page: Page, label: string): Promise<void> {
+  for (const chip of await page.$$('label.chip')) {
+    if ((await chip.evaluate((el) => el.textContent ?? '')).includes(label)) return chip.click();
+  }
+  throw new Error(`no duration chip "${label}"`);
+}
+
+/** Polls `check` (in Node: the emulator, the proxy) every 20 ms until it holds. */
+export async function until(
+  check: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 15_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -49,6 +49,11 @@ import { emulatedHosts } from './emulator/server';
  *   http://127.0.0.1:port load directly.
  * - The self-signed emulator and fixture certificates are accepted for every request, the
  *   extension's fetches included, through the BiDi session's `acceptInsecureCerts`.
+ * - With `systemAccess` (Firefox's `--remote-allow-system-access`), BiDi also lists the chrome
+ *   (parent-process) windows (`browsingContext.getTree` with `"moz:scope": "chrome"`) and
+ *   evaluates script in them (`chromeEval`), with Firefox's own modules at hand
+ *   (`ChromeUtils.importESModule`). `stopBackground` uses that to stop the event page with
+ *   Firefox's own `extension.terminateBackground()`, the call its idle timer makes.
  */
 
 /** Where `npm run build:firefox` puts the build. */
@@ -77,6 +82,11 @@ export interface FirefoxLaunchOptions {
   withholdHostAccess?: boolean;
   /** Suspend the idle event page after this many ms (Firefox's default: 30,000). */
   backgroundIdleTimeoutMs?: number;
+  /**
+   * Start Firefox with `--remote-allow-system-access`, so that `chromeEval` and `stopBackground`
+   * work: BiDi may then run script in the browser's own (parent-process, privileged) windows.
+   */
+  systemAccess?: boolean;
   headless?: boolean;
   /** More prefs, applied last. */
   prefs?: Record<string, PrefValue>;
@@ -91,6 +101,13 @@ export interface ConsoleEntry {
   /** The script's URL: uncaught errors only (console lines do not say where they came from). */
   url?: string;
   line?: number;
+}
+
+export interface StoppedBackground {
+  /** terminateBackground() calls it took (each postponed one is followed by another). */
+  attempts: number;
+  /** The background's state right after: "stopped", or "starting" if an event already woke it. */
+  state: string;
 }
 
 export interface LaunchedFirefox {
@@ -115,6 +132,26 @@ export interface LaunchedFirefox {
    * that page, so do not leave them behind in the background.
    */
   backgroundEval<T = unknown>(source: string): Promise<T>;
+  /**
+   * Evaluates a source string (an expression; may be a promise) in the browser's first chrome
+   * window, with system privileges (`ChromeUtils`, `Services`…); its value comes back through
+   * JSON. Needs `systemAccess`.
+   */
+  chromeEval<T = unknown>(source: string): Promise<T>;
+  /**
+   * Stops the background event page the way Firefox does when it has been idle for
+   * `extensions.background.idle.timeout`: the parent's `extension.terminateBackground()` (the
+   * call the idle timer makes; about:debugging's "Terminate background script" makes it too)
+   * fires runtime.onSuspend and then destroys the page, and with it every script, timer and
+   * fetch in it. Its globals are gone: the next event (a message, an alarm,
+   * `runtime.getBackgroundPage()`…) loads a new page, which runs the background's start-up
+   * again. Firefox postpones a termination while a listener's promise is pending, as it does
+   * on idle; this tries again until the page that ran is gone. Needs `systemAccess`.
+   * (Firefox's toolkit/components/extensions/parent/ext-backgroundPage.js, in omni.ja as
+   * chrome/toolkit/content/extensions/parent/ext-backgroundPage.js: `terminateBackground`,
+   * `IdleManager.timeout`.)
+   */
+  stopBackground(): Promise<StoppedBackground>;
   /** Console errors and uncaught errors from extension pages, the background and web pages. */
   readonly consoleErrors: ConsoleEntry[];
   /** Every console line and uncaught error seen, any level. */
@@ -179,6 +216,11 @@ export function firefoxPrefs(options: {
   };
 }
 
+/** The part of puppeteer's BiDi connection `chromeEval` uses. */
+interface BidiConnection {
+  send(method: string, params: object): Promise<unknown>;
+}
+
 const CONSOLE_LINE = /^console\.(\w+): (.*)$/;
 const UNCAUGHT_LINE = /^JavaScript error: (.+?), line (\d+): (.*)$/;
 const ERROR_LEVELS = new Set(['error', 'assert', 'exception']);
@@ -219,7 +261,11 @@ export async function launchFirefox(options: FirefoxLaunchOptions = {}): Promise
       // puppeteer sizes only the tabs it opens itself; the window size applies to every tab,
       // the ones the extension opens included (page.setViewport works in those too).
       defaultViewport: null,
-      args: ['--width=1280', '--height=800'],
+      args: [
+        '--width=1280',
+        '--height=800',
+        ...(options.systemAccess ? ['--remote-allow-system-access'] : []),
+      ],
       extraPrefsFirefox: {
         ...firefoxPrefs({
           uuid,
@@ -313,6 +359,63 @@ export async function launchFirefox(options: FirefoxLaunchOptions = {}): Promise
   const extensionEval = async <T>(source: string): Promise<T> =>
     (await driverPage()).evaluate(source) as Promise<T>;
 
+  const chromeEval = async <T>(source: string): Promise<T> => {
+    if (!options.systemAccess)
+      throw new Error('chromeEval and stopBackground need launchFirefox({ systemAccess: true })');
+    // Raw BiDi: puppeteer has no API for chrome contexts. `connection` is puppeteer's BiDi
+    // connection (bidi/Browser.js), not in its public types.
+    const { connection } = browser as unknown as { connection: BidiConnection };
+    const tree = (await connection.send('browsingContext.getTree', {
+      maxDepth: 0,
+      'moz:scope': 'chrome',
+    })) as { result: { contexts: Array<{ context: string }> } };
+    const context = tree.result.contexts[0]?.context;
+    if (!context) throw new Error('BiDi lists no chrome window');
+    // The newline keeps a trailing // comment in `source` from swallowing the parenthesis.
+    const evaluated = (await connection.send('script.evaluate', {
+      expression: `(async () => JSON.stringify(await (${source}\n)))()`,
+      target: { context },
+      awaitPromise: true,
+      resultOwnership: 'none',
+    })) as {
+      result:
+        | { type: 'success'; result: { type: string; value?: unknown } }
+        | { type: 'exception'; exceptionDetails: { text: string } };
+    };
+    const outcome = evaluated.result;
+    if (outcome.type === 'exception')
+      throw new Error(`chromeEval: ${outcome.exceptionDetails.text}`);
+    return (
+      outcome.result.type === 'string' ? JSON.parse(outcome.result.value as string) : undefined
+    ) as T;
+  };
+
+  const stopBackground = async (): Promise<StoppedBackground> => {
+    for (let attempts = 1; attempts <= 50; attempts++) {
+      const outcome = await chromeEval<{ stopped: boolean; state: string }>(`(async () => {
+        const { ExtensionParent } = ChromeUtils.importESModule(
+          'resource://gre/modules/ExtensionParent.sys.mjs',
+        );
+        const extension = ExtensionParent.GlobalManager.getExtension(${JSON.stringify(FIREFOX_ADDON_ID)});
+        if (!extension) throw new Error('the add-on is not running');
+        const running = extension.backgroundContext;
+        if (extension.backgroundState !== 'running' || !running)
+          return { stopped: false, state: extension.backgroundState };
+        await extension.terminateBackground();
+        return { stopped: extension.backgroundContext !== running, state: extension.backgroundState };
+      })()`);
+      if (outcome.stopped) return { attempts, state: outcome.state };
+      if (outcome.state === 'stopped') {
+        // Not running when asked, or stopped meanwhile by Firefox's own idle timer.
+        if (attempts === 1) throw new Error('the background is not running');
+        return { attempts, state: outcome.state };
+      }
+      // Postponed (a listener's promise pending), or between states: ask again.
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    throw new Error('Firefox kept postponing the termination of the background');
+  };
+
   let installMs = 0;
   try {
     const installStarted = Date.now();
@@ -356,6 +459,8 @@ export async function launchFirefox(options: FirefoxLaunchOptions = {}): Promise
         }
       })()`);
     },
+    chromeEval,
+    stopBackground,
     consoleErrors,
     consoleMessages,
     async flushConsole() {
