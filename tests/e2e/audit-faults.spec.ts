@@ -132,7 +132,9 @@ async function workerTargets(cdp: CDPSession, extensionId: string): Promise<stri
  */
 async function stopWorkerForGood(cdp: CDPSession, extensionId: string): Promise<number> {
   let closes = 0;
-  for (let round = 0; round < 20; round++) {
+  // The popup asks for the job's status every 500 ms, which wakes a stopped worker: a quiet
+  // 300 ms can take a few tries, more on a loaded machine (20 were once not enough in CI-like load).
+  for (let round = 0; round < 60; round++) {
     const running = await workerTargets(cdp, extensionId);
     if (running.length === 0) {
       await sleep(300);

@@ -153,8 +153,10 @@ test('a worker restart while unlocked keeps working; a browser restart is locked
     await unlock(again, PASSPHRASE);
     await card(again, DEMO_APP.label).getByRole('button', { name: 'Test connection' }).click();
     await expect(card(again, DEMO_APP.label).getByText(/Connected in \d+ ms/)).toBeVisible();
+    // Closed before its profile is removed: a running Chromium still writes into it.
+    await second.close();
   } finally {
-    rmSync(profileDir, { recursive: true, force: true });
+    rmSync(profileDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
   }
 });
 
