@@ -22,6 +22,7 @@ import type { ChatService } from './chat-service';
 import { HandlerError } from './router';
 import { UNDO_WINDOW_MS, type UndoRecord, type UndoStore } from './undo-store';
 import type { VaultService } from './vault-service';
+import { VaultError } from '../../utils/vault/problems';
 
 /** A state read back is trusted this long as "the previous state" of the next action. */
 const STATE_FRESH_MS = 15_000;
@@ -186,15 +187,15 @@ export class MuteService {
   async undo(undoId: string, source: Source): Promise<ApplyOutcome> {
     const record = await this.deps.undo.take(undoId);
     if (!record) throw new HandlerError({ kind: 'not-found' });
-    const profile = await this.profile(record.profileId);
-    const now = this.deps.now();
-    const seconds: ScopedSeconds = {};
-    for (const scope of SCOPE_NAMES) {
-      if (record.scopes[scope]) seconds[scope] = remainingSeconds(record.previous[scope], now);
-    }
-    const current = this.states.get(cacheKey(profile.id, record.userId))?.state ?? null;
-    return this.setKeepingUndo(record, () =>
-      this.set(
+    return this.keepingUndo(record, async () => {
+      const profile = await this.profile(record.profileId);
+      const now = this.deps.now();
+      const seconds: ScopedSeconds = {};
+      for (const scope of SCOPE_NAMES) {
+        if (record.scopes[scope]) seconds[scope] = remainingSeconds(record.previous[scope], now);
+      }
+      const current = this.states.get(cacheKey(profile.id, record.userId))?.state ?? null;
+      return this.set(
         profile,
         {
           profileId: profile.id,
@@ -209,20 +210,22 @@ export class MuteService {
         seconds,
         current,
         'undo',
-      ),
-    );
+      );
+    });
   }
 
-  /** An undo that sent nothing (the audit log refused it first) can be tried again. */
-  private async setKeepingUndo(
+  /**
+   * An undo that sent nothing (the vault locked, no host access, the audit log refused it first)
+   * is kept, to be tried again once that is fixed.
+   */
+  private async keepingUndo(
     record: UndoRecord,
     send: () => Promise<ApplyOutcome>,
   ): Promise<ApplyOutcome> {
     try {
       return await send();
     } catch (error) {
-      if (error instanceof HandlerError && error.appError.kind === 'audit-unwritable')
-        await this.deps.undo.add(record);
+      if (sentNothing(error)) await this.deps.undo.add(record);
       throw error;
     }
   }
@@ -401,4 +404,13 @@ function applyScoped(state: MuteState, seconds: ScopedSeconds, now: number): Mut
     }
   }
   return next;
+}
+
+/** A failure that happened before anything was sent. */
+function sentNothing(error: unknown): boolean {
+  return (
+    (error instanceof HandlerError && error.appError.kind === 'audit-unwritable') ||
+    (error instanceof ChatApiError && error.data.category === 'no-host-access') ||
+    (error instanceof VaultError && error.problem === 'locked')
+  );
 }

@@ -253,6 +253,36 @@ describe('MuteService', () => {
     expect((await audit.list()).entries).toHaveLength(0);
   });
 
+  it('an Undo that could not be sent (no host access, then the vault locked) is kept and works once that is fixed', async () => {
+    let granted = true;
+    const { mute, vault } = await backgroundServices(emulator.httpsPort, {
+      hostAccess: () => granted,
+    });
+    emulator.setMute(APP, 'bob', { c2c: 86400, group: 86400 });
+    const outcome = await mute.apply({
+      profileId: 'demo',
+      userId: 'bob',
+      scopes: both,
+      seconds: PERMANENT_SECONDS,
+      reason: '',
+      source: 'popup',
+      undoable: true,
+      confirmed: ['permanent', 'production'],
+    });
+    const undoId = outcome.undoId ?? '';
+    granted = false;
+    await expect(mute.undo(undoId, 'popup')).rejects.toMatchObject({
+      data: { category: 'no-host-access' },
+    });
+    granted = true;
+    await vault.lock();
+    await expect(mute.undo(undoId, 'popup')).rejects.toMatchObject({ problem: 'locked' });
+    await vault.unlock('correct horse battery staple');
+    await mute.undo(undoId, 'popup');
+    expect(emulator.muteState(APP, 'bob').group).toBeGreaterThan(86000);
+    expect(emulator.muteState(APP, 'bob').group).toBeLessThan(PERMANENT_SECONDS);
+  });
+
   it('settles, at the next start, the actions a stopped worker left without an outcome', async () => {
     const first = await backgroundServices(emulator.httpsPort);
     // The worker stops after the call, before the outcome is written: the mute took.
