@@ -166,7 +166,8 @@ export class BulkRunner {
           attempt: (item.attempt ?? 0) + 1,
         });
     }
-    Object.assign(job, { phase: 'running', pausedUntil: null, finishedAt: null });
+    Object.assign(job, { phase: phaseToCarryOn(job), pausedUntil: null, finishedAt: null });
+    delete job.awaitingAccess;
     await this.persist();
     this.kick();
     return job;
@@ -210,17 +211,19 @@ export class BulkRunner {
   async resume(): Promise<void> {
     await this.load();
     const job = this.job;
-    if (!job || this.loop) return;
+    if (this.loop) return;
+    // No job to run (the browser restarted, or it ended as the worker stopped): no alarm either.
+    if (!job) return this.settleAlarm();
     if (job.phase === 'paused') {
       if (job.pausedUntil !== null && job.pausedUntil > this.deps.now()) {
         await this.deps.alarms.create(BULK_ALARM, { when: job.pausedUntil });
         return;
       }
-      job.phase = job.items.some((i) => i.status === 'pending') ? 'checking' : 'running';
-      job.pausedUntil = null;
+      Object.assign(job, { phase: phaseToCarryOn(job), pausedUntil: null });
+      delete job.awaitingAccess;
       await this.persist();
     }
-    if (job.phase !== 'checking' && job.phase !== 'running') return;
+    if (job.phase !== 'checking' && job.phase !== 'running') return this.settleAlarm();
     this.kick();
   }
 
@@ -374,8 +377,9 @@ export class BulkRunner {
       this.pause(job, this.deps.now() + BLOCK_PAUSE_MS);
       return;
     }
-    if (error instanceof ChatApiError && error.data.category === 'no-host-access') {
+    if (error instanceof ChatApiError && error.data.access) {
       this.pause(job, null);
+      job.awaitingAccess = error.data.access;
       return;
     }
     if (error instanceof VaultError && error.problem === 'locked') {
@@ -424,4 +428,9 @@ export class BulkRunner {
 /** The audit entry of one attempt at one item: the same id however often a restart sends it. */
 function entryIdOf(job: BulkJob, index: number, item: BulkItem): string {
   return `${job.id}/${index}/${item.attempt ?? 0}`;
+}
+
+/** A job that stopped carries on with its dry run if users are left unchecked, else applying. */
+function phaseToCarryOn(job: BulkJob): 'checking' | 'running' {
+  return job.items.some((item) => item.status === 'pending') ? 'checking' : 'running';
 }

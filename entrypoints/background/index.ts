@@ -272,11 +272,12 @@ export default defineBackground({
     // since a browser's native menu and shortcuts cannot be driven headless.
     (globalThis as { muteConsoleHandlers?: unknown }).muteConsoleHandlers = handlers;
 
-    // Operator sites: host access granted from a click (the popup may have closed by then).
-    browser.permissions.onAdded.addListener(() => {
-      void sites.syncRegistrations();
-      void picker.injectIfAllowed();
-    });
+    // Host access granted from a click (the popup may have closed by then): operator sites get
+    // their scripts, and a bulk job paused for access carries on.
+    const onAccessAdded = awake(async () => {
+      await Promise.all([sites.syncRegistrations(), picker.injectIfAllowed(), bulk.resume()]);
+    }, false);
+    browser.permissions.onAdded.addListener(() => void onAccessAdded());
     browser.permissions.onRemoved.addListener(() => void sites.syncRegistrations());
 
     const onAlarm = awake(async (name: string) => {

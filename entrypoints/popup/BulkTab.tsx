@@ -11,6 +11,7 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { ReasonField } from '../../components/ReasonField';
 import { ScopePicker, type ScopeChoice } from '../../components/ScopePicker';
 import { useNow } from '../../components/useNow';
+import { noHostAccess } from '../../utils/chat-api/errors';
 import { keyPart, t, uiLocale, type MessageKey } from '../../utils/i18n';
 import { asAppError, type AppError } from '../../utils/messages/app-error';
 import { describeError } from '../../utils/messages/describe-error';
@@ -200,13 +201,17 @@ export function BulkTab(props: {
           </p>
         </>
       )}
-      {job.phase === 'paused' && (
-        <p class="notice warning">
-          {job.pausedUntil === null
-            ? t('bulk_pausedLocked')
-            : t('bulk_pausedBlocked', formatDateTime(job.pausedUntil, uiLocale()))}
-        </p>
-      )}
+      {job.phase === 'paused' &&
+        (job.awaitingAccess ? (
+          // Access given from here, the worker carries the job on by itself.
+          <ErrorNotice error={{ kind: 'chat-api', error: noHostAccess(job.awaitingAccess) }} />
+        ) : (
+          <p class="notice warning">
+            {job.pausedUntil === null
+              ? t('bulk_pausedLocked')
+              : t('bulk_pausedBlocked', formatDateTime(job.pausedUntil, uiLocale()))}
+          </p>
+        ))}
       {job.phase === 'done' && (
         <p class="notice success">{t('bulk_done', [String(counts.done), String(counts.failed)])}</p>
       )}

@@ -16,6 +16,7 @@ import { ReasonField, builtInReasons } from '../../components/ReasonField';
 import { ScopePicker, type ScopeChoice } from '../../components/ScopePicker';
 import { UnlockForm } from '../../components/UnlockForm';
 import { useNow } from '../../components/useNow';
+import { noHostAccess } from '../../utils/chat-api/errors';
 import { t } from '../../utils/i18n';
 import { asAppError, type AppError } from '../../utils/messages/app-error';
 import { decide, refusalWords, type Question } from '../../utils/mute/decision';
@@ -271,10 +272,7 @@ export function App() {
       ) : view.access ? (
         <>
           <ErrorNotice
-            error={{
-              kind: 'chat-api',
-              error: { category: 'no-host-access', code: null, attempts: 0, access: view.access },
-            }}
+            error={{ kind: 'chat-api', error: noHostAccess(view.access) }}
             onAccessGranted={() => void load()}
           />
           <div class="actions">

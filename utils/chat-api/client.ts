@@ -5,6 +5,7 @@ import { endpointBaseUrls, type Endpoint } from './endpoint';
 import { hostAccessFor } from './host-access';
 import {
   ChatApiError,
+  noHostAccess,
   categoryOfCode,
   isRetryable,
   type ChatErrorCategory,
@@ -191,7 +192,7 @@ export class ChatClient {
   async requireHostAccess(): Promise<void> {
     const access = hostAccessFor(this.credentials.endpoint);
     if (this.options.hasHostAccess && !(await this.options.hasHostAccess(access.origins))) {
-      throw new ChatApiError({ category: 'no-host-access', code: null, attempts: 0, access });
+      throw new ChatApiError(noHostAccess(access));
     }
   }
 

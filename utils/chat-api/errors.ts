@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { HostAccessSchema } from './host-access';
+import { HostAccessSchema, type HostAccess } from './host-access';
 
 /**
  * What went wrong with a Chat API call, as plain data (it crosses from the worker to the UI).
@@ -110,6 +110,11 @@ const RETRYABLE: ReadonlySet<ChatErrorCategory> = new Set([
 export function isRetryable(error: ChatErrorData): boolean {
   if (error.category === 'http-status') return error.code !== null && error.code >= 500;
   return RETRYABLE.has(error.category);
+}
+
+/** The failure of a call the browser gives no access to: nothing was sent. */
+export function noHostAccess(access: HostAccess): ChatErrorData {
+  return { category: 'no-host-access', code: null, attempts: 0, access };
 }
 
 /** A failed Chat API call. Its message names the category and code, never a URL or secret. */

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { HostAccessSchema } from '../chat-api/host-access';
 import { ChatErrorCategorySchema } from '../chat-api/errors';
 import { ScopesSchema } from './scopes';
 import { MuteStateSchema } from './state';
@@ -43,6 +44,8 @@ export const BulkJobSchema = z.strictObject({
   /** Chosen at Apply: users the dry run found muted for longer get the shorter mute, or are skipped. */
   shorten: z.optional(z.boolean()),
   pausedUntil: z.nullable(z.number()),
+  /** Paused for host access the browser withdrew: the host to name and the patterns to ask for. */
+  awaitingAccess: z.optional(HostAccessSchema),
   startedAt: z.number(),
   finishedAt: z.nullable(z.number()),
 });

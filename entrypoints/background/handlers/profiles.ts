@@ -1,5 +1,5 @@
 import { ALLOW_LOOPBACK_HTTP } from '../../../utils/build-mode';
-import { ChatApiError } from '../../../utils/chat-api/errors';
+import { ChatApiError, noHostAccess } from '../../../utils/chat-api/errors';
 import { parseCustomEndpoint } from '../../../utils/chat-api/endpoint';
 import { hostAccessFor } from '../../../utils/chat-api/host-access';
 import type { Endpoint } from '../../../utils/chat-api/endpoint';
@@ -26,8 +26,7 @@ export function profileHandlers(services: Services): ProfileHandlers {
   async function requireHostAccess(endpoint: Endpoint): Promise<void> {
     const access = hostAccessFor(endpoint);
     if (!(await services.hasHostAccess(access.origins))) {
-      const error = { category: 'no-host-access', code: null, attempts: 0, access } as const;
-      throw new HandlerError({ kind: 'chat-api', error });
+      throw new HandlerError({ kind: 'chat-api', error: noHostAccess(access) });
     }
   }
 

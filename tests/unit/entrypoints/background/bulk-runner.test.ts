@@ -141,7 +141,7 @@ describe('BulkRunner', () => {
     ]);
   });
 
-  it('without host access: refused before the dry run; access withdrawn mid-run pauses the job, and Retry carries on', async () => {
+  it('without host access: refused before the dry run; access withdrawn mid-run pauses the job, which carries on when it comes back', async () => {
     let granted = false;
     const { bulk } = await backgroundServices(emulator.httpsPort, { hostAccess: () => granted });
     const input = {
@@ -164,12 +164,39 @@ describe('BulkRunner', () => {
     granted = false;
     await bulk.apply(job.id, false);
     const paused = await until(bulk, ['paused']);
-    // Nothing failed for the users: they wait, unsent, for access to come back.
+    // Nothing failed for the users: they wait, unsent, for access to come back, and the job says
+    // which host it waits for (the popup shows it with Allow access).
     expect(countItems(paused)).toMatchObject({ done: 0, failed: 0 });
+    expect(paused.awaitingAccess?.host).toBe('adminapisgp.im.qcloud.com');
     expect(emulator.requests.filter((r) => r.command === 'setnospeaking')).toHaveLength(0);
+    // Access given: the worker's permissions.onAdded resumes the job.
+    granted = true;
+    await bulk.resume();
+    const done = await until(bulk, ['done']);
+    expect(countItems(done)).toMatchObject({ done: 3, failed: 0 });
+    expect(done.awaitingAccess).toBeUndefined();
+  });
+
+  it('access withdrawn during the dry run: Retry carries on checking, then applies', async () => {
+    let granted = true;
+    const { bulk } = await backgroundServices(emulator.httpsPort, { hostAccess: () => granted });
+    const job = await bulk.start({
+      profileId: 'demo',
+      text: generatedUsers(100).join(' '),
+      action: 'mute',
+      scopes: both,
+      seconds: 60,
+      reason: '',
+    });
+    granted = false;
+    const paused = await until(bulk, ['paused']);
+    expect(paused.items.some((item) => item.status === 'pending')).toBe(true);
     granted = true;
     await bulk.retryFailed(job.id);
-    expect(countItems(await until(bulk, ['done']))).toMatchObject({ done: 3, failed: 0 });
+    const ready = await until(bulk, ['ready']);
+    expect(ready.items.every((item) => item.status === 'checked')).toBe(true);
+    await bulk.apply(job.id, false);
+    expect(countItems(await until(bulk, ['done']))).toMatchObject({ done: 100, failed: 0 });
   });
 
   it('keeps a 30-second alarm while a job checks or runs, so a stopped worker is woken to carry it on; none once it is done', async () => {
