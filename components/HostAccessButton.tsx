@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { browser } from '#imports';
+import { askForAccess } from './host-access';
 import { t } from '../utils/i18n';
 import type { HostAccess } from '../utils/chat-api/host-access';
 
@@ -27,13 +27,10 @@ export function HostAccessButton({
     );
   }
   function ask() {
-    void browser.permissions
-      .request({ origins: access.origins })
-      .catch(() => false)
-      .then((granted) => {
-        setAnswer(granted ? 'granted' : 'declined');
-        if (granted) onGranted?.();
-      });
+    void askForAccess(access.origins).then((granted) => {
+      setAnswer(granted ? 'granted' : 'declined');
+      if (granted) onGranted?.();
+    });
   }
   return (
     <span class="access-request">

@@ -127,6 +127,8 @@ export class QuickActions {
 
   /** A page found the app's API host out of reach: the action window asks for access. */
   async openAccess(profileId: string): Promise<void> {
+    // Access given since the page asked (from another tab, say): no window to flash.
+    if (!(await this.missingAccess(profileId))) return;
     await this.park({
       id: crypto.randomUUID(),
       kind: 'access',
@@ -160,7 +162,8 @@ export class QuickActions {
         adminAccount: profile.adminAccount,
       },
       state,
-      access: profile ? await this.missingAccess(profile.id) : null,
+      // An unlock from a page is for the page's app, not the default one: it asks nothing else.
+      access: profile && action.kind !== 'unlock' ? await this.missingAccess(profile.id) : null,
       presets: settings.presets,
       defaultScopes: settings.defaultScopes,
       reasons: settings.reasonPresets,
@@ -254,7 +257,9 @@ export class QuickActions {
     if ((await this.deps.vault.state()) !== 'unlocked') return true;
     if (action.kind === 'access') return true;
     if (action.kind === 'mute' && action.seconds === null) return true;
-    const profile = await this.profileFor(action);
+    // No app (none set up, or the site's gone): execute says so in a notification.
+    const profile = await this.profileFor(action).catch(() => null);
+    if (!profile) return false;
     if (await this.missingAccess(profile.id)) return true;
     if (action.kind === 'check' || action.kind === 'undo' || action.userId === null) return false;
     // The one state read the decision needs; the apply that follows reuses it.

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
-import { browser } from '#imports';
 import { useSend } from '../../components/background';
 import { ErrorNotice } from '../../components/ErrorNotice';
+import { askForAccess } from '../../components/host-access';
 import { PasswordInput } from '../../components/PasswordInput';
 import { ALLOW_LOOPBACK_HTTP } from '../../utils/build-mode';
 import { originPattern, parseCustomEndpoint } from '../../utils/chat-api/endpoint';
@@ -87,9 +87,7 @@ export function ProfileForm({ profiles, editing, onSaved, onCancel }: Props) {
     const checked = validate();
     if (!checked) return;
     // Host access for a custom endpoint is asked for from this click, before anything awaits.
-    const access = checked.pattern
-      ? browser.permissions.request({ origins: [checked.pattern] }).catch(() => false)
-      : Promise.resolve(true);
+    const access = checked.pattern ? askForAccess([checked.pattern]) : Promise.resolve(true);
     void save(checked.input, access);
   }
 

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { browser } from '#imports';
+import { askForAccess, hasSiteAccess } from '../../components/host-access';
 import { useSend } from '../../components/background';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { t } from '../../utils/i18n';
@@ -22,8 +22,7 @@ export function SitesSection({ profiles }: { profiles: readonly ProfileMeta[] })
     for (const site of list) {
       const origin = originOfPattern(site.pattern);
       // Built-in console sites too: Firefox lets the operator withhold their access.
-      granted[site.id] =
-        origin !== null && (await browser.permissions.contains({ origins: [origin] }));
+      granted[site.id] = origin !== null && (await hasSiteAccess(origin));
     }
     setAccess(granted);
   }
@@ -44,10 +43,7 @@ export function SitesSection({ profiles }: { profiles: readonly ProfileMeta[] })
   function grant(site: Site) {
     const origin = originOfPattern(site.pattern);
     if (!origin) return;
-    void browser.permissions
-      .request({ origins: [origin] })
-      .catch(() => false)
-      .then(async () => show(await send({ type: 'sites.list' })));
+    void askForAccess([origin]).then(async () => show(await send({ type: 'sites.list' })));
   }
 
   return (
@@ -126,9 +122,7 @@ export function SitesSection({ profiles }: { profiles: readonly ProfileMeta[] })
           onSave={(site) => {
             const origin = originOfPattern(site.pattern);
             // Host access is requested from this click, before anything else awaits.
-            const granted = origin
-              ? browser.permissions.request({ origins: [origin] }).catch(() => false)
-              : Promise.resolve(false);
+            const granted = origin ? askForAccess([origin]) : Promise.resolve(false);
             void granted.then(async () => {
               await save(site);
               setAdding(false);

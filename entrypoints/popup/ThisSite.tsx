@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { browser } from '#imports';
 import { useSend } from '../../components/background';
+import { askForAccess, hasSiteAccess } from '../../components/host-access';
 import { t } from '../../utils/i18n';
 import { siteMatches, type Site } from '../../utils/sites/site';
 
@@ -31,7 +32,7 @@ export function ThisSite() {
       const url = new URL(active.url);
       const origin = `${url.protocol}//${url.hostname}/*`;
       setTab({ id: active.id, url: active.url, origin });
-      setAccess(await browser.permissions.contains({ origins: [origin] }).catch(() => false));
+      setAccess(await hasSiteAccess(origin));
       const sites = await send({ type: 'sites.list' });
       setSite(sites.find((s) => s.enabled && siteMatches(s, active.url ?? '')) ?? null);
     })();
@@ -47,10 +48,7 @@ export function ThisSite() {
 
   function allow(current: TabInfo) {
     // Asked straight from the click; the page gets its buttons at its next load.
-    void browser.permissions
-      .request({ origins: [current.origin] })
-      .catch(() => false)
-      .then(setAccess);
+    void askForAccess([current.origin]).then(setAccess);
   }
 
   if (site && !access) {
@@ -94,7 +92,7 @@ export function ThisSite() {
 
   function enable(current: TabInfo) {
     // The permission request must come first, straight from the click.
-    const granted = browser.permissions.request({ origins: [current.origin] }).catch(() => false);
+    const granted = askForAccess([current.origin]);
     const hostname = new URL(current.url).hostname;
     void send({
       type: 'sites.save',

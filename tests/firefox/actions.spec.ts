@@ -110,7 +110,7 @@ test('selection menu and keyboard command: a preset acts at once, Custom… and 
   expect(firefox.consoleErrors).toEqual([]);
 });
 
-test('page buttons on the console: a trusted click opens the popover and mutes, an untrusted one does nothing', async ({
+test("page buttons on the console: the operator's click opens the popover and mutes, a script's click at the same place does nothing", async ({
   launch,
   emulator,
 }) => {
@@ -126,7 +126,8 @@ test('page buttons on the console: a trusted click opens the popover and mutes, 
   );
   const { x, y } = point as unknown as { x: number; y: number };
 
-  // A script's click, however complete, is not the operator's: no popover, nothing sent.
+  // A page's script can reach no further than the button layer's host (its shadow root is
+  // closed): its click there, however complete, opens nothing and sends nothing.
   await page.evaluate(
     (px: number, py: number) => {
       const target = document.elementFromPoint(px, py);

@@ -8,7 +8,7 @@ import { endpointBaseUrls, originPattern, type Endpoint } from './endpoint';
  */
 export const HostAccessSchema = z.strictObject({
   /** The host named to the operator ("no access to adminapisgp.im.qcloud.com"). */
-  host: z.string().check(z.regex(/^[a-z0-9.:[\]-]{1,253}$/i)),
+  host: z.string().check(z.regex(/^[a-z0-9._:[\]-]{1,253}$/i)),
   /** What to ask the browser for: the host patterns of every base URL the app may use. */
   origins: z
     .array(z.string().check(z.maxLength(300), z.regex(/^https?:\/\/[^/*]+\/\*$/)))

@@ -308,7 +308,14 @@ describe('router: what moves the auto-lock idle timer', () => {
       },
     });
     const page = SENDERS['content script, top frame, enabled origin'] as SenderInfo;
-    for (const type of ['page.config', 'page.states', 'page.apply', 'page.undo'] as const)
+    for (const type of [
+      'page.config',
+      'page.states',
+      'page.apply',
+      'page.undo',
+      'page.requestUnlock',
+      'page.requestAccess',
+    ] as const)
       await route(SAMPLE[type], page);
     await route(SAMPLE['activeMutes.list'], SENDERS['extension page'] as SenderInfo);
     expect(seen).toEqual([
@@ -316,6 +323,9 @@ describe('router: what moves the auto-lock idle timer', () => {
       ['page.states', false],
       ['page.apply', true],
       ['page.undo', true],
+      // Both come from the operator's click in the popover.
+      ['page.requestUnlock', true],
+      ['page.requestAccess', true],
       ['activeMutes.list', true],
     ]);
   });
