@@ -61,8 +61,13 @@ test('console account list: a button per UserID, a real click mutes with the cho
   launch,
   emulator,
 }) => {
-  const { page } = await openConsole(launch);
+  const { page, options } = await openConsole(launch);
   await expect.poll(() => muteButtons(page)).toEqual(ACCOUNTS.map((id) => `Mute ${id}`));
+  // The options page agrees: the built-in console site has its access (Chrome grants it with the
+  // content script; its permissions.contains does not say so).
+  const consoleSite = options.getByRole('listitem', { name: 'console.cloud.tencent.com' });
+  await expect(consoleSite).toContainText('built in');
+  await expect(consoleSite).not.toContainText('no access yet');
   await clickPageButton(page, 'spammer_01');
   await expect.poll(() => axNames(page, 'dialog')).toEqual(['Mute Console: spammer_01']);
   await popoverArmed(page, 'spammer_01');
