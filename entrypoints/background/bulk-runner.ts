@@ -14,12 +14,6 @@ import { STORED } from '../../utils/storage/keys';
 
 export const BULK_KEY = STORED.bulkJob.key;
 export const BULK_ALARM = 'bulk-resume';
-/**
- * While a job checks or runs, this alarm wakes a worker the browser stopped mid-run (Chromium
- * idling its service worker, Firefox terminating its event page) to carry the job on, with
- * nothing else needed: no popup open, no unlock. 30 s is the shortest period browsers allow.
- */
-const WATCHDOG_MINUTES = 0.5;
 /** Requests in flight at once; the shared rate limiter does the pacing. */
 const CONCURRENCY = 32;
 /** Progress reaches storage.session at most this often. */
@@ -279,10 +273,6 @@ export class BulkRunner {
 
   private kick(): void {
     if (this.loop) return;
-    void this.deps.alarms.create(BULK_ALARM, {
-      delayInMinutes: WATCHDOG_MINUTES,
-      periodInMinutes: WATCHDOG_MINUTES,
-    });
     this.loop = this.run()
       .catch((error: unknown) => log.error('bulk run stopped', error))
       .finally(() => {
@@ -291,7 +281,7 @@ export class BulkRunner {
       });
   }
 
-  /** Once the loop stops: the watchdog gives way to a paused job's deadline, or to nothing. */
+  /** Once the loop stops: a paused job's deadline keeps its alarm; otherwise none is left. */
   private async settleAlarm(): Promise<void> {
     const job = this.job;
     if (job?.phase === 'paused' && job.pausedUntil !== null)

@@ -199,26 +199,6 @@ describe('BulkRunner', () => {
     expect(countItems(await until(bulk, ['done']))).toMatchObject({ done: 100, failed: 0 });
   });
 
-  it('keeps a 30-second alarm while a job checks or runs, so a stopped worker is woken to carry it on; none once it is done', async () => {
-    const { bulk } = await backgroundServices(emulator.httpsPort);
-    const job = await bulk.start({
-      profileId: 'demo',
-      text: generatedUsers(200).join(' '),
-      action: 'mute',
-      scopes: both,
-      seconds: 60,
-      reason: '',
-    });
-    expect(await fakeBrowser.alarms.get(BULK_ALARM)).toMatchObject({ periodInMinutes: 0.5 });
-    await until(bulk, ['ready']);
-    // Waiting for the operator's Apply: nothing to wake for.
-    await expect.poll(() => fakeBrowser.alarms.get(BULK_ALARM)).toBeUndefined();
-    await bulk.apply(job.id, false);
-    expect(await fakeBrowser.alarms.get(BULK_ALARM)).toMatchObject({ periodInMinutes: 0.5 });
-    await until(bulk, ['done']);
-    await expect.poll(() => fakeBrowser.alarms.get(BULK_ALARM)).toBeUndefined();
-  });
-
   it('picks a job up where a stopped worker left it, after waiting out the rate window', async () => {
     const first = await backgroundServices(emulator.httpsPort);
     const job = await first.bulk.start({
