@@ -10,10 +10,7 @@ export const DEADLINE_KEY = STORED.autoLockDeadline.key;
 const DEADLINE_SLACK_MS = 15_000;
 
 export interface AlarmsLike {
-  create(
-    name: string,
-    info: { when: number } | { delayInMinutes: number; periodInMinutes: number },
-  ): void | Promise<void>;
+  create(name: string, info: { when: number }): void | Promise<void>;
   clear(name: string): Promise<boolean> | Promise<void> | boolean | void;
 }
 
