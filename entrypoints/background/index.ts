@@ -55,10 +55,10 @@ export default defineBackground({
     const awake = guards.awake;
     const audit = new AuditLog({
       area: local,
-      watch: (listener) =>
-        browser.storage.onChanged.addListener((changes, area) => {
-          if (area === 'local') listener(changes);
-        }),
+      // storage.local's own event, not storage.onChanged: a listener for every area makes
+      // Chromium start a stopped worker for each write to storage.session too (the bulk job's
+      // progress, twice a second), so a worker stopped mid-run started again at once.
+      watch: (listener) => browser.storage.local.onChanged.addListener(listener),
       settings: () => settings.get(),
       now,
     });

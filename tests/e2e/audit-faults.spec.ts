@@ -124,24 +124,31 @@ async function workerTargets(cdp: CDPSession, extensionId: string): Promise<stri
 }
 
 /**
+ * A worker Chromium starts again gets this long to take the event it was started for before it
+ * is stopped too; well inside RESUME_GUARD_MS (1,050 ms), so it cannot have sent anything.
+ */
+const RESTART_GRACE_MS = 300;
+
+/**
  * Stops the extension's worker the way Chromium does when it idles (closing its target, as
- * stopServiceWorker does) until none has run for 300 ms. Chromium sometimes starts a stopped
- * worker again within ~150 ms with nothing in the test touching it (under the same target id,
- * presumably for events its predecessor left queued); such a worker waits RESUME_GUARD_MS
- * before it sends anything, so it is stopped too. Returns the closes it took.
+ * stopServiceWorker does) until none has run for 300 ms. Chromium starts a stopped worker again
+ * for an event still owed to it (a storage change the killed worker's last write caused); if that
+ * worker is stopped before it takes the event, the event stays owed and Chromium starts it again,
+ * forever on a slow machine (60 stops in CI when each came 50 ms after the start). So the running
+ * worker is stopped at once, and one started again is given RESTART_GRACE_MS first; it waits
+ * RESUME_GUARD_MS before it sends anything. Returns the stops it took.
  */
 async function stopWorkerForGood(cdp: CDPSession, extensionId: string): Promise<number> {
   let closes = 0;
-  // The popup asks for the job's status every 500 ms, which wakes a stopped worker: a quiet
-  // 300 ms can take a few tries, more on a loaded machine (20 were once not enough in CI-like load).
-  for (let round = 0; round < 60; round++) {
+  for (let round = 0; round < 30; round++) {
     const running = await workerTargets(cdp, extensionId);
     if (running.length === 0) {
       await sleep(300);
       if ((await workerTargets(cdp, extensionId)).length === 0) return closes;
       continue;
     }
-    for (const targetId of running) {
+    if (closes > 0) await sleep(RESTART_GRACE_MS);
+    for (const targetId of await workerTargets(cdp, extensionId)) {
       // It may be gone already: then there is nothing to close.
       await cdp.send('Target.closeTarget', { targetId }).catch(() => {});
       closes++;
