@@ -32,8 +32,20 @@ const { values } = parseArgs({
   options: {
     smoke: { type: 'boolean', default: false },
     out: { type: 'string', default: 'bench-results/bench.json' },
+    // `-- --only bulk,popup`: only those groups (pages, clicks, bulk, audit, popup, unlock, firefox).
+    only: { type: 'string' },
+    // `-- --profile`: V8's sampling profiler on the worker during the bulk run; prints where its
+    // time went (the figures read higher with it on).
+    profile: { type: 'boolean', default: false },
   },
 });
+const GROUPS = ['pages', 'clicks', 'bulk', 'audit', 'popup', 'unlock', 'firefox'] as const;
+const ONLY = values.only?.split(',').map((g) => g.trim());
+const unknownGroups = ONLY?.filter((g) => !(GROUPS as readonly string[]).includes(g)) ?? [];
+if (unknownGroups.length > 0)
+  throw new Error(`--only: no group ${unknownGroups.join(', ')} (groups: ${GROUPS.join(', ')})`);
+/** Whether this run measures a group (all of them unless --only names some). */
+const wanted = (group: (typeof GROUPS)[number]): boolean => !ONLY || ONLY.includes(group);
 const SMOKE = values.smoke;
 const SIZES = SMOKE ? [200] : [1000, 10000, 50000];
 const RUNS = SMOKE ? 1 : 3;
@@ -429,7 +441,9 @@ async function bulk(
   // The worker's thread is traced from the confirming click until "Finished:" shows. Tracing
   // adds some overhead to every task (only a few categories are on, to keep it small), so the
   // longest task reads a little high, and the run's other figures move slightly with it.
-  const endTrace = await traceWorker(extension.context, popup, extension.extensionId);
+  const endTrace = await traceWorker(extension.context, popup, extension.extensionId, {
+    profile: values.profile,
+  });
   const t0 = Date.now();
   await popup
     .getByRole('alertdialog')
@@ -441,6 +455,13 @@ async function bulk(
     console.warn(
       `bulk trace: ${trace.tasks} tasks on ${trace.threads} worker threads${trace.dataLoss ? ', data lost' : ''}`,
     );
+  if (trace.hot) {
+    console.log(`bulk profile (longest task ${Math.round(trace.longestTask)} ms), self time:`);
+    for (const [where, list] of Object.entries(trace.hot)) {
+      console.log(`  ${where}:`);
+      for (const f of list) console.log(`    ${f.selfMs.toFixed(1).padStart(8)} ms  ${f.name}`);
+    }
+  }
   const logged = await emulator.requests();
   const sets = logged.filter((r) => r.command === 'setnospeaking');
   const first = Math.min(...sets.map((r) => r.at));
@@ -594,7 +615,7 @@ async function main(): Promise<void> {
   if (!chromium) throw new Error('No Chromium: apt-get install -y chromium');
   const started = Date.now();
   // In Node, before the browser starts, so the browser's processes do not compete with it.
-  const audit = await auditAppendCosts();
+  const audit = wanted('audit') ? await auditAppendCosts() : new Map<number, number[]>();
   // The emulator CLI seeds the demo apps and 1,000 generated users (enough for the bulk run).
   const emulator = await RemoteEmulator.start();
   const fixtures = await startFixtureServer();
@@ -609,7 +630,7 @@ async function main(): Promise<void> {
   await addApp(options, DEMO_APP_INPUT);
   await options.close();
 
-  for (const rows of SIZES) {
+  for (const rows of wanted('pages') ? SIZES : []) {
     const runs = rows >= 50000 ? Math.min(RUNS, 2) : RUNS;
     const without = await times(runs, () => runTable(extension, fixtures, emulator, rows, false));
     const withExt = await times(runs, () => runTable(extension, fixtures, emulator, rows, true));
@@ -706,7 +727,9 @@ async function main(): Promise<void> {
     );
   }
 
-  const warm = await times(SMOKE ? 1 : 5, () => clickToRequest(extension, emulator, false));
+  const warm = wanted('clicks')
+    ? await times(SMOKE ? 1 : 5, () => clickToRequest(extension, emulator, false))
+    : [];
   record(
     'click to request',
     'page button, warm worker',
@@ -756,7 +779,9 @@ async function main(): Promise<void> {
     popovers.map((p) => p.next.armed),
     '≈ 600 by design',
   );
-  const cold = await times(SMOKE ? 1 : 3, () => clickToRequest(extension, emulator, true));
+  const cold = wanted('clicks')
+    ? await times(SMOKE ? 1 : 3, () => clickToRequest(extension, emulator, true))
+    : [];
   record(
     'click to request',
     'page button, just-restarted worker',
@@ -772,7 +797,9 @@ async function main(): Promise<void> {
     '≤ 300',
   );
 
-  const bulkRuns = await times(SMOKE ? 1 : 3, () => bulk(extension, emulator));
+  const bulkRuns = wanted('bulk')
+    ? await times(SMOKE ? 1 : 3, () => bulk(extension, emulator))
+    : [];
   record(
     'bulk',
     `${BULK_IDS} IDs muted, per second (first to last request)`,
@@ -842,7 +869,7 @@ async function main(): Promise<void> {
     '≤ 1.5',
   );
 
-  const opens = await times(SMOKE ? 1 : 7, () => popupOpen(extension));
+  const opens = wanted('popup') ? await times(SMOKE ? 1 : 7, () => popupOpen(extension)) : [];
   record(
     'popup',
     'navigation start to HTML received (browser, baseline)',
@@ -866,26 +893,26 @@ async function main(): Promise<void> {
     'unlock',
     'unlock at 1,000,000 PBKDF2 iterations',
     'ms',
-    await times(SMOKE ? 1 : 5, () => unlockTime(extension)),
+    wanted('unlock') ? await times(SMOKE ? 1 : 5, () => unlockTime(extension)) : [],
     '≤ 1000',
   );
   await extension.close();
 
   // The same three in Firefox (the Firefox build, same emulator), one browser at a time.
-  const firefox = await firefoxTimings(
-    emulator,
-    CONSOLE_HOST,
-    fixtures.httpsPort,
-    SMOKE ? 1 : 5,
-  ).catch((error: unknown) => {
-    console.log(`Firefox figures left out: ${String(error)}`);
-    return null;
-  });
+  const firefox = wanted('firefox')
+    ? await firefoxTimings(emulator, CONSOLE_HOST, fixtures.httpsPort, SMOKE ? 1 : 5).catch(
+        (error: unknown) => {
+          console.log(`Firefox figures left out: ${String(error)}`);
+          return null;
+        },
+      )
+    : null;
   if (firefox) {
     record('firefox', 'click to request: page button, warm background', 'ms', firefox.page, '≤ 50');
     record('firefox', 'click to request: popup Mute, warm background', 'ms', firefox.popup, '≤ 50');
     record('firefox', 'unlock at 1,000,000 PBKDF2 iterations', 'ms', firefox.unlock, '≤ 1000');
-  } else console.log('No Firefox (apt-get install -y firefox-esr): its figures are left out.');
+  } else if (wanted('firefox'))
+    console.log('No Firefox (apt-get install -y firefox-esr): its figures are left out.');
 
   const sizes = bundleSizes();
   emulator.close();
