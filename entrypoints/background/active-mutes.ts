@@ -28,6 +28,8 @@ export class ActiveMutes {
     storage.defineItem<unknown>(wxtKey('activeMutes'), { version: STORED.activeMutes.version }),
     z.array(ActiveMuteSchema),
     [],
+    // A bulk run rewrites the whole list every second: as text, not an object per entry.
+    { asText: true },
   );
   private readonly batch = createBatcher<ActiveMute>((entries) => this.write(entries), BATCH_MS);
   private readonly listeners = new Set<() => void>();

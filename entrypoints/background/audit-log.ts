@@ -29,6 +29,7 @@ import {
 import { AuditEntrySchema } from '../../utils/audit/entry';
 import { createLogger } from '../../utils/log';
 import type { Settings } from '../../utils/settings';
+import { fromJsonText, toJsonText } from '../../utils/storage/json-text';
 import type { KeyValueArea } from './vault-service';
 
 const log = createLogger('audit');
@@ -112,7 +113,10 @@ export class AuditLog {
   private failing: { since: number; quota: boolean } | null = null;
   private readonly listeners = new Set<() => void>();
 
+  private readonly area: KeyValueArea;
+
   constructor(private readonly deps: AuditLogDeps) {
+    this.area = pagesAsText(deps.area);
     deps.watch((changes) => this.onStorageChanged(changes));
   }
 
@@ -144,7 +148,7 @@ export class AuditLog {
     await this.idle();
     const { index } = await this.load();
     const keys = index.pages.map((p) => auditPageKey(p.n));
-    const stored = keys.length > 0 ? await this.deps.area.get(keys) : {};
+    const stored = keys.length > 0 ? await this.area.get(keys) : {};
     const { entries, skipped } = mergeRecords([
       ...keys.flatMap((key) => recordsOf(stored[key])),
       ...this.unwritten,
@@ -176,7 +180,7 @@ export class AuditLog {
     await this.idle();
     const { index } = await this.load();
     const keys = index.pages.filter((p) => p.newest >= since).map((p) => auditPageKey(p.n));
-    const stored = keys.length > 0 ? await this.deps.area.get(keys) : {};
+    const stored = keys.length > 0 ? await this.area.get(keys) : {};
     const { entries } = mergeRecords([
       ...keys.flatMap((key) => recordsOf(stored[key])),
       ...this.unwritten,
@@ -192,7 +196,7 @@ export class AuditLog {
     const open = index.open.filter((o) => !this.inFlight.has(o.id) && !kept.has(o.id));
     if (open.length === 0) return [];
     const keys = [...new Set(open.map((o) => auditPageKey(o.page)))];
-    const stored = await this.deps.area.get(keys);
+    const stored = await this.area.get(keys);
     const ids = new Set(open.map((o) => o.id));
     const found = new Map<string, IntentRecord>();
     for (const raw of keys.flatMap((key) => recordsOf(stored[key]))) {
@@ -334,7 +338,7 @@ export class AuditLog {
     for (const [n, pageRecords] of pages) items[auditPageKey(n)] = pageRecords;
     this.ownRevs.add(index.rev);
     try {
-      await this.deps.area.set(items);
+      await this.area.set(items);
     } catch (error) {
       this.ownRevs.delete(index.rev);
       throw error;
@@ -346,7 +350,7 @@ export class AuditLog {
   private async load(): Promise<Loaded> {
     if (this.state) return this.state;
     const generation = this.generation;
-    const stored = await this.deps.area.get([
+    const stored = await this.area.get([
       AUDIT_INDEX_KEY,
       AUDIT_PAGE_LIST_KEY,
       ...LEGACY_AUDIT_KEYS,
@@ -363,9 +367,7 @@ export class AuditLog {
       const index = readable ? indexFromStored(parsed.data, list.data) : await this.rebuildIndex();
       const listBytes = list.success ? storedBytes(list.data) : 0;
       const last = index.pages.at(-1);
-      const head = last
-        ? (await this.deps.area.get(auditPageKey(last.n)))[auditPageKey(last.n)]
-        : [];
+      const head = last ? (await this.area.get(auditPageKey(last.n)))[auditPageKey(last.n)] : [];
       if (last && !Array.isArray(head)) {
         // Not a list of records: kept as one unreadable record, and the page is closed.
         loaded = {
@@ -426,13 +428,13 @@ export class AuditLog {
 
   /** Whether any page is stored (an index gone missing must not start the log over them). */
   private async hasPages(): Promise<boolean> {
-    const everything = await this.deps.area.get(null as unknown as string[]);
+    const everything = await this.area.get(null as unknown as string[]);
     return Object.keys(everything).some((key) => key.startsWith(AUDIT_PAGE_PREFIX));
   }
 
   /** The index is unreadable: work it out again from the pages, which hold everything. */
   private async rebuildIndex(): Promise<AuditIndex> {
-    const everything = await this.deps.area.get(null as unknown as string[]);
+    const everything = await this.area.get(null as unknown as string[]);
     const pages = new Map<number, unknown>();
     for (const [key, value] of Object.entries(everything)) {
       const n = key.startsWith(AUDIT_PAGE_PREFIX)
@@ -453,7 +455,7 @@ export class AuditLog {
     if (keys.length === 0) return;
     for (const key of keys) this.removing.add(key);
     try {
-      await this.deps.area.remove([...keys]);
+      await this.area.remove([...keys]);
     } catch (error) {
       for (const key of keys) this.removing.delete(key);
       log.warn(`could not remove ${keys.length} dropped audit pages`, error);
@@ -506,4 +508,28 @@ function isQuotaError(error: unknown): boolean {
 /** Which pages are closed (they never change once closed): the list changes when this does. */
 function closedRange(pages: readonly PageInfo[]): string {
   return pages.length < 2 ? '' : `${pages[0]!.n}-${pages.at(-2)!.n}`;
+}
+
+/**
+ * The storage area as the audit log sees it: page values go in as JSON text and come out
+ * parsed (a page an earlier version stored as an array reads as it is).
+ */
+export function pagesAsText(area: KeyValueArea): KeyValueArea {
+  const isPage = (key: string) => key.startsWith(AUDIT_PAGE_PREFIX);
+  return {
+    async get(keys) {
+      const stored = await area.get(keys);
+      for (const key of Object.keys(stored))
+        if (isPage(key)) stored[key] = fromJsonText(stored[key]);
+      return stored;
+    },
+    set(items) {
+      const encoded: Record<string, unknown> = {};
+      for (const [key, value] of Object.entries(items))
+        encoded[key] = isPage(key) ? toJsonText(value) : value;
+      return area.set(encoded);
+    },
+    remove: (keys) => area.remove(keys),
+    clear: () => area.clear(),
+  };
 }

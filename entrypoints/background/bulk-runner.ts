@@ -10,6 +10,7 @@ import type { AlarmsLike } from './auto-lock';
 import type { MuteService } from './mute-service';
 import { HandlerError } from './router';
 import type { KeyValueArea } from './vault-service';
+import { fromJsonText, toJsonText } from '../../utils/storage/json-text';
 import { STORED } from '../../utils/storage/keys';
 
 export const BULK_KEY = STORED.bulkJob.key;
@@ -267,7 +268,8 @@ export class BulkRunner {
   private async load(): Promise<void> {
     if (this.loaded) return;
     this.loaded = true;
-    const parsed = BulkJobSchema.safeParse((await this.deps.session.get(BULK_KEY))[BULK_KEY]);
+    const stored = (await this.deps.session.get(BULK_KEY))[BULK_KEY];
+    const parsed = BulkJobSchema.safeParse(fromJsonText(stored));
     this.job ??= parsed.success ? parsed.data : null;
   }
 
@@ -407,7 +409,8 @@ export class BulkRunner {
       clearTimeout(this.persistTimer);
       this.persistTimer = null;
     }
-    if (this.job) await this.deps.session.set({ [BULK_KEY]: this.job });
+    // As one JSON text: as an object, 1,000 items held the worker ~100 ms per write.
+    if (this.job) await this.deps.session.set({ [BULK_KEY]: toJsonText(this.job) });
   }
 
   private sleep(ms: number): Promise<void> {

@@ -93,7 +93,8 @@ async function filledLog(entries: number): Promise<{ audit: AuditLog; tick: () =
     [AUDIT_INDEX_KEY]: split.index,
     [AUDIT_PAGE_LIST_KEY]: split.list,
   };
-  for (const [n, page] of touched) items[auditPageKey(n)] = page;
+  // Pages as the log stores them: one JSON text each.
+  for (const [n, page] of touched) items[auditPageKey(n)] = JSON.stringify(page);
   await area.set(items);
   const audit = new AuditLog({
     area,

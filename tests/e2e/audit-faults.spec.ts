@@ -365,8 +365,9 @@ test('a corrupt stored record is skipped and counted, kept, and appends carry on
     const { chrome } = globalThis as unknown as { chrome: ExtensionApi };
     const index = (await chrome.storage.local.get('auditIndex')).auditIndex as StoredIndex;
     const key = `auditPage.${index.head?.n}`;
-    const page = (await chrome.storage.local.get(key))[key] as unknown[];
-    await chrome.storage.local.set({ [key]: [...page, record] });
+    // A page is stored as one JSON text (utils/audit/pages.ts).
+    const page = JSON.parse((await chrome.storage.local.get(key))[key] as string) as unknown[];
+    await chrome.storage.local.set({ [key]: JSON.stringify([...page, record]) });
   }, corrupt);
 
   await muteFromPopup(popup, 'bob');
@@ -389,7 +390,7 @@ test('a corrupt stored record is skipped and counted, kept, and appends carry on
     async (keys) => {
       const { chrome } = globalThis as unknown as { chrome: ExtensionApi };
       const pages = await chrome.storage.local.get(keys);
-      return keys.flatMap((key) => pages[key] as unknown[]);
+      return keys.flatMap((key) => JSON.parse(pages[key] as string) as unknown[]);
     },
     layout.pages.map((p) => `auditPage.${p.n}`),
   );

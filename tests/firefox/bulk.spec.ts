@@ -75,7 +75,7 @@ test('a 300-user bulk run stays under the rate limit, survives the event page be
   // (audit log, storage.local; reading storage wakes nothing).
   const { jobId, open } = await firefox.extensionEval<{ jobId: string; open: string[] }>(
     `browser.storage.session.get('bulkJob').then(async ({ bulkJob }) => ({
-      jobId: bulkJob.id,
+      jobId: JSON.parse(bulkJob).id,
       open: (await browser.storage.local.get('auditIndex')).auditIndex.open.map((o) => o.id),
     }))`,
   );

@@ -1,9 +1,10 @@
 import * as z from 'zod/mini';
+import { toJsonText } from '../storage/json-text';
 import { STORED } from '../storage/keys';
 
 /**
  * How the audit log is laid out in `storage.local`: records in pages (`auditPage.<n>`, each a
- * JSON array of at most PAGE_BYTES); a small index (`auditIndex`: the newest page, the intents
+ * JSON array of at most PAGE_BYTES, stored as one JSON text: utils/storage/json-text.ts); a small index (`auditIndex`: the newest page, the intents
  * with no outcome, counters) and the list of the closed pages (`auditPageList`), which changes
  * only when a page closes or old pages go. An append rewrites the newest page and the small
  * index, so its cost does not grow with the log; pruning drops whole pages from the old end.
@@ -87,6 +88,17 @@ export function storedBytes(value: unknown): number {
   return encoder.encode(JSON.stringify(value)).length;
 }
 
+/**
+ * The bytes a record adds to a page stored as JSON text: its JSON as it appears inside that
+ * text once stored (each quote and backslash escaped).
+ */
+export function recordBytes(record: unknown): number {
+  return storedBytes(JSON.stringify(record)) - 2;
+}
+
+/** A new page's bytes before its first record: `"[]"` as stored. */
+const EMPTY_PAGE_BYTES = 4;
+
 export interface PruneLimits {
   /** Pages whose newest record is older than this go. */
   oldestKept: number;
@@ -167,10 +179,10 @@ export function appendRecords(
   const touched = new Map<number, unknown[]>();
   const open = new Map(next.open.map((o) => [o.id, o.page]));
   for (const record of records) {
-    const bytes = storedBytes(record) + 1;
+    const bytes = recordBytes(record) + 1;
     const at = timeOf(record);
     if (!page || (current.length > 0 && page.bytes + bytes > PAGE_BYTES)) {
-      page = { n: next.next++, entries: 0, bytes: 2, newest: at ?? 0 };
+      page = { n: next.next++, entries: 0, bytes: EMPTY_PAGE_BYTES, newest: at ?? 0 };
       next.pages.push(page);
       current = [];
     }
@@ -207,7 +219,8 @@ export function indexFromPages(
       if (id !== null && intent && !open.has(id)) open.set(id, n);
       else if (id !== null && (record as { k?: unknown }).k === 'outcome') open.delete(id);
     }
-    infos.push({ n, entries, bytes: storedBytes(value), newest });
+    // Counted as the text it is stored as from its next write on.
+    infos.push({ n, entries, bytes: storedBytes(toJsonText(value)), newest });
   }
   return {
     ...emptyIndex(),

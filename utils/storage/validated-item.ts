@@ -1,6 +1,7 @@
 import type { WxtStorageItem } from '#imports';
 import type * as z from 'zod/mini';
 import { createSerialQueue } from '../serial-queue';
+import { fromJsonText } from './json-text';
 
 /** The stored value exists but does not fit its schema; nothing was written over it. */
 export class StoredValueUnreadable extends Error {
@@ -35,6 +36,10 @@ export function validatedItem<T>(
   item: WxtStorageItem<unknown, Record<string, unknown>>,
   schema: z.ZodMiniType<T>,
   fallback: T,
+  storing: {
+    /** Written as one JSON text (utils/storage/json-text.ts), for a long list written often. */
+    asText?: boolean;
+  } = {},
 ): ValidatedItem<T> {
   let known: { value: T; json: string } | null = null;
   /** The JSON of our write in flight: its change event is no news. */
@@ -43,7 +48,12 @@ export function validatedItem<T>(
   let changes = 0;
   const queue = createSerialQueue();
   item.watch((value) => {
-    const json = value === null || value === undefined ? null : JSON.stringify(value);
+    const json =
+      value === null || value === undefined
+        ? null
+        : storing.asText && typeof value === 'string'
+          ? value
+          : JSON.stringify(value);
     if (json !== null && (json === writing || json === known?.json)) return;
     changes++;
     known = null;
@@ -54,7 +64,7 @@ export function validatedItem<T>(
     const seen = changes;
     const raw = await item.getValue();
     if (raw === null || raw === undefined) return { value: fallback, readable: true };
-    const parsed = schema.safeParse(raw);
+    const parsed = schema.safeParse(storing.asText ? fromJsonText(raw) : raw);
     if (!parsed.success) return { value: fallback, readable: false };
     if (seen === changes) known = { value: parsed.data, json: JSON.stringify(parsed.data) };
     return { value: parsed.data, readable: true };
@@ -87,7 +97,7 @@ export function validatedItem<T>(
         known = null;
         writing = json;
         try {
-          await item.setValue(next);
+          await item.setValue(storing.asText ? json : next);
         } finally {
           writing = null;
         }

@@ -44,7 +44,9 @@ describe('ActiveMutes', () => {
 
     await vi.advanceTimersByTimeAsync(1000);
     expect(writes).toHaveBeenCalledTimes(1);
-    expect((await fakeBrowser.storage.local.get('activeMutes'))['activeMutes']).toHaveLength(2);
+    const stored = (await fakeBrowser.storage.local.get('activeMutes'))['activeMutes'];
+    expect(typeof stored, 'stored as one JSON text').toBe('string');
+    expect(JSON.parse(stored as string)).toHaveLength(2);
   });
 
   it('writes once a second through a bulk run, though a listener lists after every write', async () => {

@@ -229,19 +229,47 @@ describe('AuditLog', () => {
     expect(stored).toHaveLength((await storedIndex()).pages.length);
   });
 
+  it('stores each page as one JSON text and counts its bytes as stored, escapes included', async () => {
+    const audit = auditLog();
+    for (const id of ['a', 'b', 'c']) {
+      await audit.begin(intent(id, NOW, { reason: 'said "stop" \\ twice' }));
+      await audit.finish(ok(id));
+    }
+    const key = auditPageKey(0);
+    const stored = (await local.get(key))[key];
+    expect(typeof stored).toBe('string');
+    expect((JSON.parse(stored as string) as unknown[]).length).toBe(6);
+    // What the budget counts for the page: its text as storage writes it (one comma too many).
+    const counted = (await storedIndex()).pages[0]!.bytes;
+    expect(counted - 1).toBe(new TextEncoder().encode(JSON.stringify(stored)).length);
+  });
+
+  it('reads a page an earlier version stored as an array, and appends after it', async () => {
+    const audit = auditLog();
+    await audit.begin(intent('a'));
+    await audit.finish(ok('a'));
+    const key = auditPageKey(0);
+    await local.set({ [key]: JSON.parse((await local.get(key))[key] as string) as unknown });
+    await audit.begin(intent('b'));
+    await audit.finish(ok('b'));
+    const listing = await auditLog().list();
+    expect(listing.entries.map((e) => e.id)).toEqual(['a', 'b']);
+    expect(listing.skipped).toBe(0);
+  });
+
   it('skips and counts a malformed record, keeps it, and goes on appending', async () => {
     const audit = auditLog();
     await audit.begin(intent('a'));
     await audit.finish(ok('a'));
     const key = auditPageKey(0);
-    const page = (await local.get(key))[key] as unknown[];
-    await local.set({ [key]: [...page, { k: 'intent', id: 42, junk: true }] });
+    const page = JSON.parse((await local.get(key))[key] as string) as unknown[];
+    await local.set({ [key]: JSON.stringify([...page, { k: 'intent', id: 42, junk: true }]) });
     await audit.begin(intent('b'));
     await audit.finish(ok('b'));
     const listing = await audit.list();
     expect(listing.entries.map((e) => e.id)).toEqual(['a', 'b']);
     expect(listing.skipped).toBe(1);
-    expect(((await local.get(key))[key] as unknown[])[2]).toEqual({
+    expect((JSON.parse((await local.get(key))[key] as string) as unknown[])[2]).toEqual({
       k: 'intent',
       id: 42,
       junk: true,

@@ -210,13 +210,17 @@ describe('BulkRunner', () => {
       reason: '',
     });
     const ready = await until(first.bulk, ['ready']);
+    // Stored as one JSON text (an object would hold the worker ~100 ms per write at 1,000 items).
+    const stored = (await fakeBrowser.storage.session.get(BULK_KEY))[BULK_KEY];
+    expect(typeof stored).toBe('string');
+    expect(JSON.parse(stored as string)).toEqual(ready);
     // The state a worker leaves behind when it stops mid-run: 10 done, 30 still to go.
     const stopped: BulkJob = {
       ...ready,
       phase: 'running',
       items: ready.items.map((item, i) => (i < 10 ? { ...item, status: 'done' } : item)),
     };
-    await fakeBrowser.storage.session.set({ [BULK_KEY]: stopped });
+    await fakeBrowser.storage.session.set({ [BULK_KEY]: JSON.stringify(stopped) });
     emulator.reset();
     const restarted = await backgroundServices(emulator.httpsPort, { fresh: false });
     const resumedAt = Date.now();
@@ -318,6 +322,7 @@ describe('BulkRunner', () => {
       { timeout: 2000 },
     );
     await new Promise((r) => setTimeout(r, 600));
+    // As an earlier version stored it (an object, not text): it reads the same.
     await fakeBrowser.storage.session.set({ [BULK_KEY]: { ...ready, phase: 'running' } });
     const sentBefore = emulator.requests.length;
     const open = (await first.audit.unresolved()).length;

@@ -2,7 +2,9 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { createSettingsStore } from '../../../../entrypoints/background/settings-store';
 import { DEFAULT_SETTINGS } from '../../../../utils/settings';
-import { StoredValueUnreadable } from '../../../../utils/storage/validated-item';
+import * as z from 'zod/mini';
+import { storage } from '#imports';
+import { StoredValueUnreadable, validatedItem } from '../../../../utils/storage/validated-item';
 
 describe('settings storage (a validated item)', () => {
   beforeEach(() => {
@@ -125,5 +127,49 @@ describe('settings storage (a validated item)', () => {
     expect((await settings.get()).autoLockMinutes).toBe(10);
     get.mockRestore();
     expect((await settings.get()).autoLockMinutes).toBe(20);
+  });
+});
+
+describe('a validated item stored as JSON text', () => {
+  beforeEach(() => {
+    fakeBrowser.reset();
+  });
+
+  const list = () =>
+    validatedItem(storage.defineItem<unknown>('local:numbers'), z.array(z.number()), [], {
+      asText: true,
+    });
+
+  it('writes one JSON text and reads it back through the schema', async () => {
+    const numbers = list();
+    await numbers.update((current) => [...current, 1, 2]);
+    expect(await fakeBrowser.storage.local.get('numbers')).toEqual({ numbers: '[1,2]' });
+    // Another context reads it fresh (no copy in memory).
+    expect(await list().get()).toEqual([1, 2]);
+  });
+
+  it('reads the list an earlier version stored as an array, and writes text next', async () => {
+    await fakeBrowser.storage.local.set({ numbers: [3] });
+    const numbers = list();
+    expect(await numbers.get()).toEqual([3]);
+    await numbers.update((current) => [...current, 4]);
+    expect(await fakeBrowser.storage.local.get('numbers')).toEqual({ numbers: '[3,4]' });
+  });
+
+  it('text that is not JSON, or JSON of the wrong shape, is unreadable and never written over', async () => {
+    for (const bad of ['[1,', '{"a":1}', '["x"]']) {
+      await fakeBrowser.storage.local.set({ numbers: bad });
+      const numbers = list();
+      expect(await numbers.readable(), bad).toBe(false);
+      await expect(numbers.update(() => [5])).rejects.toThrow(StoredValueUnreadable);
+      expect(await fakeBrowser.storage.local.get('numbers')).toEqual({ numbers: bad });
+    }
+  });
+
+  it('a change from elsewhere drops the copy in memory', async () => {
+    const numbers = list();
+    await numbers.update(() => [1]);
+    await fakeBrowser.storage.local.set({ numbers: '[9]' });
+    expect(await numbers.get()).toEqual([9]);
   });
 });
