@@ -29,7 +29,7 @@ import {
 import { AuditEntrySchema } from '../../utils/audit/entry';
 import { createLogger } from '../../utils/log';
 import type { Settings } from '../../utils/settings';
-import { fromJsonText, toJsonText } from '../../utils/storage/json-text';
+import { fromJsonText, toJsonText } from '../../utils/json-text';
 import type { KeyValueArea } from './vault-service';
 
 const log = createLogger('audit');

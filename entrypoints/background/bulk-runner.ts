@@ -10,7 +10,7 @@ import type { AlarmsLike } from './auto-lock';
 import type { MuteService } from './mute-service';
 import { HandlerError } from './router';
 import type { KeyValueArea } from './vault-service';
-import { fromJsonText, toJsonText } from '../../utils/storage/json-text';
+import { fromJsonText, toJsonText } from '../../utils/json-text';
 import { STORED } from '../../utils/storage/keys';
 
 export const BULK_KEY = STORED.bulkJob.key;

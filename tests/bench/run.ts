@@ -798,7 +798,7 @@ async function main(): Promise<void> {
   );
 
   const bulkRuns = wanted('bulk')
-    ? await times(SMOKE ? 1 : 3, () => bulk(extension, emulator))
+    ? await times(SMOKE || values.profile ? 1 : 3, () => bulk(extension, emulator))
     : [];
   record(
     'bulk',

@@ -215,7 +215,7 @@ function hotFunctions(
 
 function describeFrame(frame: ProfileNode['callFrame']): string {
   const file = (frame.url ?? '').split('/').at(-1) ?? '';
-  return `${frame.functionName || '(anonymous)'} ${file}:${frame.lineNumber + 1}`;
+  return `${frame.functionName || '(anonymous)'} ${file}:${frame.lineNumber + 1}:${frame.columnNumber + 1}`;
 }
 
 /** The nearest frame above a native one that belongs to a script. */

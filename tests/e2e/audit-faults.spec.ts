@@ -92,9 +92,9 @@ async function auditList(page: Page): Promise<Listing> {
   const reply = (await page.evaluate(() => {
     const { chrome } = globalThis as unknown as { chrome: ExtensionApi };
     return chrome.runtime.sendMessage({ type: 'audit.list' });
-  })) as { ok: boolean; data?: Listing; error?: unknown };
+  })) as { ok: boolean; json?: string; error?: unknown };
   expect(reply, 'audit.list answers').toMatchObject({ ok: true });
-  return reply.data as Listing;
+  return JSON.parse(reply.json as string) as Listing;
 }
 
 /**

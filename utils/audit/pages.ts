@@ -1,10 +1,10 @@
 import * as z from 'zod/mini';
-import { toJsonText } from '../storage/json-text';
+import { toJsonText } from '../json-text';
 import { STORED } from '../storage/keys';
 
 /**
  * How the audit log is laid out in `storage.local`: records in pages (`auditPage.<n>`, each a
- * JSON array of at most PAGE_BYTES, stored as one JSON text: utils/storage/json-text.ts); a small index (`auditIndex`: the newest page, the intents
+ * JSON array of at most PAGE_BYTES, stored as one JSON text: utils/json-text.ts); a small index (`auditIndex`: the newest page, the intents
  * with no outcome, counters) and the list of the closed pages (`auditPageList`), which changes
  * only when a page closes or old pages go. An append rewrites the newest page and the small
  * index, so its cost does not grow with the log; pruning drops whole pages from the old end.

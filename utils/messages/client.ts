@@ -24,7 +24,13 @@ export async function sendRequest<T extends RequestType>(
   const reply = ReplySchema.safeParse(raw);
   if (!reply.success) throw new RequestFailed({ kind: 'internal' });
   if (!reply.data.ok) throw new RequestFailed(AppErrorSchema.parse(reply.data.error));
-  const data = ResponseSchemas[request.type].safeParse(reply.data.data);
+  let answer: unknown;
+  try {
+    answer = JSON.parse(reply.data.json) as unknown;
+  } catch {
+    throw new RequestFailed({ kind: 'internal' });
+  }
+  const data = ResponseSchemas[request.type].safeParse(answer);
   if (!data.success) throw new RequestFailed({ kind: 'internal' });
   return data.data as ResponseOf<T>;
 }

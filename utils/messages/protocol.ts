@@ -306,7 +306,8 @@ export const ResponseSchemas = {
 export type ResponseOf<T extends RequestType> = z.infer<(typeof ResponseSchemas)[T]>;
 
 export const ReplySchema = z.discriminatedUnion('ok', [
-  z.object({ ok: z.literal(true), data: z.unknown() }),
+  /** The answer as JSON text (see the router). */
+  z.object({ ok: z.literal(true), json: z.string() }),
   z.object({ ok: z.literal(false), error: AppErrorSchema }),
 ]);
 export type Reply = z.infer<typeof ReplySchema>;

@@ -31,7 +31,7 @@ export const STORED = {
     writer: 'background/sites.ts',
     repairable: true,
   },
-  /** Stored as JSON text (utils/storage/json-text.ts); the array an earlier version wrote reads too. */
+  /** Stored as JSON text (utils/json-text.ts); the array an earlier version wrote reads too. */
   activeMutes: {
     area: 'local',
     key: 'activeMutes',
@@ -57,7 +57,7 @@ export const STORED = {
     key: 'autoLockDeadline',
     writer: 'background/auto-lock.ts',
   },
-  /** Stored as JSON text (utils/storage/json-text.ts). */
+  /** Stored as JSON text (utils/json-text.ts). */
   bulkJob: { area: 'session', key: 'bulkJob', writer: 'background/bulk-runner.ts' },
   undoRecords: {
     area: 'session',

@@ -1,7 +1,7 @@
 import type { WxtStorageItem } from '#imports';
 import type * as z from 'zod/mini';
 import { createSerialQueue } from '../serial-queue';
-import { fromJsonText } from './json-text';
+import { fromJsonText } from '../json-text';
 
 /** The stored value exists but does not fit its schema; nothing was written over it. */
 export class StoredValueUnreadable extends Error {
@@ -37,7 +37,7 @@ export function validatedItem<T>(
   schema: z.ZodMiniType<T>,
   fallback: T,
   storing: {
-    /** Written as one JSON text (utils/storage/json-text.ts), for a long list written often. */
+    /** Written as one JSON text (utils/json-text.ts), for a long list written often. */
     asText?: boolean;
   } = {},
 ): ValidatedItem<T> {

@@ -232,7 +232,7 @@ describe('router: senders against every command', () => {
           : who === 'pages' && !CONTENT_SCRIPT_MAY.includes(type);
       for (const [type, request] of Object.entries(SAMPLE) as Array<[RequestType, unknown]>) {
         const reply = await route(request, sender);
-        expect([type, reply]).toEqual([type, allowed(type) ? { ok: true, data: {} } : undefined]);
+        expect([type, reply]).toEqual([type, allowed(type) ? { ok: true, json: '{}' } : undefined]);
       }
       expect(ran.sort()).toEqual((Object.keys(SAMPLE) as RequestType[]).filter(allowed).sort());
     });
@@ -257,7 +257,7 @@ describe('router: malformed requests', () => {
     const route = createRouter({ handlers, senderContext: async () => context });
     expect(await route(message, page)).toEqual({ ok: false, error: { kind: 'invalid-request' } });
     expect(ran).toEqual([]);
-    expect(await route({ type: 'vault.lock' }, page)).toEqual({ ok: true, data: {} });
+    expect(await route({ type: 'vault.lock' }, page)).toEqual({ ok: true, json: '{}' });
   });
 });
 
