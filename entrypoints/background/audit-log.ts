@@ -366,8 +366,18 @@ export class AuditLog {
       const readable = parsed.success && list.success;
       const index = readable ? indexFromStored(parsed.data, list.data) : await this.rebuildIndex();
       const listBytes = list.success ? storedBytes(list.data) : 0;
-      const last = index.pages.at(-1);
-      const head = last ? (await this.area.get(auditPageKey(last.n)))[auditPageKey(last.n)] : [];
+      let last = index.pages.at(-1);
+      // Read as stored: a head page an earlier version wrote as an array is counted again as
+      // the text it becomes at its next write (escapes make it a few per cent larger).
+      const storedHead = last
+        ? (await this.deps.area.get(auditPageKey(last.n)))[auditPageKey(last.n)]
+        : [];
+      const head = fromJsonText(storedHead);
+      if (last && Array.isArray(storedHead) && Array.isArray(head)) {
+        const recounted = { ...last, bytes: storedBytes(toJsonText(head)) + 1 };
+        index.pages = index.pages.map((p) => (p === last ? recounted : p));
+        last = recounted;
+      }
       if (last && !Array.isArray(head)) {
         // Not a list of records: kept as one unreadable record, and the page is closed.
         loaded = {
@@ -428,7 +438,8 @@ export class AuditLog {
 
   /** Whether any page is stored (an index gone missing must not start the log over them). */
   private async hasPages(): Promise<boolean> {
-    const everything = await this.area.get(null as unknown as string[]);
+    // Raw: only the keys matter, no page need be parsed.
+    const everything = await this.deps.area.get(null as unknown as string[]);
     return Object.keys(everything).some((key) => key.startsWith(AUDIT_PAGE_PREFIX));
   }
 

@@ -952,7 +952,12 @@ async function main(): Promise<void> {
   }
   console.log(`\nfinished in ${machine.seconds} s`);
   mkdirSync(path.dirname(path.resolve(values.out)), { recursive: true });
-  writeFileSync(values.out, `${JSON.stringify({ machine, figures, bundles: sizes }, null, 2)}\n`);
+  // A partial or profiled run says so, so its figures are not taken for a whole run's.
+  const run = { only: ONLY ?? null, profile: values.profile };
+  writeFileSync(
+    values.out,
+    `${JSON.stringify({ machine, run, figures, bundles: sizes }, null, 2)}\n`,
+  );
   console.log(`wrote ${values.out}`);
 }
 

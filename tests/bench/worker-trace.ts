@@ -145,33 +145,35 @@ function longestTask(
   return { longestTask: tasks > 0 ? longest : NaN, tasks, threads: threads.size };
 }
 
-/** A worker thread's samples: each sample's time, its stack's leaf, and the nodes by id. */
+/**
+ * A worker thread's samples: each sample's time, its stack's leaf, and that profile's nodes by
+ * id (a worker that restarted has a profile of its own, whose ids start over).
+ */
 interface Samples {
-  nodes: Map<number, ProfileNode>;
   at: number[];
-  leaf: number[];
+  leaf: Array<{ nodes: Map<number, ProfileNode>; id: number }>;
   weight: number[];
 }
 
 /** The worker threads' CPU samples, from the profiler's Profile and ProfileChunk events. */
 function workerSamples(events: readonly TraceEvent[], threads: ReadonlySet<string>): Samples {
-  const profiles = new Map<string, { time: number }>();
+  const profiles = new Map<string, { time: number; nodes: Map<number, ProfileNode> }>();
   for (const e of events)
     if (e.name === 'Profile' && e.id && threads.has(`${e.pid}:${e.tid}`))
-      profiles.set(`${e.pid}:${e.id}`, { time: e.args?.data?.startTime ?? 0 });
-  const samples: Samples = { nodes: new Map(), at: [], leaf: [], weight: [] };
+      profiles.set(`${e.pid}:${e.id}`, { time: e.args?.data?.startTime ?? 0, nodes: new Map() });
+  const samples: Samples = { at: [], leaf: [], weight: [] };
   for (const e of events) {
     const profile = e.name === 'ProfileChunk' ? profiles.get(`${e.pid}:${e.id}`) : undefined;
     const data = e.args?.data;
     if (!profile || !data) continue;
-    for (const node of data.cpuProfile?.nodes ?? []) samples.nodes.set(node.id, node);
+    for (const node of data.cpuProfile?.nodes ?? []) profile.nodes.set(node.id, node);
     const ids = data.cpuProfile?.samples ?? [];
     const deltas = data.timeDeltas ?? [];
     ids.forEach((id, i) => {
       const delta = deltas[i] ?? 0;
       profile.time += delta;
       samples.at.push(profile.time);
-      samples.leaf.push(id);
+      samples.leaf.push({ nodes: profile.nodes, id });
       // A sample stands for the time until the next one; the delta before it is the best guess.
       samples.weight.push(Math.max(0, delta) / 1000);
     });
@@ -191,15 +193,15 @@ function hotFunctions(
     .map((e) => [e.ts ?? 0, (e.ts ?? 0) + (e.dur ?? 0)] as const);
   const top = (keep: (at: number) => boolean): HotFunction[] => {
     const byName = new Map<string, number>();
-    samples.leaf.forEach((id, i) => {
+    samples.leaf.forEach(({ nodes, id }, i) => {
       if (!keep(samples.at[i] ?? 0)) return;
-      const node = samples.nodes.get(id);
+      const node = nodes.get(id);
       const frame = node?.callFrame;
       if (!frame || frame.functionName === '(idle)' || frame.functionName === '(program)') return;
       // A native function (a browser API's binding, fetch) is named with its nearest caller.
       const name = frame.url
         ? describeFrame(frame)
-        : `${frame.functionName || '(native)'} ← ${callerOf(samples.nodes, node)}`;
+        : `${frame.functionName || '(native)'} ← ${callerOf(nodes, node)}`;
       byName.set(name, (byName.get(name) ?? 0) + (samples.weight[i] ?? 0));
     });
     return [...byName]

@@ -420,9 +420,11 @@ test('a log at its 24 MiB budget drops its oldest page, counts it, and leaves th
       options.evaluate(async () => {
         const { chrome } = globalThis as unknown as { chrome: ExtensionApi };
         const reply = (await chrome.runtime.sendMessage({ type: 'settings.get' })) as {
-          data?: { auditMaxEntries?: number };
+          json?: string;
         };
-        return reply.data?.auditMaxEntries;
+        return reply.json
+          ? (JSON.parse(reply.json) as { auditMaxEntries?: number }).auditMaxEntries
+          : undefined;
       }),
     )
     .toBe(20000);
@@ -489,13 +491,15 @@ test('a log at its 24 MiB budget drops its oldest page, counts it, and leaves th
           { k: 'outcome', id, at: at + 1, outcome: 'ok', next, errorCode: null },
         ];
         for (const record of records) {
-          const bytes = size(record) + 1;
+          // Laid out as the log lays it out: each page one JSON text, counted as stored
+          // (a record's JSON with its quotes escaped, plus a comma; "[]" in quotes is 4).
+          const bytes = size(JSON.stringify(record)) - 2 + 1;
           if (!info || info.bytes + bytes > pageBytes) {
-            info = { n: index.next++, entries: 0, bytes: 2, newest: record.at };
+            info = { n: index.next++, entries: 0, bytes: 4, newest: record.at };
             index.pages.push(info);
             current = [];
             pages[`auditPage.${info.n}`] = current;
-            pageTotal += 2;
+            pageTotal += 4;
             indexBytes = size(index);
           }
           current.push(record);
@@ -509,7 +513,7 @@ test('a log at its 24 MiB budget drops its oldest page, counts it, and leaves th
       const keys = Object.keys(pages);
       for (let i = 0; i < keys.length; i += 32) {
         await chrome.storage.local.set(
-          Object.fromEntries(keys.slice(i, i + 32).map((key) => [key, pages[key]])),
+          Object.fromEntries(keys.slice(i, i + 32).map((key) => [key, JSON.stringify(pages[key])])),
         );
       }
       const { pages: all, ...rest } = index;

@@ -219,7 +219,8 @@ export function indexFromPages(
       if (id !== null && intent && !open.has(id)) open.set(id, n);
       else if (id !== null && (record as { k?: unknown }).k === 'outcome') open.delete(id);
     }
-    // Counted as the text it is stored as from its next write on.
+    // Counted as text, as every page is written now; a closed page an earlier version stored
+    // as an array is counted a few per cent over (it goes a little early, never late).
     infos.push({ n, entries, bytes: storedBytes(toJsonText(value)), newest });
   }
   return {

@@ -183,7 +183,8 @@ describe('AuditLog', () => {
 
   it('stays inside its byte budget: the oldest pages go, and how many entries is counted', async () => {
     // Pages of 30 entries with long URLs: 25 MiB in about 11,000 entries, more than the budget,
-    // within the retention and the count.
+    // within the retention and the count. Seeded as an earlier version stored them (arrays,
+    // counted without escapes); the E2E budget test seeds today's text pages.
     const page = Array.from({ length: 30 }, (_, i) => [
       intent(`p${i}`, NOW - DAY, {
         reason: 'x'.repeat(200),
@@ -249,12 +250,23 @@ describe('AuditLog', () => {
     await audit.begin(intent('a'));
     await audit.finish(ok('a'));
     const key = auditPageKey(0);
-    await local.set({ [key]: JSON.parse((await local.get(key))[key] as string) as unknown });
-    await audit.begin(intent('b'));
-    await audit.finish(ok('b'));
+    const array = JSON.parse((await local.get(key))[key] as string) as unknown[];
+    // As an earlier version left it: the page an array, its bytes counted without escapes.
+    const index = (await local.get(AUDIT_INDEX_KEY))[AUDIT_INDEX_KEY] as StoredIndex;
+    index.head!.bytes = new TextEncoder().encode(JSON.stringify(array)).length + 1;
+    await local.set({ [key]: array, [AUDIT_INDEX_KEY]: index });
+    // A worker started after the upgrade: it loads the array page, then appends to it.
+    const upgraded = auditLog();
+    await upgraded.begin(intent('b', NOW, { reason: 'said "stop"' }));
+    await upgraded.finish(ok('b'));
     const listing = await auditLog().list();
     expect(listing.entries.map((e) => e.id)).toEqual(['a', 'b']);
     expect(listing.skipped).toBe(0);
+    // Written back as text, and counted as that text (escapes included; one comma too many).
+    const stored = (await local.get(key))[key];
+    expect(typeof stored).toBe('string');
+    const counted = (await storedIndex()).pages[0]!.bytes;
+    expect(counted - 1).toBe(new TextEncoder().encode(JSON.stringify(stored)).length);
   });
 
   it('skips and counts a malformed record, keeps it, and goes on appending', async () => {
