@@ -208,7 +208,7 @@ export class PageButtons {
     while (performance.now() - started < SLICE_MS) {
       const stale = this.verifyQueue.pop();
       if (stale) {
-        if (this.entries.get(stale.element) === stale) this.verify(stale);
+        if (this.isLive(stale)) this.verify(stale);
         continue;
       }
       const added = this.addedQueue.shift();
@@ -244,6 +244,11 @@ export class PageButtons {
     // observer's first report would come a frame later, a slow one on a big page.
     if (added || (!this.firstPlaced && this.fresh.length < FIRST_SCREEN_ROWS))
       this.fresh.push(entry);
+  }
+
+  /** Whether an entry is still the one its element has (not dropped, not replaced). */
+  private isLive(entry: Entry): boolean {
+    return this.entries.get(entry.element) === entry;
   }
 
   private drop(element: Element): void {
@@ -472,7 +477,9 @@ export class PageButtons {
         rect.bottom > -margin &&
         rect.top < innerHeight + margin &&
         (rect.width > 0 || rect.height > 0);
-      if (!near || entry.button || !this.entries.has(entry.element)) return;
+      // Only the element's current entry: one dropped while it waited here (its element showed
+      // no valid ID for a moment, then another) must not get a button beside its successor's.
+      if (!near || entry.button || !this.isLive(entry)) return;
       entry.button = this.layer.take(entry.userId, this.options.stateOf(entry.userId));
       entry.since = performance.now();
       this.byButton.set(entry.button, entry);
@@ -591,6 +598,10 @@ export class PageButtons {
     if (!event.isTrusted) return;
     const entry = this.byButton.get(button);
     if (!entry) return;
+    if (!this.isLive(entry)) {
+      refuse(button);
+      return;
+    }
     if (!this.stillShows(entry) || event.timeStamp - entry.since < READ_MS) {
       refuse(button);
       // Bring the button up to date with what its element holds now.
