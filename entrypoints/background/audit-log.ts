@@ -525,7 +525,7 @@ function closedRange(pages: readonly PageInfo[]): string {
  * The storage area as the audit log sees it: page values go in as JSON text and come out
  * parsed (a page an earlier version stored as an array reads as it is).
  */
-export function pagesAsText(area: KeyValueArea): KeyValueArea {
+function pagesAsText(area: KeyValueArea): KeyValueArea {
   const isPage = (key: string) => key.startsWith(AUDIT_PAGE_PREFIX);
   return {
     async get(keys) {

@@ -4,10 +4,11 @@ import { STORED } from '../storage/keys';
 
 /**
  * How the audit log is laid out in `storage.local`: records in pages (`auditPage.<n>`, each a
- * JSON array of at most PAGE_BYTES, stored as one JSON text: utils/json-text.ts); a small index (`auditIndex`: the newest page, the intents
- * with no outcome, counters) and the list of the closed pages (`auditPageList`), which changes
- * only when a page closes or old pages go. An append rewrites the newest page and the small
- * index, so its cost does not grow with the log; pruning drops whole pages from the old end.
+ * JSON array of at most PAGE_BYTES, stored as one JSON text: utils/json-text.ts); a small index
+ * (`auditIndex`: the newest page, the intents with no outcome, counters) and the list of the
+ * closed pages (`auditPageList`), which changes only when a page closes or old pages go. An
+ * append rewrites the newest page and the small index, so its cost does not grow with the log;
+ * pruning drops whole pages from the old end.
  */
 export const AUDIT_INDEX_KEY = STORED.auditIndex.key;
 export const AUDIT_PAGE_LIST_KEY = STORED.auditPageList.key;
