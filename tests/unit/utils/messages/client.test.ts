@@ -7,7 +7,7 @@ const locked = { state: 'locked', profiles: [], defaultProfileId: null, changeIn
 
 /** The worker's reply, as it arrives from runtime.sendMessage. */
 function replyWith(reply: unknown) {
-  vi.spyOn(fakeBrowser.runtime, 'sendMessage').mockResolvedValue(reply as never);
+  vi.spyOn(fakeBrowser.runtime, 'sendMessage').mockResolvedValue(reply);
 }
 
 async function failure(): Promise<unknown> {
