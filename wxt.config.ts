@@ -63,6 +63,9 @@ export default defineConfig({
       // No other extension or page may message us. Chrome only: Firefox does not know the key
       // and warns about it on every install.
       ...(browser === 'firefox' ? {} : { externally_connectable: { ids: [] } }),
+      // The organisation's policy (storage.managed) is checked against this schema. Chrome only:
+      // Firefox reads policies.json without one and warns about the key.
+      ...(browser === 'firefox' ? {} : { storage: { managed_schema: 'managed-schema.json' } }),
       icons: { 16: 'icon/16.png', 32: 'icon/32.png', 48: 'icon/48.png', 128: 'icon/128.png' },
       action: { default_title: '__MSG_extName__' },
       ...(browser === 'firefox'

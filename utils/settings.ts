@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { DEFAULT_PRESETS, DurationPresetSchema, NoSpeakingSecondsSchema } from './mute/durations';
 import { BOTH_SCOPES, ScopesSchema } from './mute/scopes';
+import { PolicyViewSchema, type PolicyView } from './policy/policy';
 
 const SETTINGS_V2_SHAPE = {
   /** Lock after this many idle minutes; null locks only when the browser closes. */
@@ -68,4 +69,25 @@ export function migrateSettingsV1toV2(value: unknown): unknown {
 export function migrateSettingsV2toV3(value: unknown): Settings {
   const v2 = z.strictObject(SETTINGS_V2_SHAPE).parse(value);
   return { ...v2, defaultSeconds: DEFAULT_SETTINGS.defaultSeconds };
+}
+
+/**
+ * The settings in force: the operator's, with the organisation's policy applied on top (a
+ * shorter auto-lock, confirmation on production apps), and the policy itself. The stored
+ * settings are never changed by the policy: a policy that goes away gives them back as they were.
+ */
+export const EffectiveSettingsSchema = z.extend(SettingsSchema, { policy: PolicyViewSchema });
+export type EffectiveSettings = z.infer<typeof EffectiveSettingsSchema>;
+
+export function applyPolicy(settings: Settings, policy: PolicyView): EffectiveSettings {
+  const longest = policy.rules.longestAutoLockMinutes;
+  return {
+    ...settings,
+    autoLockMinutes:
+      longest === null
+        ? settings.autoLockMinutes
+        : Math.min(settings.autoLockMinutes ?? longest, longest),
+    confirmProduction: settings.confirmProduction || policy.rules.confirmProduction,
+    policy,
+  };
 }

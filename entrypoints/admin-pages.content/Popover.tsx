@@ -23,7 +23,9 @@ import { useNow } from '../../components/useNow';
 import { t } from '../../utils/i18n';
 import { asAppError, type AppError } from '../../utils/messages/app-error';
 import type { ApplyOutcome, PageConfig, StateView } from '../../utils/messages/protocol';
-import { decide, type Question } from '../../utils/mute/decision';
+import { decide, durationRefusal, type Question } from '../../utils/mute/decision';
+import { RefusalNotice } from '../../components/RefusalNotice';
+import { protectedBy } from '../../utils/policy/policy';
 import { UNMUTE_SECONDS } from '../../utils/mute/durations';
 import { isMuted } from '../../utils/mute/state';
 import type { Box } from './placement';
@@ -238,6 +240,11 @@ export function Popover(props: {
   const isAdmin = app !== null && app.adminAccount === userId;
   const resolved = resolveDuration(duration, config.presets);
   const known = status.kind === 'known' ? status.view : null;
+  // The organisation's policy: an ID it protects, or a duration it does not allow (an unmute is
+  // still offered).
+  const limits = config.policy.rules;
+  const protectedId = protectedBy(userId, limits.protectedIds) !== null;
+  const durationRefused = resolved.ok ? durationRefusal(resolved.seconds, limits) : null;
 
   // Focus lands on Mute: Enter confirms, 1–6 change the duration first, Esc closes.
   useEffect(() => {
@@ -456,7 +463,12 @@ export function Popover(props: {
         {isAdmin ? (
           <p class="field-error">{t('mute_refuseAdmin')}</p>
         ) : (
-          <StateLine status={status} nowMs={now} />
+          <>
+            {protectedId && (
+              <RefusalNotice reason="protected-id" longestMuteSeconds={limits.longestMuteSeconds} />
+            )}
+            <StateLine status={status} nowMs={now} />
+          </>
         )}
         <ScopePicker idPrefix="page" value={scopes} onChange={setScopes} />
         <DurationPicker
@@ -466,6 +478,9 @@ export function Popover(props: {
           onChange={setDuration}
           nowMs={now}
         />
+        {durationRefused && (
+          <RefusalNotice reason={durationRefused} longestMuteSeconds={limits.longestMuteSeconds} />
+        )}
         <ReasonField
           idPrefix="page"
           presets={config.reasons ?? builtInReasons()}
@@ -510,7 +525,7 @@ export function Popover(props: {
             type="submit"
             class="primary"
             // Busy is not disabled: a disabled button drops focus to the page mid-action.
-            disabled={!app || isAdmin || !resolved.ok}
+            disabled={!app || isAdmin || protectedId || durationRefused !== null || !resolved.ok}
             aria-disabled={armed && !busy ? undefined : 'true'}
           >
             {t('mute_submitFor', userId)}

@@ -2,6 +2,8 @@ import { ChatApiError } from '../../utils/chat-api/errors';
 import { createLogger } from '../../utils/log';
 import { BulkJobSchema, MAX_BULK_IDS, type BulkItem, type BulkJob } from '../../utils/mute/bulk';
 import { UNMUTE_SECONDS } from '../../utils/mute/durations';
+import { durationRefusal, policyError } from '../../utils/mute/decision';
+import { protectedBy } from '../../utils/policy/policy';
 import type { Scopes } from '../../utils/mute/scopes';
 import { parseUserId, splitUserIdList } from '../../utils/mute/user-id';
 import { VaultError } from '../../utils/vault/problems';
@@ -88,6 +90,12 @@ export class BulkRunner {
       throw new HandlerError({ kind: 'invalid-input', field: 'job-running' });
     }
     const profile = await this.deps.mute.profile(input.profileId);
+    const seconds = input.action === 'unmute' ? UNMUTE_SECONDS : input.seconds;
+    // The organisation's limits: a duration it does not allow refuses the whole list; an ID it
+    // protects is left out of it, named (an unmute is never refused).
+    const limits = await this.deps.mute.limits();
+    const tooLong = durationRefusal(seconds, limits);
+    if (tooLong) throw new HandlerError(policyError(tooLong, limits.longestMuteSeconds));
     // Without host access every item would fail alike: say so once, before the dry run.
     await this.deps.mute.requireHostAccess(profile.id);
     const seen = new Set<string>();
@@ -98,6 +106,8 @@ export class BulkRunner {
       if (!parsed.ok) invalid.push({ text: text.slice(0, 200), problem: parsed.problem });
       else if (parsed.userId === profile.adminAccount)
         invalid.push({ text, problem: 'admin-account' });
+      else if (seconds !== UNMUTE_SECONDS && protectedBy(parsed.userId, limits.protectedIds))
+        invalid.push({ text, problem: 'protected-id' });
       else if (!seen.has(parsed.userId)) {
         seen.add(parsed.userId);
         items.push({
@@ -119,7 +129,7 @@ export class BulkRunner {
       profileId: profile.id,
       action: input.action,
       scopes: input.scopes,
-      seconds: input.action === 'unmute' ? UNMUTE_SECONDS : input.seconds,
+      seconds,
       reason: input.reason,
       phase: 'checking',
       invalid,

@@ -20,6 +20,8 @@ import { dropGrantedOrigins, Sites } from './sites';
 import { createRouter } from './router';
 import type { Services } from './services';
 import { createSettingsStore } from './settings-store';
+import { OrgPolicy } from './org-policy';
+import { applyPolicy } from '../../utils/settings';
 import { UndoStore } from './undo-store';
 import { VaultService } from './vault-service';
 import { wakeGuards } from './wake';
@@ -37,6 +39,9 @@ export default defineBackground({
     const local = browser.storage.local;
     const session = browser.storage.session;
     const settings = createSettingsStore();
+    // The organisation's policy (storage.managed), applied on top of the operator's settings.
+    const policy = new OrgPolicy(() => browser.storage.managed.get());
+    const effectiveSettings = async () => applyPolicy(await settings.get(), await policy.current());
     const vault = new VaultService({ local, session });
     const hasHostAccess = (origins: string[]) => browser.permissions.contains({ origins });
     const chat = new ChatService({ hasHostAccess });
@@ -44,7 +49,7 @@ export default defineBackground({
       vault,
       session,
       alarms: browser.alarms,
-      settings: () => settings.get(),
+      settings: effectiveSettings,
     });
     // Never rejects: every way in checks the lock again anyway.
     const startup = vault
@@ -70,7 +75,7 @@ export default defineBackground({
       audit,
       registry,
       undo,
-      settings: () => settings.get(),
+      settings: effectiveSettings,
       now,
     });
     const bulk = new BulkRunner({ session, mute, audit, alarms: browser.alarms, now });
@@ -107,7 +112,7 @@ export default defineBackground({
       vault,
       mute,
       sites,
-      settings,
+      settings: effectiveSettings,
       session,
       undoRecords: () => undo.live(),
       now,
@@ -174,6 +179,8 @@ export default defineBackground({
       chat,
       autoLock,
       settings,
+      policy,
+      effectiveSettings,
       mute,
       registry,
       undo,
@@ -288,6 +295,9 @@ export default defineBackground({
     browser.alarms.onAlarm.addListener((alarm) => void onAlarm(alarm.name));
     browser.idle.onStateChanged.addListener((state) => void autoLock.onIdleState(state));
     browser.runtime.onStartup.addListener(() => void vault.lock());
+    // Chrome reads policy files again while it runs; a stricter auto-lock applies at once.
+    policy.onChange(() => void autoLock.onSettingsChange());
+    browser.storage.managed.onChanged?.addListener(() => void policy.changed());
     browser.runtime.onInstalled.addListener(({ reason }) => {
       void refreshMenus();
       void sites.syncRegistrations();

@@ -2,7 +2,16 @@ import { auditPageUrl, type AuditEntry, type Source } from '../../utils/audit/en
 import type { IntentRecord } from '../../utils/audit/records';
 import type { RetryInfo } from '../../utils/chat-api/client';
 import { ChatApiError } from '../../utils/chat-api/errors';
-import { covers, decide, refusal, type Question } from '../../utils/mute/decision';
+import {
+  covers,
+  decide,
+  policyError,
+  policyRefusal,
+  refusal,
+  type MuteLimits,
+  type Question,
+  type Refusal,
+} from '../../utils/mute/decision';
 import { PERMANENT_SECONDS, UNMUTE_SECONDS } from '../../utils/mute/durations';
 import { scopedSeconds, type ScopedSeconds, type Scopes } from '../../utils/mute/scopes';
 import {
@@ -14,7 +23,7 @@ import {
   scopeFromSeconds,
   type MuteState,
 } from '../../utils/mute/state';
-import type { Settings } from '../../utils/settings';
+import type { EffectiveSettings } from '../../utils/settings';
 import type { Profile } from '../../utils/vault/profile';
 import type { ActiveMutes } from './active-mutes';
 import { AuditUnwritable, type AuditLog } from './audit-log';
@@ -81,7 +90,8 @@ export class MuteService {
       audit: AuditLog;
       registry: ActiveMutes;
       undo: UndoStore;
-      settings: () => Promise<Pick<Settings, 'confirmProduction'>>;
+      /** The settings in force, the organisation's policy applied. */
+      settings: () => Promise<Pick<EffectiveSettings, 'confirmProduction' | 'policy'>>;
       now: () => number;
     },
   ) {}
@@ -90,6 +100,11 @@ export class MuteService {
     const profile = (await this.deps.vault.data()).profiles.find((p) => p.id === profileId);
     if (!profile) throw new HandlerError({ kind: 'not-found' });
     return profile;
+  }
+
+  /** The organisation's limits on mutes, as they are now. */
+  async limits(): Promise<MuteLimits> {
+    return (await this.deps.settings()).policy.rules;
   }
 
   /** Throws `no-host-access` when the browser withholds access to the app's API host. */
@@ -148,12 +163,9 @@ export class MuteService {
    */
   async apply(input: ApplyInput): Promise<ApplyOutcome> {
     const profile = await this.profile(input.profileId);
-    const refused = refusal(input.userId, input.scopes, profile);
-    if (refused)
-      throw new HandlerError({
-        kind: 'invalid-input',
-        field: refused === 'admin-account' ? 'admin-account' : 'scopes',
-      });
+    const rules = await this.deps.settings();
+    const refused = refusal(input.userId, input, profile, rules.policy.rules);
+    if (refused) throw refusalError(refused, rules.policy.rules);
     const previous = input.knownPrevious ?? (await this.previousState(profile.id, input.userId));
     const decision = decide({
       userId: input.userId,
@@ -164,7 +176,7 @@ export class MuteService {
       },
       state: previous,
       app: profile,
-      rules: await this.deps.settings(),
+      rules,
       now: this.deps.now(),
     });
     if (decision.kind === 'ask' && !covers(input.confirmed, decision))
@@ -193,6 +205,12 @@ export class MuteService {
       const seconds: ScopedSeconds = {};
       for (const scope of SCOPE_NAMES) {
         if (record.scopes[scope]) seconds[scope] = remainingSeconds(record.previous[scope], now);
+      }
+      // Restoring a mute is muting: the policy has its say (a protected ID stays unmuted).
+      const limits = (await this.deps.settings()).policy.rules;
+      for (const value of Object.values(seconds)) {
+        const refused = policyRefusal(record.userId, value, limits);
+        if (refused) throw refusalError(refused, limits);
       }
       const current = this.states.get(cacheKey(profile.id, record.userId))?.state ?? null;
       return this.set(
@@ -406,9 +424,20 @@ function applyScoped(state: MuteState, seconds: ScopedSeconds, now: number): Mut
   return next;
 }
 
+/** A refusal as the error the caller reads. */
+function refusalError(refused: Refusal, limits: MuteLimits): HandlerError {
+  if (refused === 'admin-account' || refused === 'no-scope')
+    return new HandlerError({
+      kind: 'invalid-input',
+      field: refused === 'admin-account' ? 'admin-account' : 'scopes',
+    });
+  return new HandlerError(policyError(refused, limits.longestMuteSeconds));
+}
+
 /** A failure that happened before anything was sent. */
 function sentNothing(error: unknown): boolean {
   return (
+    (error instanceof HandlerError && error.appError.kind === 'policy') ||
     (error instanceof HandlerError && error.appError.kind === 'audit-unwritable') ||
     (error instanceof ChatApiError && error.data.category === 'no-host-access') ||
     (error instanceof VaultError && error.problem === 'locked')

@@ -9,8 +9,8 @@ import { BOTH_SCOPES, type Scopes } from '../../utils/mute/scopes';
 import { type MuteState } from '../../utils/mute/state';
 import { describeState } from '../../utils/mute/describe-state';
 import { parseUserId } from '../../utils/mute/user-id';
-import type { Settings } from '../../utils/settings';
-import type { ValidatedItem } from '../../utils/storage/validated-item';
+import type { EffectiveSettings } from '../../utils/settings';
+import { muteLimits } from '../../utils/policy/policy';
 import type { ApplyOutcome, MuteService } from './mute-service';
 import { VaultError } from '../../utils/vault/problems';
 import { chooseApp } from '../../utils/vault/profile';
@@ -28,7 +28,8 @@ export interface QuickActionsDeps {
   vault: VaultService;
   mute: MuteService;
   sites: Sites;
-  settings: ValidatedItem<Settings>;
+  /** The settings in force (the organisation's policy applied). */
+  settings: () => Promise<EffectiveSettings>;
   session: KeyValueArea;
   /** The live undo records (what a notification's Undo can restore). */
   undoRecords: () => Promise<UndoRecord[]>;
@@ -144,7 +145,7 @@ export class QuickActions {
     const action = await this.pending();
     if (!action) return null;
     const locked = (await this.deps.vault.state()) !== 'unlocked';
-    const settings = await this.deps.settings.get();
+    const settings = await this.deps.settings();
     const profile = locked ? null : await this.profileFor(action).catch(() => null);
     // The state the window shows before acting; a check reads it itself when it runs.
     const state =
@@ -168,6 +169,7 @@ export class QuickActions {
       defaultScopes: settings.defaultScopes,
       reasons: settings.reasonPresets,
       confirmProduction: settings.confirmProduction,
+      policy: muteLimits(settings.policy.rules),
     };
   }
 
@@ -274,7 +276,7 @@ export class QuickActions {
       },
       state,
       app: profile,
-      rules: await this.deps.settings.get(),
+      rules: await this.deps.settings(),
       now: this.deps.now(),
     });
     return decision.kind !== 'act';
@@ -282,7 +284,7 @@ export class QuickActions {
 
   /** Scopes when nobody chose: a mute's are the options' default, an unmute lifts both. */
   private async scopesFor(action: QuickAction): Promise<Scopes> {
-    return action.kind === 'unmute' ? BOTH_SCOPES : (await this.deps.settings.get()).defaultScopes;
+    return action.kind === 'unmute' ? BOTH_SCOPES : (await this.deps.settings()).defaultScopes;
   }
 
   private async stateOf(profileId: string, userId: string): Promise<MuteState> {

@@ -1,4 +1,5 @@
-import type { Settings } from '../../utils/settings';
+import type { EffectiveSettings, Settings } from '../../utils/settings';
+import type { OrgPolicy } from './org-policy';
 import type { ValidatedItem } from '../../utils/storage/validated-item';
 import type { ActiveMutes } from './active-mutes';
 import type { AuditLog } from './audit-log';
@@ -17,7 +18,11 @@ export interface Services {
   vault: VaultService;
   chat: ChatService;
   autoLock: AutoLock;
+  /** The operator's stored settings (what Options changes). */
   settings: ValidatedItem<Settings>;
+  policy: OrgPolicy;
+  /** The settings in force: the operator's, the organisation's policy applied. */
+  effectiveSettings: () => Promise<EffectiveSettings>;
   mute: MuteService;
   registry: ActiveMutes;
   undo: UndoStore;

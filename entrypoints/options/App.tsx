@@ -14,12 +14,14 @@ import { ProfileForm } from './ProfileForm';
 import { ProfileList } from './ProfileList';
 import { SecuritySettings } from './SecuritySettings';
 import { SitesSection } from './SitesSection';
+import { ManagedApps, PolicySection, usePolicy } from './PolicySection';
 import { STORED } from '../../utils/storage/keys';
 
 /** The options page: first-run setup, unlock, and managing apps and security. */
 export function App() {
   const send = useSend();
   const [status, setStatus] = useState<VaultStatus | null>(null);
+  const policy = usePolicy();
 
   const refresh = useCallback(async () => {
     setStatus(await send({ type: 'vault.status' }));
@@ -54,6 +56,7 @@ export function App() {
         )}
       </header>
       <ChangeInterruptedNotice at={status.changeInterrupted} />
+      {policy && <PolicySection policy={policy} status={status} onChange={refresh} />}
       {status.state !== 'uninitialised' && <StorageProblems />}
       {status.state === 'uninitialised' && <CreateVault onCreated={refresh} />}
       {status.state === 'locked' && (
@@ -72,6 +75,9 @@ export function App() {
           <p class="step">{t('onboarding_step', ['2', '3'])}</p>
           <h2>{t('onboarding_firstAppTitle')}</h2>
           <p class="hint">{t('onboarding_firstAppHint')}</p>
+          {policy && policy.rules.apps.length > 0 && (
+            <ManagedApps apps={policy.rules.apps} status={status} onChange={refresh} />
+          )}
           <ProfileForm profiles={[]} onSaved={refresh} />
         </section>
       )}

@@ -12,12 +12,13 @@ import {
   toDurationNotation,
   type DurationPreset,
 } from '../../utils/mute/durations';
-import type { Settings, SettingsPatch } from '../../utils/settings';
+import type { EffectiveSettings, SettingsPatch } from '../../utils/settings';
+import { LockIcon } from './PolicySection';
 
 /** Duration presets (edit, reorder), reason presets, confirmation rules and the default scope. */
 export function MutePreferences() {
   const send = useSend();
-  const [settings, setSettings] = useState<Settings | null>(null);
+  const [settings, setSettings] = useState<EffectiveSettings | null>(null);
   const [error, setError] = useState<AppError | null>(null);
   const [newPreset, setNewPreset] = useState('');
   const [presetProblem, setPresetProblem] = useState<string | null>(null);
@@ -164,10 +165,19 @@ export function MutePreferences() {
         <input
           type="checkbox"
           checked={settings.confirmProduction}
+          disabled={settings.policy.rules.confirmProduction}
+          aria-describedby={
+            settings.policy.rules.confirmProduction ? 'prefs-confirm-production-locked' : undefined
+          }
           onChange={(e) => void update({ confirmProduction: e.currentTarget.checked })}
         />
         {t('prefs_confirmProduction')}
       </label>
+      {settings.policy.rules.confirmProduction && (
+        <p class="hint" id="prefs-confirm-production-locked">
+          <LockIcon /> {t('policy_lockedNote')}
+        </p>
+      )}
       <p class="hint">{t('prefs_confirmAlways')}</p>
       <div class="field">
         <label for="prefs-default-duration">{t('prefs_defaultDuration')}</label>

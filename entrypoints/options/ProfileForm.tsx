@@ -10,12 +10,15 @@ import { t, type MessageKey } from '../../utils/i18n';
 import { asAppError, type AppError } from '../../utils/messages/app-error';
 import type { ProfileInput } from '../../utils/messages/protocol';
 import { AdminAccountSchema, type Environment, type ProfileMeta } from '../../utils/vault/profile';
+import type { ManagedApp } from '../../utils/policy/policy';
 
 interface Props {
   /** Every profile, for the duplicate-SDKAppID warning. */
   profiles: ProfileMeta[];
   /** The profile being edited; a new one when absent. */
   editing?: ProfileMeta;
+  /** An app the organisation set up: its fields are fixed, only the secret key is asked. */
+  managed?: ManagedApp;
   onSaved: () => Promise<void>;
   onCancel?: () => void;
 }
@@ -25,20 +28,22 @@ type Problems = Partial<
 >;
 
 /** Add or edit an app profile. The secret key is write-only: never shown, never prefilled. */
-export function ProfileForm({ profiles, editing, onSaved, onCancel }: Props) {
+export function ProfileForm({ profiles, editing: given, managed, onSaved, onCancel }: Props) {
   const send = useSend();
-  const id = editing?.id ?? 'new';
-  const [label, setLabel] = useState(editing?.label ?? '');
-  const [environment, setEnvironment] = useState<Environment>(editing?.environment ?? 'production');
-  const [endpointKind, setEndpointKind] = useState(editing?.endpoint.kind ?? 'region');
+  const editing = given;
+  const preset = given ?? managed;
+  const id = given?.id ?? (managed ? `managed-${managed.sdkAppId}` : 'new');
+  const [label, setLabel] = useState(preset?.label ?? '');
+  const [environment, setEnvironment] = useState<Environment>(preset?.environment ?? 'production');
+  const [endpointKind, setEndpointKind] = useState(preset?.endpoint.kind ?? 'region');
   const [region, setRegion] = useState<RegionId>(
-    editing?.endpoint.kind === 'region' ? editing.endpoint.region : 'singapore',
+    preset?.endpoint.kind === 'region' ? preset.endpoint.region : 'singapore',
   );
   const [baseUrl, setBaseUrl] = useState(
-    editing?.endpoint.kind === 'custom' ? editing.endpoint.baseUrl : '',
+    preset?.endpoint.kind === 'custom' ? preset.endpoint.baseUrl : '',
   );
-  const [sdkAppId, setSdkAppId] = useState(editing ? String(editing.sdkAppId) : '');
-  const [adminAccount, setAdminAccount] = useState(editing?.adminAccount ?? 'administrator');
+  const [sdkAppId, setSdkAppId] = useState(preset ? String(preset.sdkAppId) : '');
+  const [adminAccount, setAdminAccount] = useState(preset?.adminAccount ?? 'administrator');
   const [secretKey, setSecretKey] = useState('');
   const [problems, setProblems] = useState<Problems>({});
   const [error, setError] = useState<AppError | null>(null);
@@ -120,106 +125,109 @@ export function ProfileForm({ profiles, editing, onSaved, onCancel }: Props) {
 
   return (
     <form class="profile-form" onSubmit={submit} aria-busy={busy} noValidate>
-      <div class="field">
-        <label for={fieldId('label')}>{t('profile_label')}</label>
-        <input
-          id={fieldId('label')}
-          value={label}
-          maxLength={60}
-          onInput={(e) => setLabel(e.currentTarget.value)}
-          {...invalid('label')}
-        />
-        {problem('label')}
-      </div>
-      <div class="field">
-        <label for={fieldId('environment')}>{t('profile_environment')}</label>
-        <select
-          id={fieldId('environment')}
-          value={environment}
-          onChange={(e) => setEnvironment(e.currentTarget.value as Environment)}
-        >
-          <option value="production">{t('env_production')}</option>
-          <option value="staging">{t('env_staging')}</option>
-          <option value="test">{t('env_test')}</option>
-        </select>
-      </div>
-      <fieldset class="field">
-        <legend>{t('profile_endpoint')}</legend>
-        <label class="check">
+      {/* An app the organisation set up keeps its fields as set: only the secret key is asked. */}
+      <fieldset class="fields-group" disabled={managed !== undefined}>
+        <div class="field">
+          <label for={fieldId('label')}>{t('profile_label')}</label>
           <input
-            type="radio"
-            name={fieldId('endpoint-kind')}
-            checked={endpointKind === 'region'}
-            onChange={() => setEndpointKind('region')}
+            id={fieldId('label')}
+            value={label}
+            maxLength={60}
+            onInput={(e) => setLabel(e.currentTarget.value)}
+            {...invalid('label')}
           />
-          {t('profile_endpointRegion')}
-        </label>
-        {endpointKind === 'region' && (
+          {problem('label')}
+        </div>
+        <div class="field">
+          <label for={fieldId('environment')}>{t('profile_environment')}</label>
           <select
-            aria-label={t('profile_region')}
-            id={fieldId('region')}
-            value={region}
-            onChange={(e) => setRegion(e.currentTarget.value as RegionId)}
+            id={fieldId('environment')}
+            value={environment}
+            onChange={(e) => setEnvironment(e.currentTarget.value as Environment)}
           >
-            {(Object.keys(REGIONS) as RegionId[]).map((r) => (
-              <option value={r} key={r}>
-                {t(`region_${r}` as MessageKey)} — {REGIONS[r].primary}
-              </option>
-            ))}
+            <option value="production">{t('env_production')}</option>
+            <option value="staging">{t('env_staging')}</option>
+            <option value="test">{t('env_test')}</option>
           </select>
-        )}
-        <label class="check">
-          <input
-            type="radio"
-            name={fieldId('endpoint-kind')}
-            checked={endpointKind === 'custom'}
-            onChange={() => setEndpointKind('custom')}
-          />
-          {t('profile_endpointCustom')}
-        </label>
-        {endpointKind === 'custom' && (
-          <>
+        </div>
+        <fieldset class="field">
+          <legend>{t('profile_endpoint')}</legend>
+          <label class="check">
             <input
-              id={fieldId('base-url')}
-              aria-label={t('profile_baseUrl')}
-              type="url"
-              placeholder="https://chat-proxy.example.com"
-              value={baseUrl}
-              onInput={(e) => setBaseUrl(e.currentTarget.value)}
-              {...invalid('endpoint')}
+              type="radio"
+              name={fieldId('endpoint-kind')}
+              checked={endpointKind === 'region'}
+              onChange={() => setEndpointKind('region')}
             />
-            <p class="hint">{t('profile_baseUrlHint')}</p>
-          </>
-        )}
-        {problem('endpoint')}
+            {t('profile_endpointRegion')}
+          </label>
+          {endpointKind === 'region' && (
+            <select
+              aria-label={t('profile_region')}
+              id={fieldId('region')}
+              value={region}
+              onChange={(e) => setRegion(e.currentTarget.value as RegionId)}
+            >
+              {(Object.keys(REGIONS) as RegionId[]).map((r) => (
+                <option value={r} key={r}>
+                  {t(`region_${r}` as MessageKey)} — {REGIONS[r].primary}
+                </option>
+              ))}
+            </select>
+          )}
+          <label class="check">
+            <input
+              type="radio"
+              name={fieldId('endpoint-kind')}
+              checked={endpointKind === 'custom'}
+              onChange={() => setEndpointKind('custom')}
+            />
+            {t('profile_endpointCustom')}
+          </label>
+          {endpointKind === 'custom' && (
+            <>
+              <input
+                id={fieldId('base-url')}
+                aria-label={t('profile_baseUrl')}
+                type="url"
+                placeholder="https://chat-proxy.example.com"
+                value={baseUrl}
+                onInput={(e) => setBaseUrl(e.currentTarget.value)}
+                {...invalid('endpoint')}
+              />
+              <p class="hint">{t('profile_baseUrlHint')}</p>
+            </>
+          )}
+          {problem('endpoint')}
+        </fieldset>
+        <div class="field">
+          <label for={fieldId('sdkappid')}>{t('profile_sdkAppId')}</label>
+          <input
+            id={fieldId('sdkappid')}
+            inputMode="numeric"
+            value={sdkAppId}
+            onInput={(e) => setSdkAppId(e.currentTarget.value)}
+            {...invalid('sdkAppId')}
+          />
+          {problem('sdkAppId')}
+          {duplicate && (
+            <p class="notice warning" role="status">
+              {t('profile_duplicateAppId', duplicate.label)}
+            </p>
+          )}
+        </div>
+        <div class="field">
+          <label for={fieldId('admin')}>{t('profile_adminAccount')}</label>
+          <input
+            id={fieldId('admin')}
+            value={adminAccount}
+            autocomplete="off"
+            onInput={(e) => setAdminAccount(e.currentTarget.value)}
+            {...invalid('adminAccount')}
+          />
+          {problem('adminAccount')}
+        </div>
       </fieldset>
-      <div class="field">
-        <label for={fieldId('sdkappid')}>{t('profile_sdkAppId')}</label>
-        <input
-          id={fieldId('sdkappid')}
-          inputMode="numeric"
-          value={sdkAppId}
-          onInput={(e) => setSdkAppId(e.currentTarget.value)}
-          {...invalid('sdkAppId')}
-        />
-        {problem('sdkAppId')}
-        {duplicate && (
-          <p class="notice warning" role="status">
-            {t('profile_duplicateAppId', duplicate.label)}
-          </p>
-        )}
-      </div>
-      <div class="field">
-        <label for={fieldId('admin')}>{t('profile_adminAccount')}</label>
-        <input
-          id={fieldId('admin')}
-          value={adminAccount}
-          autocomplete="off"
-          onInput={(e) => setAdminAccount(e.currentTarget.value)}
-          {...invalid('adminAccount')}
-        />
-        {problem('adminAccount')}
-      </div>
       <PasswordInput
         id={fieldId('secret')}
         label={t('profile_secretKey')}

@@ -9,7 +9,8 @@ import {
 import { PasswordInput } from '../../components/PasswordInput';
 import { t } from '../../utils/i18n';
 import { asAppError, type AppError } from '../../utils/messages/app-error';
-import type { Settings } from '../../utils/settings';
+import type { EffectiveSettings } from '../../utils/settings';
+import { LockIcon } from './PolicySection';
 import { ForgetEverything } from './ForgetEverything';
 import { ImportBackup } from './ImportBackup';
 
@@ -30,7 +31,7 @@ export function SecuritySettings({ onChange }: { onChange: () => Promise<void> }
 
 function AutoLockSetting() {
   const send = useSend();
-  const [settings, setSettings] = useState<Settings | null>(null);
+  const [settings, setSettings] = useState<EffectiveSettings | null>(null);
   const [error, setError] = useState<AppError | null>(null);
   useEffect(() => {
     send({ type: 'settings.get' }).then(setSettings, (e: unknown) => setError(asAppError(e)));
@@ -50,6 +51,12 @@ function AutoLockSetting() {
     }
   }
 
+  // The organisation's longest auto-lock: no longer choice is offered, and its own value is.
+  const longest = settings?.policy.rules.longestAutoLockMinutes ?? null;
+  const choices =
+    longest === null
+      ? [...AUTO_LOCK_CHOICES]
+      : [...new Set([...AUTO_LOCK_CHOICES.filter((m) => m < longest), longest])];
   return (
     <div class="field">
       <label for="auto-lock">{t('security_autoLock')}</label>
@@ -57,15 +64,22 @@ function AutoLockSetting() {
         id="auto-lock"
         disabled={!settings}
         value={settings ? String(settings.autoLockMinutes ?? 'never') : ''}
+        aria-describedby={longest === null ? undefined : 'auto-lock-locked'}
         onChange={(e) => void choose(e.currentTarget.value)}
       >
-        {AUTO_LOCK_CHOICES.map((minutes) => (
+        {choices.map((minutes) => (
           <option key={minutes} value={String(minutes)}>
             {t('security_autoLockMinutes', String(minutes))}
           </option>
         ))}
-        <option value="never">{t('security_autoLockBrowserClose')}</option>
+        {longest === null && <option value="never">{t('security_autoLockBrowserClose')}</option>}
       </select>
+      {longest !== null && (
+        <p class="hint" id="auto-lock-locked">
+          <LockIcon /> {t('policy_lockedNote')} {t('policy_rule_longestAutoLockMinutes')}:{' '}
+          {t('policy_autoLockMinutes', String(longest))}
+        </p>
+      )}
       <p class="hint">
         {/* Firefox's idle API never reports a locked screen: no promise it cannot keep. */}
         {t(import.meta.env.FIREFOX ? 'security_autoLockHintFirefox' : 'security_autoLockHint')}
@@ -157,6 +171,13 @@ function ChangePassphrase() {
 function Backup({ onChange }: { onChange: () => Promise<void> }) {
   const send = useSend();
   const [error, setError] = useState<AppError | null>(null);
+  const [exportAllowed, setExportAllowed] = useState(true);
+  useEffect(() => {
+    send({ type: 'settings.get' }).then(
+      (settings) => setExportAllowed(settings.policy.rules.allowBackupExport),
+      () => {},
+    );
+  }, [send]);
 
   async function exportBackup() {
     setError(null);
@@ -177,9 +198,15 @@ function Backup({ onChange }: { onChange: () => Promise<void> }) {
     <div class="subsection">
       <h3>{t('backup_title')}</h3>
       <p class="hint">{t('backup_hint')}</p>
-      <button type="button" class="secondary" onClick={() => void exportBackup()}>
-        {t('backup_export')}
-      </button>
+      {exportAllowed ? (
+        <button type="button" class="secondary" onClick={() => void exportBackup()}>
+          {t('backup_export')}
+        </button>
+      ) : (
+        <p class="hint">
+          <LockIcon /> {t('policy_refuseBackupExport')}
+        </p>
+      )}
       {error && <ErrorNotice error={error} />}
       <h4>{t('backup_restoreTitle')}</h4>
       <ImportBackup replacing onImported={onChange} />

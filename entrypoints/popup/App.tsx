@@ -5,7 +5,7 @@ import { ChangeInterruptedNotice } from '../../components/ChangeInterruptedNotic
 import { UnlockForm } from '../../components/UnlockForm';
 import { t } from '../../utils/i18n';
 import type { VaultStatus } from '../../utils/messages/protocol';
-import type { Settings } from '../../utils/settings';
+import type { EffectiveSettings } from '../../utils/settings';
 import { chooseApp } from '../../utils/vault/profile';
 import { MainView } from './MainView';
 
@@ -13,7 +13,7 @@ import { MainView } from './MainView';
 export function App() {
   const send = useSend();
   const [status, setStatus] = useState<VaultStatus | null>(null);
-  const [settings, setSettings] = useState<Settings | null>(null);
+  const [settings, setSettings] = useState<EffectiveSettings | null>(null);
   // Both at once: the form needs the presets as soon as the vault is known to be open.
   const refresh = useCallback(async () => {
     const [nextStatus, nextSettings] = await Promise.all([

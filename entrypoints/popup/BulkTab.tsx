@@ -20,7 +20,7 @@ import { decide } from '../../utils/mute/decision';
 import { countItems, type BulkItem, type BulkJob } from '../../utils/mute/bulk';
 import { PERMANENT_SECONDS, formatDateTime, formatDuration } from '../../utils/mute/durations';
 import { describeState } from '../../utils/mute/describe-state';
-import type { Settings } from '../../utils/settings';
+import type { EffectiveSettings } from '../../utils/settings';
 import type { ProfileMeta } from '../../utils/vault/profile';
 
 const SHOWN_ROWS = 100;
@@ -32,7 +32,7 @@ const SHOWN_ROWS = 100;
 export function BulkTab(props: {
   profile: ProfileMeta;
   profiles: readonly ProfileMeta[];
-  settings: Settings;
+  settings: EffectiveSettings;
   reasons: readonly string[];
 }) {
   const send = useSend();
@@ -359,5 +359,6 @@ function failedFirst(items: readonly BulkItem[]): BulkItem[] {
 
 function invalidReason(problem: string): string {
   if (problem === 'admin-account') return t('mute_refuseAdmin');
+  if (problem === 'protected-id') return t('policy_refuseProtected');
   return t(`userIdProblem_${keyPart(problem)}` as MessageKey);
 }

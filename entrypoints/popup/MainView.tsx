@@ -5,7 +5,7 @@ import { builtInReasons } from '../../components/ReasonField';
 import { t, uiLocale } from '../../utils/i18n';
 import type { ResponseOf, VaultStatus } from '../../utils/messages/protocol';
 import { formatDateTime } from '../../utils/mute/durations';
-import type { Settings } from '../../utils/settings';
+import type { EffectiveSettings } from '../../utils/settings';
 import type { ProfileMeta } from '../../utils/vault/profile';
 import { ActiveTab } from './ActiveTab';
 import { BulkTab } from './BulkTab';
@@ -17,7 +17,7 @@ type Tab = 'mute' | 'active' | 'bulk';
 /** The unlocked popup: the current app, Lock, and the Mute / Active / Bulk tabs. */
 export function MainView(props: {
   status: VaultStatus;
-  settings: Settings;
+  settings: EffectiveSettings;
   current: ProfileMeta;
   onStatusChange: () => Promise<void>;
 }) {

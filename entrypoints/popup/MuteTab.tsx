@@ -26,10 +26,11 @@ import { keyPart, t, type MessageKey } from '../../utils/i18n';
 import { asAppError, type AppError } from '../../utils/messages/app-error';
 import { ProgressSchema, type Progress } from '../../utils/messages/protocol';
 import { decide } from '../../utils/mute/decision';
+import { RefusalNotice } from '../../components/RefusalNotice';
 import { UNMUTE_SECONDS } from '../../utils/mute/durations';
 import { isMuted } from '../../utils/mute/state';
 import { parseUserId } from '../../utils/mute/user-id';
-import type { Settings } from '../../utils/settings';
+import type { EffectiveSettings } from '../../utils/settings';
 import type { ProfileMeta } from '../../utils/vault/profile';
 import { readSelection } from '../../utils/tab-selection';
 import { STORED } from '../../utils/storage/keys';
@@ -40,7 +41,7 @@ import { STORED } from '../../utils/storage/keys';
  */
 export function MuteTab(props: {
   profile: ProfileMeta;
-  settings: Settings;
+  settings: EffectiveSettings;
   reasons: readonly string[];
   onActiveChange: (delta: number) => void;
 }) {
@@ -125,6 +126,12 @@ export function MuteTab(props: {
   const preview =
     userId !== null && resolved.ok ? decisionFor(userId, resolved.seconds, now) : null;
   const shortens = preview?.kind === 'ask' && preview.questions.includes('shortens');
+  // Refused whatever the operator answers: the ID (admin account, protected by the
+  // organisation) or the duration (longer than the organisation allows).
+  const refused = preview?.kind === 'refuse' ? preview.reason : isAdmin ? 'admin-account' : null;
+  const idRefused = refused === 'admin-account' || refused === 'protected-id' ? refused : null;
+  const durationRefused =
+    refused === 'longer-than-allowed' || refused === 'permanent-not-allowed' ? refused : null;
 
   function request(seconds: number) {
     setTouched(true);
@@ -223,14 +230,22 @@ export function MuteTab(props: {
           autocomplete="off"
           spellcheck={false}
           placeholder="user_1234"
-          aria-invalid={idProblem || isAdmin ? 'true' : undefined}
+          aria-invalid={idProblem || idRefused ? 'true' : undefined}
           aria-describedby="mute-user-problem mute-state"
           onInput={(e) => setRawId(e.currentTarget.value)}
           onBlur={() => rawId !== '' && setTouched(true)}
         />
-        <p class="field-error" id="mute-user-problem">
-          {isAdmin ? t('mute_refuseAdmin') : idProblem}
-        </p>
+        {idRefused ? (
+          <RefusalNotice
+            id="mute-user-problem"
+            reason={idRefused}
+            longestMuteSeconds={settings.policy.rules.longestMuteSeconds}
+          />
+        ) : (
+          <p class="field-error" id="mute-user-problem">
+            {idProblem}
+          </p>
+        )}
         <StateLine status={stateStatus} nowMs={now} id="mute-state" />
       </div>
       <ScopePicker idPrefix="mute" value={scopes} onChange={setScopes} />
@@ -241,6 +256,13 @@ export function MuteTab(props: {
         onChange={setDuration}
         nowMs={now}
       />
+      {durationRefused && (
+        <RefusalNotice
+          alert
+          reason={durationRefused}
+          longestMuteSeconds={settings.policy.rules.longestMuteSeconds}
+        />
+      )}
       <ReasonField idPrefix="mute" presets={props.reasons} value={reason} onChange={setReason} />
       {shortens && (
         <p class="notice warning" role="status">
@@ -259,7 +281,9 @@ export function MuteTab(props: {
         <button
           type="submit"
           class="primary"
-          disabled={busy || !resolved.ok || !scopesChosen || isAdmin}
+          disabled={
+            busy || !resolved.ok || !scopesChosen || idRefused !== null || durationRefused !== null
+          }
         >
           {busy ? t('mute_working') : userId ? t('mute_submitFor', userId) : t('mute_submit')}
         </button>

@@ -329,7 +329,7 @@ export function App() {
           )}
           {decision?.kind === 'refuse' && (
             <p class="field-error" role="alert">
-              {refusalWords(decision.reason)}
+              {refusalWords(decision.reason, view.policy.rules.longestMuteSeconds)}
             </p>
           )}
           <div class="actions">

@@ -1,4 +1,5 @@
 import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { readPolicy } from '../../utils/policy/policy';
 import { ActiveMutes } from '../../entrypoints/background/active-mutes';
 import { AuditLog } from '../../entrypoints/background/audit-log';
 import { BulkRunner } from '../../entrypoints/background/bulk-runner';
@@ -7,7 +8,7 @@ import { MuteService } from '../../entrypoints/background/mute-service';
 import { UndoStore } from '../../entrypoints/background/undo-store';
 import { VaultService, type KeyValueArea } from '../../entrypoints/background/vault-service';
 import { MIN_ITERATIONS } from '../../utils/vault/envelope';
-import { DEFAULT_SETTINGS } from '../../utils/settings';
+import { applyPolicy, DEFAULT_SETTINGS } from '../../utils/settings';
 import type { Profile } from '../../utils/vault/profile';
 import { DEMO_APP } from './demo-seed';
 import { hostMappedFetch } from './host-mapped-fetch';
@@ -44,12 +45,15 @@ export async function backgroundServices(
     now = Date.now,
     fresh = true,
     hostAccess,
+    policy,
   }: {
     profile?: Profile;
     now?: () => number;
     fresh?: boolean;
     /** The browser's host permissions (all granted when not given). */
     hostAccess?: (origins: string[]) => boolean;
+    /** What storage.managed holds (the organisation's policy); none when not given. */
+    policy?: unknown;
   } = {},
 ) {
   const local = fakeBrowser.storage.local as unknown as KeyValueArea;
@@ -81,7 +85,7 @@ export async function backgroundServices(
     audit,
     registry,
     undo,
-    settings: async () => DEFAULT_SETTINGS,
+    settings: async () => applyPolicy(DEFAULT_SETTINGS, readPolicy(policy)),
     now,
   });
   const bulk = new BulkRunner({ session, mute, audit, alarms: fakeBrowser.alarms, now });

@@ -16,6 +16,12 @@ export const AppErrorSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('chat-api'), error: ChatErrorDataSchema }),
   z.object({ kind: z.literal('invalid-input'), field: z.string().check(z.maxLength(64)) }),
   z.object({ kind: z.literal('not-found') }),
+  /** Nothing was sent: the organisation's policy does not allow it (utils/policy). */
+  z.object({
+    kind: z.literal('policy'),
+    rule: z.enum(['protected-id', 'longer-than-allowed', 'permanent-not-allowed', 'backup-export']),
+    longestSeconds: z.optional(z.int().check(z.minimum(1))),
+  }),
   /** Nothing was sent: the action needs the operator's yes to these questions first. */
   z.object({
     kind: z.literal('needs-confirmation'),

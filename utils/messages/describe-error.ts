@@ -1,4 +1,4 @@
-import { formatDuration } from '../mute/durations';
+import { PERMANENT_SECONDS, formatDuration } from '../mute/durations';
 import { keyPart, t, uiLocale, type MessageKey } from '../i18n';
 import type { AppError } from './app-error';
 
@@ -40,6 +40,8 @@ export function describeError(error: AppError): ErrorText {
         advice: t('requestAdvice_invalidInput'),
       };
     }
+    case 'policy':
+      return { message: policyWords(error), advice: t('policy_advice') };
     case 'not-found':
       return { message: t('requestError_notFound'), advice: t('requestAdvice_notFound') };
     case 'needs-confirmation':
@@ -67,5 +69,21 @@ export function describeError(error: AppError): ErrorText {
     case 'invalid-request':
     case 'internal':
       return { message: t('requestError_internal'), advice: t('requestAdvice_internal') };
+  }
+}
+
+/** What the organisation's policy refused, in words (the decision's refusals use these too). */
+export function policyWords(error: Extract<AppError, { kind: 'policy' }>): string {
+  switch (error.rule) {
+    case 'protected-id':
+      return t('policy_refuseProtected');
+    case 'permanent-not-allowed':
+      return t('policy_refusePermanent');
+    case 'backup-export':
+      return t('policy_refuseBackupExport');
+    case 'longer-than-allowed': {
+      const longest = error.longestSeconds ?? PERMANENT_SECONDS;
+      return t('policy_refuseLonger', formatDuration(longest, uiLocale()));
+    }
   }
 }

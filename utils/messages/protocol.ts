@@ -18,7 +18,8 @@ import { MuteStateSchema } from '../mute/state';
 import { QuickActionViewSchema } from '../mute/quick-action';
 import { UserIdSchema } from '../mute/user-id';
 import { FinderSchema, SiteSchema } from '../sites/site';
-import { SettingsPatchSchema, SettingsSchema } from '../settings';
+import { EffectiveSettingsSchema, SettingsPatchSchema } from '../settings';
+import { MuteLimitsSchema } from '../policy/policy';
 import { UserSigFieldsSchema } from '../usersig-fields';
 import { AppErrorSchema } from './app-error';
 
@@ -236,6 +237,8 @@ export const PageConfigSchema = z.strictObject({
   reasons: z.nullable(z.array(z.string())),
   defaultScopes: ScopesSchema,
   confirmProduction: z.boolean(),
+  /** The organisation's limits: the page shows a refusal before asking the background. */
+  policy: z.strictObject({ rules: MuteLimitsSchema }),
 });
 export type PageConfig = z.infer<typeof PageConfigSchema>;
 
@@ -299,8 +302,8 @@ export const ResponseSchemas = {
   'quickAction.get': z.nullable(QuickActionViewSchema),
   'quickAction.run': QuickActionResultSchema,
   'quickAction.cancel': Done,
-  'settings.get': SettingsSchema,
-  'settings.update': SettingsSchema,
+  'settings.get': EffectiveSettingsSchema,
+  'settings.update': EffectiveSettingsSchema,
 } satisfies { [K in RequestType]: z.ZodMiniType };
 
 export type ResponseOf<T extends RequestType> = z.infer<(typeof ResponseSchemas)[T]>;

@@ -1,5 +1,8 @@
 import * as z from 'zod/mini';
 import { t, uiLocale } from '../i18n';
+import type { AppError } from '../messages/app-error';
+import { policyWords } from '../messages/describe-error';
+import { protectedBy, type MuteLimits } from '../policy/policy';
 import type { Environment } from '../vault/profile';
 import { PERMANENT_SECONDS, UNMUTE_SECONDS, formatDuration } from './durations';
 import type { Scopes } from './scopes';
@@ -23,13 +26,31 @@ export const ShortenedSchema = z.strictObject({
 });
 export type Shortened = z.infer<typeof ShortenedSchema>;
 
-export const RefusalSchema = z.enum(['admin-account', 'no-scope']);
+/**
+ * Why a request is refused outright: the admin account, no scope, or the organisation's policy
+ * (a protected ID, a mute longer than it allows, a permanent mute it does not allow).
+ */
+export const RefusalSchema = z.enum([
+  'admin-account',
+  'no-scope',
+  'protected-id',
+  'longer-than-allowed',
+  'permanent-not-allowed',
+]);
 export type Refusal = z.infer<typeof RefusalSchema>;
 
 export type Decision =
   | { kind: 'act' }
   | { kind: 'ask'; questions: Question[]; shortened: Shortened[] }
   | { kind: 'refuse'; reason: Refusal };
+
+export type { MuteLimits };
+
+/** The operator's confirmation setting (with the policy's applied), and the policy's limits. */
+export interface MuteRules {
+  confirmProduction: boolean;
+  policy: { rules: MuteLimits };
+}
 
 export interface DecisionInput {
   userId: string;
@@ -41,24 +62,57 @@ export interface DecisionInput {
   /** What is in place now; null when it could not be read (nothing is then known to shorten). */
   state: MuteState | null;
   app: { environment: Environment; adminAccount: string };
-  rules: { confirmProduction: boolean };
+  rules: MuteRules;
   now: number;
 }
 
-/** What is refused whatever is in place (checked before reading any state). */
+/**
+ * What is refused whatever is in place (checked before reading any state). `seconds` is what
+ * the request sets: an unmute (0) is never refused by the policy, a mute or an undo that
+ * restores one is.
+ */
 export function refusal(
   userId: string,
-  scopes: Scopes,
+  request: { scopes: Scopes; seconds: number },
   app: Pick<DecisionInput['app'], 'adminAccount'>,
+  policy: MuteLimits,
 ): Refusal | null {
   if (userId === app.adminAccount) return 'admin-account';
-  if (!scopes.c2c && !scopes.group) return 'no-scope';
+  if (!request.scopes.c2c && !request.scopes.group) return 'no-scope';
+  return policyRefusal(userId, request.seconds, policy);
+}
+
+/** The organisation's refusal of setting `seconds` on `userId`, if any. */
+export function policyRefusal(userId: string, seconds: number, policy: MuteLimits): Refusal | null {
+  if (seconds === UNMUTE_SECONDS) return null;
+  if (protectedBy(userId, policy.protectedIds) !== null) return 'protected-id';
+  return durationRefusal(seconds, policy);
+}
+
+/** The organisation's refusal of a mute this long, whoever it is for. */
+export function durationRefusal(
+  seconds: number,
+  policy: MuteLimits,
+): 'longer-than-allowed' | 'permanent-not-allowed' | null {
+  if (seconds === UNMUTE_SECONDS) return null;
+  if (seconds === PERMANENT_SECONDS)
+    return policy.allowPermanentMutes ? null : 'permanent-not-allowed';
+  if (policy.longestMuteSeconds !== null && seconds > policy.longestMuteSeconds)
+    return 'longer-than-allowed';
   return null;
 }
 
 export function decide(input: DecisionInput): Decision {
   const { request, app } = input;
-  const refused = refusal(input.userId, request.scopes, app);
+  const refused = refusal(
+    input.userId,
+    {
+      scopes: request.scopes,
+      seconds: request.action === 'unmute' ? UNMUTE_SECONDS : request.seconds,
+    },
+    app,
+    input.rules.policy.rules,
+  );
   if (refused) return { kind: 'refuse', reason: refused };
   if (request.action !== 'mute' || request.seconds === UNMUTE_SECONDS) return { kind: 'act' };
   const shortened = shortenedScopes(input.state, request.scopes, request.seconds, input.now);
@@ -124,7 +178,31 @@ export function questionWords(
   });
 }
 
-/** "Refused" in words. */
-export function refusalWords(reason: Refusal): string {
-  return reason === 'admin-account' ? t('mute_refuseAdmin') : t('scope_noneChosen');
+/** A refusal of the organisation's policy, as the error the background answers with. */
+export function policyError(
+  reason: Exclude<Refusal, 'admin-account' | 'no-scope'>,
+  longestMuteSeconds: number | null,
+): Extract<AppError, { kind: 'policy' }> {
+  return {
+    kind: 'policy',
+    rule: reason,
+    ...(reason === 'longer-than-allowed' && longestMuteSeconds !== null
+      ? { longestSeconds: longestMuteSeconds }
+      : {}),
+  };
+}
+
+/**
+ * "Refused" in words, with the policy's longest mute for a duration it does not allow (a number,
+ * not the policy object: a component passes it during render).
+ */
+export function refusalWords(reason: Refusal, longestMuteSeconds: number | null): string {
+  switch (reason) {
+    case 'admin-account':
+      return t('mute_refuseAdmin');
+    case 'no-scope':
+      return t('scope_noneChosen');
+    default:
+      return policyWords(policyError(reason, longestMuteSeconds));
+  }
 }

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { MuteLimitsSchema } from '../policy/policy';
 import { DurationPresetSchema, NoSpeakingSecondsSchema } from './durations';
 import { ScopesSchema } from './scopes';
 import { UserIdSchema } from './user-id';
@@ -50,5 +51,7 @@ export const QuickActionViewSchema = z.strictObject({
   defaultScopes: ScopesSchema,
   reasons: z.nullable(z.array(z.string())),
   confirmProduction: z.boolean(),
+  /** The organisation's limits: the window shows a refusal before Enter. */
+  policy: z.strictObject({ rules: MuteLimitsSchema }),
 });
 export type QuickActionView = z.infer<typeof QuickActionViewSchema>;

@@ -1,3 +1,4 @@
+import { muteLimits } from '../../../utils/policy/policy';
 import { createAllowance } from '../../../utils/allowance';
 import type { PageConfig } from '../../../utils/messages/protocol';
 import type { ProfileMeta } from '../../../utils/vault/profile';
@@ -27,7 +28,7 @@ const ACTIONS_PER_10S = 10;
  * our content script in the top frame of an enabled page; these handlers add per-tab allowances.
  */
 export function pageHandlers(services: Services): PageHandlers {
-  const { vault, sites, settings, mute, quickActions } = services;
+  const { vault, sites, effectiveSettings, mute, quickActions } = services;
   const lookups = createAllowance(LOOKUPS_PER_SECOND, 1000, services.now);
   const actions = createAllowance(ACTIONS_PER_10S, 10_000, services.now);
 
@@ -57,7 +58,7 @@ export function pageHandlers(services: Services): PageHandlers {
     async 'page.config'({ pageAppIds }, context): Promise<PageConfig> {
       const site = await siteOf(context);
       const app = await appFor(site, pageAppIds);
-      const prefs = await settings.get();
+      const prefs = await effectiveSettings();
       return {
         site: { finder: site.finder, hoverOnly: site.hoverOnly },
         app: app && {
@@ -72,6 +73,7 @@ export function pageHandlers(services: Services): PageHandlers {
         reasons: prefs.reasonPresets,
         defaultScopes: prefs.defaultScopes,
         confirmProduction: prefs.confirmProduction,
+        policy: muteLimits(prefs.policy.rules),
       };
     },
     async 'page.states'({ profileId, userIds }, context) {

@@ -1,3 +1,4 @@
+import { HandlerError } from '../router';
 import { toMeta } from '../../../utils/vault/profile';
 import type { Handlers } from '../router';
 import type { Services } from '../services';
@@ -21,6 +22,7 @@ export function vaultHandlers({
   mute,
   bulk,
   sites,
+  policy,
 }: Services): VaultHandlers {
   return {
     async 'vault.status'() {
@@ -53,6 +55,8 @@ export function vaultHandlers({
       return {};
     },
     async 'vault.export'() {
+      if (!(await policy.current()).rules.allowBackupExport)
+        throw new HandlerError({ kind: 'policy', rule: 'backup-export' });
       return { fileText: await vault.exportBackup() };
     },
     async 'vault.import'({ fileText, passphrase }) {

@@ -112,6 +112,42 @@ describe('BulkRunner', () => {
     }
   });
 
+  it("leaves the organisation's protected IDs out, named, and refuses a duration it does not allow", async () => {
+    const { bulk } = await backgroundServices(emulator.httpsPort, {
+      policy: { version: 1, protectedIds: ['spammer_*'], longestMuteSeconds: 3600 },
+    });
+    const input = {
+      profileId: 'demo',
+      text: 'alice spammer_01 bob spammer_02',
+      action: 'mute' as const,
+      scopes: both,
+      seconds: 600,
+      reason: '',
+    };
+    await expect(bulk.start({ ...input, seconds: 7200 })).rejects.toMatchObject({
+      appError: { kind: 'policy', rule: 'longer-than-allowed', longestSeconds: 3600 },
+    });
+    const job = await bulk.start(input);
+    expect(job.invalid).toEqual([
+      { text: 'spammer_01', problem: 'protected-id' },
+      { text: 'spammer_02', problem: 'protected-id' },
+    ]);
+    await until(bulk, ['ready']);
+    await bulk.apply(job.id, false);
+    expect(countItems(await until(bulk, ['done']))).toMatchObject({ done: 2, failed: 0 });
+    expect(
+      emulator.requests
+        .filter((r) => r.command === 'setnospeaking')
+        .map((r) => (r.body as { Set_Account?: string }).Set_Account)
+        .sort(),
+    ).toEqual(['alice', 'bob']);
+    // An unmute of the same list leaves nobody out.
+    await bulk.clear();
+    const unmute = await bulk.start({ ...input, action: 'unmute' });
+    expect(unmute.invalid).toEqual([]);
+    await until(bulk, ['ready']);
+  });
+
   it('reports a failure per user and retries only the failed ones', async () => {
     const { bulk } = await backgroundServices(emulator.httpsPort);
     const job = await bulk.start({

@@ -1,4 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { readPolicy } from '../../../../utils/policy/policy';
+import { applyPolicy } from '../../../../utils/settings';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { pageHandlers } from '../../../../entrypoints/background/handlers/page';
 import type { RequestContext } from '../../../../entrypoints/background/router';
@@ -43,9 +45,9 @@ const consolePage = (tabId = 1): RequestContext => ({
 /** The apps a page asked the action window to get host access for. */
 const accessWindows: string[] = [];
 
-async function handlers() {
+async function handlers(policy?: unknown) {
   accessWindows.length = 0;
-  const core = await backgroundServices(emulator.httpsPort);
+  const core = await backgroundServices(emulator.httpsPort, { policy });
   const second = {
     ...DEMO_PROFILE,
     id: 'second',
@@ -70,7 +72,8 @@ async function handlers() {
   const services = {
     ...core,
     sites,
-    settings: createSettingsStore(),
+    effectiveSettings: async () =>
+      applyPolicy(await createSettingsStore().get(), readPolicy(policy)),
     quickActions: {
       openUnlock: async () => {},
       openAccess: async (profileId: string) => void accessWindows.push(profileId),
@@ -106,6 +109,44 @@ describe('page handlers', () => {
     );
     expect(config).not.toContain(DEMO_PROFILE.secretKey);
     expect(config).not.toContain(SECOND_APP.secretKey);
+  });
+
+  it("carry the organisation's limits to the page, and refuse a protected ID from it before sending", async () => {
+    const { page } = await handlers({
+      version: 1,
+      protectedIds: ['spammer_*'],
+      longestMuteSeconds: 3600,
+    });
+    const config = await page['page.config'](
+      { type: 'page.config', pageAppIds: [] },
+      consolePage(),
+    );
+    expect(config.policy).toEqual({
+      rules: { protectedIds: ['spammer_*'], longestMuteSeconds: 3600, allowPermanentMutes: true },
+    });
+    const apply = (userId: string, seconds: number) =>
+      page['page.apply'](
+        {
+          type: 'page.apply',
+          profileId: DEMO_PROFILE.id,
+          userId,
+          scopes: { c2c: true, group: true },
+          seconds,
+          reason: '',
+          confirmed: ['permanent', 'production', 'shortens'],
+        },
+        consolePage(),
+      );
+    await expect(apply('spammer_01', 600)).rejects.toMatchObject({
+      appError: { kind: 'policy', rule: 'protected-id' },
+    });
+    await expect(apply('bob', 7200)).rejects.toMatchObject({
+      appError: { kind: 'policy', rule: 'longer-than-allowed', longestSeconds: 3600 },
+    });
+    expect(emulator.requests.filter((r) => r.command === 'setnospeaking')).toHaveLength(0);
+    // An unmute of a protected ID is never refused.
+    await apply('spammer_01', 0);
+    expect(emulator.requests.filter((r) => r.command === 'setnospeaking')).toHaveLength(1);
   });
 
   it('refuse a page that is not an enabled site', async () => {

@@ -1,4 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { NO_POLICY_VIEW } from '../../../../utils/policy/policy';
+import { applyPolicy } from '../../../../utils/settings';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { QuickActions } from '../../../../entrypoints/background/quick-actions';
 import { createSettingsStore } from '../../../../entrypoints/background/settings-store';
@@ -42,7 +44,7 @@ async function quickActions(granted: { value: boolean }) {
       hasOrigin: async () => true,
       dropGrantedOrigins: async () => {},
     }),
-    settings: createSettingsStore(),
+    settings: async () => applyPolicy(await createSettingsStore().get(), NO_POLICY_VIEW),
     session: core.session,
     undoRecords: () => core.undo.live(),
     openWindow: async () => {

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { ActiveMutes } from '../../../../entrypoints/background/active-mutes';
+import { OrgPolicy } from '../../../../entrypoints/background/org-policy';
 import { settingsHandlers } from '../../../../entrypoints/background/handlers/settings';
 import { storageHandlers } from '../../../../entrypoints/background/handlers/storage';
 import type { Services } from '../../../../entrypoints/background/services';
@@ -115,6 +116,7 @@ describe('one writer per key', () => {
     const settings = createSettingsStore();
     const services = {
       settings,
+      policy: new OrgPolicy(async () => ({})),
       autoLock: { onSettingsChange: async () => {} },
       refreshMenus: async () => {},
     } as unknown as Services;

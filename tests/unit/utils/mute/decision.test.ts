@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { NO_POLICY_VIEW } from '../../../../utils/policy/policy';
 import { covers, decide, questionWords, type DecisionInput } from '../../../../utils/mute/decision';
 import { PERMANENT_SECONDS, UNMUTE_SECONDS } from '../../../../utils/mute/durations';
 import { NOT_MUTED, type MuteState } from '../../../../utils/mute/state';
@@ -25,7 +26,7 @@ function input(
     userId: 'spammer_01',
     state: NOT_MUTED,
     app: { environment: 'test', adminAccount: 'administrator' },
-    rules: { confirmProduction: false },
+    rules: { confirmProduction: false, policy: NO_POLICY_VIEW },
     now: NOW,
     ...over,
   };
@@ -84,7 +85,7 @@ describe('the one mute decision', () => {
       'a production app with confirmation on',
       input({
         app: { environment: 'production', adminAccount: 'administrator' },
-        rules: { confirmProduction: true },
+        rules: { confirmProduction: true, policy: NO_POLICY_VIEW },
         request: mute(HOUR),
       }),
       { kind: 'ask', questions: ['production'], shortened: [] },
@@ -102,7 +103,7 @@ describe('the one mute decision', () => {
       input({
         state: PERMANENT,
         app: { environment: 'production', adminAccount: 'administrator' },
-        rules: { confirmProduction: true },
+        rules: { confirmProduction: true, policy: NO_POLICY_VIEW },
         request: mute(600, C2C),
       }),
       {
@@ -116,7 +117,7 @@ describe('the one mute decision', () => {
       input({
         state: PERMANENT,
         app: { environment: 'production', adminAccount: 'administrator' },
-        rules: { confirmProduction: true },
+        rules: { confirmProduction: true, policy: NO_POLICY_VIEW },
         request: unmute(),
       }),
       { kind: 'act' },

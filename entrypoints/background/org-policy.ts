@@ -1,0 +1,29 @@
+import { NO_POLICY_VIEW, readPolicy, type PolicyView } from '../../utils/policy/policy';
+
+/**
+ * The organisation's policy as the browser hands it over in `storage.managed`: read once, kept,
+ * and read again when the browser says it changed (Chrome re-reads policy files while running;
+ * Firefox reads `policies.json` at start). No managed storage at all (Firefox without a policy
+ * rejects the read) is no policy.
+ */
+export class OrgPolicy {
+  private view: Promise<PolicyView> | null = null;
+  private readonly listeners = new Set<() => void>();
+
+  constructor(private readonly read: () => Promise<unknown>) {}
+
+  current(): Promise<PolicyView> {
+    return (this.view ??= this.read().then(readPolicy, () => NO_POLICY_VIEW));
+  }
+
+  /** The browser says the policy changed: read it again, then tell whoever applies it. */
+  async changed(): Promise<void> {
+    this.view = null;
+    await this.current();
+    for (const listener of this.listeners) listener();
+  }
+
+  onChange(listener: () => void): void {
+    this.listeners.add(listener);
+  }
+}

@@ -1,0 +1,209 @@
+import type { Page, Worker } from '@playwright/test';
+import { PRODUCTION_BUILD, type LaunchedExtension } from '../support/browser';
+import {
+  removeTestPolicies,
+  unpackedExtensionId,
+  writeTestPolicy,
+} from '../support/chromium-policy';
+import { DEMO_APP } from '../support/demo-seed';
+import { createVault, expect, setUpDemoApp, test } from '../e2e/fixtures';
+
+/**
+ * The organisation's policy through a real Chromium policy file: Chromium reads it at start,
+ * checks it against the extension's managed_schema and hands it over as storage.managed.
+ */
+const APP = DEMO_APP.sdkAppId;
+const EXTENSION_ID = unpackedExtensionId(PRODUCTION_BUILD);
+const PROTECTED = 'Your organisation protects this ID: Mute Console will not mute it.';
+const CONSOLE_URL = 'https://console.tencentcloud.com/im';
+
+test.beforeAll(removeTestPolicies);
+test.afterAll(removeTestPolicies);
+
+/** Writes the policy, or skips the test saying why it could not. */
+function usePolicy(policy: Record<string, unknown>): void {
+  const problem = writeTestPolicy(EXTENSION_ID, policy);
+  test.skip(problem !== null, `skipped: ${problem}`);
+}
+
+async function launchUnderPolicy(launch: () => Promise<LaunchedExtension>) {
+  const extension = await launch();
+  // The policy names the extension by the ID Chromium derives from its folder.
+  expect(extension.extensionId).toBe(EXTENSION_ID);
+  return extension;
+}
+
+async function openPopup(extension: LaunchedExtension): Promise<Page> {
+  const popup = await extension.openPage('popup.html');
+  await popup.setViewportSize({ width: 400, height: 900 });
+  return popup;
+}
+
+async function pickDuration(popup: Page, label: string) {
+  await popup.locator('label.chip', { hasText: label }).click();
+}
+
+/** Runs the worker's selection-menu handler, as a click on the menu would. */
+function menu(worker: Worker, menuItemId: string, selectionText: string) {
+  return worker.evaluate(
+    ([id, text, url]) =>
+      (
+        globalThis as unknown as {
+          muteConsoleHandlers: {
+            onMenuClicked(info: object, tab: object): Promise<void>;
+          };
+        }
+      ).muteConsoleHandlers.onMenuClicked({ menuItemId: id, selectionText: text }, { url }),
+    [menuItemId, selectionText, CONSOLE_URL] as const,
+  );
+}
+
+test('a policy sets the app up, protects IDs on every path, and its rules hold', async ({
+  launch,
+  emulator,
+}) => {
+  usePolicy({
+    version: 1,
+    enforced: ['protectedIds', 'longestMuteSeconds', 'allowPermanentMutes'],
+    apps: [
+      {
+        label: 'Team community',
+        sdkAppId: APP,
+        endpoint: { kind: 'region', region: 'singapore' },
+        environment: 'production',
+        adminAccount: DEMO_APP.adminAccount,
+      },
+    ],
+    longestMuteSeconds: 86400,
+    allowPermanentMutes: false,
+    confirmProduction: true,
+    longestAutoLockMinutes: 5,
+    allowBackupExport: false,
+    protectedIds: ['spammer_*', 'alice'],
+  });
+  const extension = await launchUnderPolicy(launch);
+  const options = await extension.openPage('options.html');
+  await createVault(options);
+
+  // Every managed value, read-only, with what it is.
+  const section = options.getByRole('region', { name: 'Set by your organisation' });
+  for (const line of [
+    'Longest mute1 day',
+    'Permanent mutesNot allowed',
+    'Ask before every mute on a production appYes',
+    'Auto-lock at the latest after5 minutes',
+    'Exporting backupsNot allowed',
+    'Protected IDs (never muted)spammer_*, alice',
+  ])
+    await expect(section).toContainText(line);
+  await expect(section.getByRole('alert')).toHaveCount(0);
+
+  // The app comes set up: its fields are fixed, only the secret key is asked.
+  const form = options.locator('.managed-app form.profile-form');
+  await expect(form.getByLabel('Name')).toHaveValue('Team community');
+  await expect(form.getByLabel('Name')).toBeDisabled();
+  await expect(form.getByLabel('SDKAppID')).toHaveValue(String(APP));
+  await form.getByLabel('Secret key').fill(DEMO_APP.secretKey);
+  await form.getByRole('button', { name: /Add app/ }).click();
+  await options.getByRole('listitem', { name: 'Team community' }).waitFor();
+  await expect(section).toContainText('Team community · 1400187352 · Added');
+
+  // Options: the rules in force, the operator's own choices kept underneath.
+  await expect(options.locator('#auto-lock')).toHaveValue('5');
+  await expect(options.locator('#auto-lock option[value="never"]')).toHaveCount(0);
+  await expect(options.getByLabel('Ask before every mute on a production app')).toBeChecked();
+  await expect(options.getByLabel('Ask before every mute on a production app')).toBeDisabled();
+  await expect(options.getByRole('button', { name: 'Export backup' })).toHaveCount(0);
+  await expect(
+    options.getByText('Your organisation does not allow exporting backups.'),
+  ).toBeVisible();
+
+  // Popup: a protected ID (pattern and exact) is refused before anything is sent.
+  const popup = await openPopup(extension);
+  for (const userId of ['spammer_01', 'alice']) {
+    await popup.getByLabel('User ID').fill(userId);
+    await expect(popup.getByText(PROTECTED)).toBeVisible();
+    await expect(popup.getByRole('button', { name: `Mute ${userId}` })).toBeDisabled();
+  }
+  // A duration the policy does not allow.
+  await popup.getByLabel('User ID').fill('bob');
+  await pickDuration(popup, 'Permanent');
+  await expect(
+    popup.getByText('Your organisation does not allow permanent mutes: choose a duration.'),
+  ).toBeVisible();
+  await expect(popup.getByRole('button', { name: 'Mute bob' })).toBeDisabled();
+  await pickDuration(popup, '7 days');
+  await expect(
+    popup.getByText('Your organisation allows mutes of at most 1 day: choose a shorter duration.'),
+  ).toBeVisible();
+  // What the policy allows goes through, and the production question is asked, as it sets.
+  await pickDuration(popup, '1 hr');
+  await popup.getByRole('button', { name: 'Mute bob' }).click();
+  const dialog = popup.getByRole('alertdialog');
+  await expect(dialog).toContainText('on the production app Team community (PROD)?');
+  await dialog.getByRole('button', { name: 'Yes, mute' }).click();
+  await expect.poll(() => emulator.muteState(APP, 'bob').c2c).toBeGreaterThan(3500);
+
+  // Bulk: a protected ID is left out of the list, named; the rest is applied.
+  await popup.getByRole('tab', { name: 'Bulk' }).click();
+  await popup.getByLabel('User IDs').fill(['spammer_02', 'carol'].join('\n'));
+  await pickDuration(popup, '1 day');
+  await popup.getByRole('button', { name: 'Check them first (dry run)' }).click();
+  await popup.getByText('1 entries are not valid user IDs and were left out').click();
+  await expect(popup.getByRole('listitem').filter({ hasText: 'spammer_02' })).toContainText(
+    PROTECTED,
+  );
+  await popup.getByRole('button', { name: 'Apply to 1 users' }).click();
+  await popup.getByRole('alertdialog').getByRole('button', { name: 'Apply to 1 users' }).click();
+  await expect.poll(() => emulator.muteState(APP, 'carol').c2c).toBeGreaterThan(86000);
+
+  // The selection menu: the action window says why, and offers nothing to confirm.
+  const opened = extension.context.waitForEvent('page', { timeout: 15_000 });
+  await menu(await extension.serviceWorker(), 'mute:preset:3600', 'spammer_01');
+  const window = await opened;
+  await expect(window.getByText(PROTECTED)).toBeVisible();
+  await expect(window.getByRole('button', { name: 'Mute', exact: true })).toBeDisabled();
+
+  // Nothing protected was ever sent.
+  const sent = emulator.requests
+    .filter((r) => r.command === 'setnospeaking')
+    .map((r) => (r.body as { Set_Account?: string }).Set_Account);
+  expect(sent.sort()).toEqual(['bob', 'carol']);
+});
+
+test('a partial policy warns, and what it meant to enforce takes its strictest value', async ({
+  launch,
+  emulator,
+}) => {
+  usePolicy({
+    version: 1,
+    // Chromium drops the text "1 day" (not an integer) before the extension sees the policy.
+    enforced: ['longestMuteSeconds', 'protectedIds'],
+    longestMuteSeconds: '1 day',
+    protectedIds: ['*', 'mod_*'],
+  });
+  const extension = await launchUnderPolicy(launch);
+  const options = await setUpDemoApp(extension);
+  const warnings = options
+    .getByRole('region', { name: 'Set by your organisation' })
+    .getByRole('alert');
+  await expect(warnings).toContainText(
+    '"longestMuteSeconds" is to be enforced but is missing (the browser drops a value that does not fit the schema): its strictest value applies.',
+  );
+  await expect(warnings).toContainText(
+    'The protected-ID pattern "*" would match every ID: it is ignored.',
+  );
+
+  // The strictest longest mute: one minute.
+  const popup = await openPopup(extension);
+  await popup.getByLabel('User ID').fill('dave');
+  await pickDuration(popup, '10 min');
+  await expect(
+    popup.getByText('Your organisation allows mutes of at most 1 min: choose a shorter duration.'),
+  ).toBeVisible();
+  await expect(popup.getByRole('button', { name: 'Mute dave' })).toBeDisabled();
+  // The rest of the protected list still holds; an unmute is never refused.
+  await popup.getByLabel('User ID').fill('mod_7');
+  await expect(popup.getByText(PROTECTED)).toBeVisible();
+  expect(emulator.requests.filter((r) => r.command === 'setnospeaking')).toHaveLength(0);
+});

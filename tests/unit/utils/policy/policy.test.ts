@@ -1,0 +1,205 @@
+import { describe, expect, it } from 'vitest';
+import {
+  MAX_PROTECTED_IDS,
+  NO_POLICY,
+  NO_POLICY_VIEW,
+  protectedBy,
+  readPolicy,
+} from '../../../../utils/policy/policy';
+import { decide, policyRefusal, refusalWords } from '../../../../utils/mute/decision';
+import { PERMANENT_SECONDS } from '../../../../utils/mute/durations';
+import { applyPolicy, DEFAULT_SETTINGS } from '../../../../utils/settings';
+
+const APP = {
+  label: 'Team community',
+  sdkAppId: 1400187352,
+  endpoint: { kind: 'region', region: 'singapore' },
+  environment: 'production',
+  adminAccount: 'administrator',
+};
+
+describe('readPolicy', () => {
+  it('reads no policy (nothing managed, an empty object, not an object) as none', () => {
+    for (const raw of [undefined, null, {}, [], 'policy'])
+      expect(readPolicy(raw)).toEqual(NO_POLICY_VIEW);
+  });
+
+  it('takes every rule of a well-formed policy, with no warning', () => {
+    const view = readPolicy({
+      version: 1,
+      enforced: ['protectedIds'],
+      apps: [APP],
+      longestMuteSeconds: 86400,
+      allowPermanentMutes: false,
+      confirmProduction: true,
+      longestAutoLockMinutes: 5,
+      allowBackupExport: false,
+      protectedIds: ['staff_*', 'bot-*', 'alice'],
+    });
+    expect(view).toEqual({
+      managed: true,
+      setKeys: [
+        'apps',
+        'longestMuteSeconds',
+        'allowPermanentMutes',
+        'confirmProduction',
+        'longestAutoLockMinutes',
+        'allowBackupExport',
+        'protectedIds',
+      ],
+      rules: {
+        apps: [APP],
+        longestMuteSeconds: 86400,
+        allowPermanentMutes: false,
+        confirmProduction: true,
+        longestAutoLockMinutes: 5,
+        allowBackupExport: false,
+        protectedIds: ['staff_*', 'bot-*', 'alice'],
+      },
+      warnings: [],
+    });
+  });
+
+  it('gives an enforced rule that is missing its strictest value, and says so', () => {
+    const view = readPolicy({
+      version: 1,
+      enforced: [
+        'longestMuteSeconds',
+        'allowPermanentMutes',
+        'confirmProduction',
+        'longestAutoLockMinutes',
+        'allowBackupExport',
+        'protectedIds',
+      ],
+    });
+    expect(view.rules).toEqual({
+      apps: [],
+      longestMuteSeconds: 60,
+      allowPermanentMutes: false,
+      confirmProduction: true,
+      longestAutoLockMinutes: 1,
+      allowBackupExport: false,
+      protectedIds: 'all',
+    });
+    expect(view.warnings.map((w) => `${w.kind}:${w.key}`)).toEqual([
+      'missing:longestMuteSeconds',
+      'missing:allowPermanentMutes',
+      'missing:confirmProduction',
+      'missing:longestAutoLockMinutes',
+      'missing:allowBackupExport',
+      'missing:protectedIds',
+    ]);
+    // With every ID protected, no mute is allowed; an unmute still is.
+    expect(policyRefusal('anyone', 600, view.rules)).toBe('protected-id');
+    expect(policyRefusal('anyone', 0, view.rules)).toBeNull();
+  });
+
+  it('gives a rule that is present but of the wrong shape its strictest value, enforced or not', () => {
+    const view = readPolicy({
+      version: 1,
+      longestMuteSeconds: '1 day',
+      allowBackupExport: 'no',
+      protectedIds: Array.from({ length: MAX_PROTECTED_IDS + 1 }, (_, i) => `staff_${i}`),
+      apps: [{ ...APP, secretKey: 'never here' }],
+    });
+    expect(view.rules.longestMuteSeconds).toBe(60);
+    expect(view.rules.allowBackupExport).toBe(false);
+    expect(view.rules.protectedIds).toBe('all');
+    // An app with a field that is not allowed (a secret) is refused, not half-taken.
+    expect(view.rules.apps).toEqual([]);
+    expect(view.warnings.map((w) => `${w.kind}:${w.key}`)).toEqual([
+      'unreadable:apps',
+      'unreadable:longestMuteSeconds',
+      'unreadable:allowBackupExport',
+      'unreadable:protectedIds',
+    ]);
+  });
+
+  it('warns about unknown keys, an unknown version and a pattern that would match every ID', () => {
+    const view = readPolicy({
+      version: 2,
+      enforced: ['maxMute'],
+      permanent: false,
+      protectedIds: ['*', '**', 'staff_*'],
+    });
+    expect(view.warnings).toEqual([
+      { kind: 'version', key: '2' },
+      { kind: 'unknown-key', key: 'permanent' },
+      { kind: 'unknown-key', key: 'maxMute' },
+      { kind: 'matches-every-id', key: '*' },
+      { kind: 'matches-every-id', key: '**' },
+    ]);
+    expect(view.rules).toEqual({ ...NO_POLICY, protectedIds: ['staff_*'] });
+  });
+});
+
+describe('protectedBy', () => {
+  it('matches exact IDs and * patterns anywhere in the ID, and nothing else', () => {
+    const list = ['alice', 'staff_*', '*-bot', 'a*z'];
+    expect(protectedBy('alice', list)).toBe('alice');
+    expect(protectedBy('alice2', list)).toBeNull();
+    expect(protectedBy('staff_', list)).toBe('staff_*');
+    expect(protectedBy('staff_42', list)).toBe('staff_*');
+    expect(protectedBy('xstaff_42', list)).toBeNull();
+    expect(protectedBy('news-bot', list)).toBe('*-bot');
+    expect(protectedBy('abcz', list)).toBe('a*z');
+    expect(protectedBy('abczq', list)).toBeNull();
+    // Regex characters in a pattern are literal.
+    expect(protectedBy('a.b', ['a.b'])).toBe('a.b');
+    expect(protectedBy('axb', ['a.*'])).toBeNull();
+    expect(protectedBy('anyone', 'all')).toBe('all');
+  });
+});
+
+describe('the one decision with a policy', () => {
+  const rules = readPolicy({
+    version: 1,
+    protectedIds: ['staff_*'],
+    longestMuteSeconds: 86400,
+    allowPermanentMutes: false,
+  }).rules;
+  const decision = (userId: string, seconds: number, action: 'mute' | 'unmute' = 'mute') =>
+    decide({
+      userId,
+      request: { action, scopes: { c2c: true, group: true }, seconds },
+      state: null,
+      app: { environment: 'test', adminAccount: 'administrator' },
+      rules: { confirmProduction: false, policy: { rules } },
+      now: 0,
+    });
+
+  it('refuses a protected ID, a permanent mute and a longer one; an unmute goes through', () => {
+    expect(decision('staff_1', 600)).toEqual({ kind: 'refuse', reason: 'protected-id' });
+    expect(decision('bob', PERMANENT_SECONDS)).toEqual({
+      kind: 'refuse',
+      reason: 'permanent-not-allowed',
+    });
+    expect(decision('bob', 86401)).toEqual({ kind: 'refuse', reason: 'longer-than-allowed' });
+    expect(decision('bob', 86400)).toEqual({ kind: 'act' });
+    expect(decision('staff_1', 0, 'unmute')).toEqual({ kind: 'act' });
+  });
+
+  it('says why in words, with the limit', () => {
+    expect(refusalWords('protected-id', rules.longestMuteSeconds)).toBe(
+      'Your organisation protects this ID: Mute Console will not mute it.',
+    );
+    expect(refusalWords('longer-than-allowed', rules.longestMuteSeconds)).toBe(
+      'Your organisation allows mutes of at most 1 day: choose a shorter duration.',
+    );
+  });
+});
+
+describe('applyPolicy', () => {
+  it('shortens the auto-lock and turns production confirmation on, keeping the stored values', () => {
+    const policy = readPolicy({ version: 1, longestAutoLockMinutes: 10, confirmProduction: true });
+    const stored = { ...DEFAULT_SETTINGS, autoLockMinutes: 60, confirmProduction: false };
+    const effective = applyPolicy(stored, policy);
+    expect(effective).toMatchObject({ autoLockMinutes: 10, confirmProduction: true, policy });
+    expect(stored).toMatchObject({ autoLockMinutes: 60, confirmProduction: false });
+    // "Only when the browser closes" is longer than any limit; a shorter choice stays.
+    expect(applyPolicy({ ...stored, autoLockMinutes: null }, policy).autoLockMinutes).toBe(10);
+    expect(applyPolicy({ ...stored, autoLockMinutes: 5 }, policy).autoLockMinutes).toBe(5);
+    // Without a policy nothing changes.
+    expect(applyPolicy(stored, NO_POLICY_VIEW)).toEqual({ ...stored, policy: NO_POLICY_VIEW });
+  });
+});

@@ -1,0 +1,227 @@
+import * as z from 'zod/mini';
+import { EndpointSchema } from '../chat-api/endpoint';
+import { MAX_TIMED_SECONDS } from '../mute/durations';
+import { AdminAccountSchema, EnvironmentSchema, SdkAppIdSchema } from '../vault/profile';
+
+/**
+ * The organisation's policy: what a lead sets for every moderator through the browser's
+ * enterprise policy (`storage.managed`). Read here from whatever the browser hands over (Chrome
+ * has already dropped values that do not fit `public/managed-schema.json`; Firefox checks
+ * nothing), turned into the rules Mute Console enforces, with a warning for everything it could
+ * not take as written. A rule the policy means to enforce but that is missing or unreadable gets
+ * its strictest value, never its loosest.
+ */
+
+export const POLICY_VERSION = 1;
+export const MAX_PROTECTED_IDS = 1000;
+/** The shortest "longest mute" a policy may set, and the strictest value of that rule. */
+export const SHORTEST_MUTE_LIMIT = 60;
+
+/** An app the organisation preconfigures: everything but the secret key. */
+export const ManagedAppSchema = z.strictObject({
+  label: z.string().check(z.trim(), z.minLength(1), z.maxLength(60)),
+  sdkAppId: SdkAppIdSchema,
+  endpoint: EndpointSchema,
+  environment: EnvironmentSchema,
+  adminAccount: AdminAccountSchema,
+});
+export type ManagedApp = z.infer<typeof ManagedAppSchema>;
+
+/**
+ * A protected ID: an exact UserID, or a pattern where `*` stands for any run of characters
+ * (`staff_*`, `bot-*`, `*_official`). Printable ASCII, as UserIDs are.
+ */
+const ProtectedIdSchema = z
+  .string()
+  .check(z.minLength(1), z.maxLength(64), z.regex(/^[\x20-\x7e]+$/));
+
+/** Every rule a policy can set, by its key in the policy. */
+const RULE_SCHEMAS = {
+  apps: z.array(ManagedAppSchema).check(z.maxLength(50)),
+  longestMuteSeconds: z.int().check(z.minimum(SHORTEST_MUTE_LIMIT), z.maximum(MAX_TIMED_SECONDS)),
+  allowPermanentMutes: z.boolean(),
+  confirmProduction: z.boolean(),
+  longestAutoLockMinutes: z.int().check(z.minimum(1), z.maximum(1440)),
+  allowBackupExport: z.boolean(),
+  protectedIds: z.array(ProtectedIdSchema).check(z.maxLength(MAX_PROTECTED_IDS)),
+} as const;
+export type RuleKey = keyof typeof RULE_SCHEMAS;
+export const RULE_KEYS = Object.keys(RULE_SCHEMAS) as RuleKey[];
+
+/** The rules in force: what the policy set, strictest values where it could not be read. */
+export const PolicyRulesSchema = z.strictObject({
+  /** Preconfigured apps (no secrets). */
+  apps: z.array(ManagedAppSchema),
+  /** No mute longer than this many seconds (permanent included); null: no limit. */
+  longestMuteSeconds: z.nullable(z.int().check(z.minimum(1))),
+  allowPermanentMutes: z.boolean(),
+  /** True: every mute on a production app asks first, whatever the operator's setting. */
+  confirmProduction: z.boolean(),
+  /** Auto-lock after at most this many idle minutes; null: the operator's choice. */
+  longestAutoLockMinutes: z.nullable(z.int().check(z.minimum(1))),
+  allowBackupExport: z.boolean(),
+  /** IDs no path mutes; `all` when the list was meant to be enforced and could not be read. */
+  protectedIds: z.union([z.literal('all'), z.array(ProtectedIdSchema)]),
+});
+export type PolicyRules = z.infer<typeof PolicyRulesSchema>;
+
+/** The limits every mute decision applies (utils/mute/decision.ts), as pages receive them. */
+export const MuteLimitsSchema = z.strictObject({
+  longestMuteSeconds: PolicyRulesSchema.shape.longestMuteSeconds,
+  allowPermanentMutes: PolicyRulesSchema.shape.allowPermanentMutes,
+  protectedIds: PolicyRulesSchema.shape.protectedIds,
+});
+export type MuteLimits = z.infer<typeof MuteLimitsSchema>;
+
+/** The limits alone, for a page: what it needs to show the decision's refusal early. */
+export function muteLimits(rules: PolicyRules): { rules: MuteLimits } {
+  return {
+    rules: {
+      longestMuteSeconds: rules.longestMuteSeconds,
+      allowPermanentMutes: rules.allowPermanentMutes,
+      protectedIds: rules.protectedIds,
+    },
+  };
+}
+
+/** No policy: nothing preconfigured, nothing restricted. */
+export const NO_POLICY: PolicyRules = {
+  apps: [],
+  longestMuteSeconds: null,
+  allowPermanentMutes: true,
+  confirmProduction: false,
+  longestAutoLockMinutes: null,
+  allowBackupExport: true,
+  protectedIds: [],
+};
+
+/** The value a rule takes when it is meant to be enforced and cannot be read. */
+const STRICTEST: { [K in RuleKey]: PolicyRules[K] } = {
+  apps: [],
+  longestMuteSeconds: SHORTEST_MUTE_LIMIT,
+  allowPermanentMutes: false,
+  confirmProduction: true,
+  longestAutoLockMinutes: 1,
+  allowBackupExport: false,
+  protectedIds: 'all',
+};
+
+export const PolicyWarningSchema = z.strictObject({
+  kind: z.enum([
+    /** Listed in `enforced` but not in the policy (Chrome drops values that fail its schema). */
+    'missing',
+    /** In the policy, but not of the right shape. */
+    'unreadable',
+    /** A key Mute Console does not know (ignored). */
+    'unknown-key',
+    /** `version` absent or not one this Mute Console knows. */
+    'version',
+    /** A protected-ID pattern that would match every ID (ignored). */
+    'matches-every-id',
+  ]),
+  key: z.string().check(z.maxLength(80)),
+});
+export type PolicyWarning = z.infer<typeof PolicyWarningSchema>;
+
+/** What the operator's pages see of the policy: whether there is one, its rules, its problems. */
+export const PolicyViewSchema = z.strictObject({
+  managed: z.boolean(),
+  /** The rule keys the policy sets (or enforces at their strictest): locked in Options. */
+  setKeys: z.array(z.enum(RULE_KEYS as [RuleKey, ...RuleKey[]])),
+  rules: PolicyRulesSchema,
+  warnings: z.array(PolicyWarningSchema).check(z.maxLength(40)),
+});
+export type PolicyView = z.infer<typeof PolicyViewSchema>;
+
+export const NO_POLICY_VIEW: PolicyView = {
+  managed: false,
+  setKeys: [],
+  rules: NO_POLICY,
+  warnings: [],
+};
+
+const META_KEYS = new Set(['version', 'enforced']);
+
+/** Reads what `storage.managed` holds into rules and warnings. Never throws. */
+export function readPolicy(raw: unknown): PolicyView {
+  if (!isRecord(raw) || Object.keys(raw).length === 0) return NO_POLICY_VIEW;
+  const warnings: PolicyWarning[] = [];
+  const rules: PolicyRules = { ...NO_POLICY };
+  const setKeys: RuleKey[] = [];
+  if (raw.version !== POLICY_VERSION)
+    warnings.push({ kind: 'version', key: JSON.stringify(raw.version ?? null).slice(0, 80) });
+  const enforced = new Set(
+    Array.isArray(raw.enforced) ? raw.enforced.filter((k) => typeof k === 'string') : [],
+  );
+  if (raw.enforced !== undefined && !Array.isArray(raw.enforced))
+    warnings.push({ kind: 'unreadable', key: 'enforced' });
+  for (const key of Object.keys(raw)) {
+    if (!META_KEYS.has(key) && !(key in RULE_SCHEMAS))
+      warnings.push({ kind: 'unknown-key', key: key.slice(0, 80) });
+  }
+  for (const key of enforced) {
+    if (!(key in RULE_SCHEMAS)) warnings.push({ kind: 'unknown-key', key: key.slice(0, 80) });
+  }
+  for (const key of RULE_KEYS) {
+    const value = raw[key];
+    if (value === undefined) {
+      if (!enforced.has(key)) continue;
+      warnings.push({ kind: 'missing', key });
+      setRule(rules, key, STRICTEST[key]);
+    } else {
+      const parsed = RULE_SCHEMAS[key].safeParse(value);
+      if (!parsed.success) {
+        // Present but unreadable is meant, enforced or not: the strictest value, never none.
+        warnings.push({ kind: 'unreadable', key });
+        setRule(rules, key, STRICTEST[key]);
+      } else setRule(rules, key, parsed.data);
+    }
+    setKeys.push(key);
+  }
+  if (Array.isArray(rules.protectedIds)) {
+    rules.protectedIds = rules.protectedIds.filter((pattern) => {
+      if (!/[^*]/.test(pattern)) {
+        warnings.push({ kind: 'matches-every-id', key: pattern });
+        return false;
+      }
+      return true;
+    });
+  }
+  return { managed: true, setKeys, rules, warnings: warnings.slice(0, 40) };
+}
+
+function setRule<K extends RuleKey>(rules: PolicyRules, key: K, value: unknown): void {
+  rules[key] = value as PolicyRules[K];
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The protected-ID pattern that covers `userId` (`all` when every ID is), or null. */
+export function protectedBy(
+  userId: string,
+  protectedIds: PolicyRules['protectedIds'],
+): string | null {
+  if (protectedIds === 'all') return 'all';
+  for (const pattern of protectedIds) {
+    if (pattern.includes('*') ? patternRegex(pattern).test(userId) : pattern === userId)
+      return pattern;
+  }
+  return null;
+}
+
+const compiled = new Map<string, RegExp>();
+
+function patternRegex(pattern: string): RegExp {
+  let regex = compiled.get(pattern);
+  if (!regex) {
+    const body = pattern
+      .split('*')
+      .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*');
+    regex = new RegExp(`^${body}$`, 's');
+    compiled.set(pattern, regex);
+  }
+  return regex;
+}
