@@ -248,7 +248,13 @@ export function Popover(props: {
 
   // Focus lands on Mute: Enter confirms, 1–6 change the duration first, Esc closes.
   useEffect(() => {
-    root.current?.querySelector<HTMLElement>('button[type="submit"], button.primary')?.focus();
+    // Mute when it can act; else (a protected ID, a refused duration) the first enabled control,
+    // so the keyboard stays in the popover (Esc closes it).
+    const form = root.current;
+    (
+      form?.querySelector<HTMLElement>('button[type="submit"]:enabled, button.primary:enabled') ??
+      form?.querySelector<HTMLElement>('button:enabled, input:enabled')
+    )?.focus();
   }, [config.locked]);
 
   useEffect(() => {

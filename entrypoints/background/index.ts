@@ -2,7 +2,6 @@ import { browser, defineBackground } from '#imports';
 import { t } from '../../utils/i18n';
 import { createLogger } from '../../utils/log';
 import { setSecretSource } from '../../utils/log';
-import { siteMatches } from '../../utils/sites/site';
 import { readSelection } from '../../utils/tab-selection';
 import { configureZod } from '../../utils/zod-setup';
 import { ActiveMutes } from './active-mutes';
@@ -93,6 +92,7 @@ export default defineBackground({
         }));
     const sites = new Sites({
       scripting: browser.scripting,
+      siteRules: async () => (await policy.current()).rules,
       hasOrigin: (pattern) => hasHostAccess([pattern]),
       dropGrantedOrigins: () =>
         dropGrantedOrigins(
@@ -207,11 +207,11 @@ export default defineBackground({
     const route = createRouter({
       handlers: createHandlers(services),
       senderContext: async () => {
-        const enabled = (await sites.list()).filter((site) => site.enabled);
+        const siteFor = await sites.pageMatcher();
         return {
           extensionId: browser.runtime.id,
           extensionOrigin: new URL(browser.runtime.getURL('/')).origin,
-          isEnabledPage: (url) => enabled.some((site) => siteMatches(site, url)),
+          isEnabledPage: (url) => siteFor(url) !== null,
         };
       },
       beforeEach: guards.beforeRequest,
@@ -296,7 +296,10 @@ export default defineBackground({
     browser.idle.onStateChanged.addListener((state) => void autoLock.onIdleState(state));
     browser.runtime.onStartup.addListener(() => void vault.lock());
     // Chrome reads policy files again while it runs; a stricter auto-lock applies at once.
-    policy.onChange(() => void autoLock.onSettingsChange());
+    policy.onChange(() => {
+      void autoLock.onSettingsChange();
+      void sites.syncRegistrations();
+    });
     browser.storage.managed.onChanged?.addListener(() => void policy.changed());
     browser.runtime.onInstalled.addListener(({ reason }) => {
       void refreshMenus();

@@ -24,6 +24,7 @@ import {
   type MuteState,
 } from '../../utils/mute/state';
 import type { EffectiveSettings } from '../../utils/settings';
+import { withManagedFields } from '../../utils/policy/policy';
 import type { Profile } from '../../utils/vault/profile';
 import type { ActiveMutes } from './active-mutes';
 import { AuditUnwritable, type AuditLog } from './audit-log';
@@ -96,10 +97,11 @@ export class MuteService {
     },
   ) {}
 
+  /** The app an action runs on, with the fields the organisation fixed for it. */
   async profile(profileId: string): Promise<Profile> {
     const profile = (await this.deps.vault.data()).profiles.find((p) => p.id === profileId);
     if (!profile) throw new HandlerError({ kind: 'not-found' });
-    return profile;
+    return withManagedFields(profile, (await this.deps.settings()).policy.rules.apps);
   }
 
   /** The organisation's limits on mutes, as they are now. */

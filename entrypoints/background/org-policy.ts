@@ -13,7 +13,11 @@ export class OrgPolicy {
   constructor(private readonly read: () => Promise<unknown>) {}
 
   current(): Promise<PolicyView> {
-    return (this.view ??= this.read().then(readPolicy, () => NO_POLICY_VIEW));
+    // A read that fails is no policy for now, and is tried again next time (not kept).
+    return (this.view ??= this.read().then(readPolicy, () => {
+      this.view = null;
+      return NO_POLICY_VIEW;
+    }));
   }
 
   /** The browser says the policy changed: read it again, then tell whoever applies it. */

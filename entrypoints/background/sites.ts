@@ -5,11 +5,16 @@ import {
   BUILT_IN_SITES,
   mergeSites,
   SiteSchema,
+  hostOfPattern,
   originOfPattern,
   siteMatches,
   type Site,
 } from '../../utils/sites/site';
 import { validatedItem } from '../../utils/storage/validated-item';
+import { pageHostPermitted, sitePermitted, type PolicyRules } from '../../utils/policy/policy';
+import { HandlerError } from './router';
+
+type SiteRules = Pick<PolicyRules, 'allowedSites' | 'blockedSites'>;
 import { STORED, wxtKey } from '../../utils/storage/keys';
 
 const log = createLogger('sites');
@@ -35,6 +40,8 @@ export interface ScriptingLike {
 
 export interface SitesDeps {
   scripting: ScriptingLike;
+  /** The organisation's site rules, as they are now. */
+  siteRules: () => Promise<SiteRules>;
   hasOrigin: (pattern: string) => Promise<boolean>;
   /** Gives back every host access granted at run time (the manifest's own stays). */
   dropGrantedOrigins: () => Promise<void>;
@@ -108,12 +115,35 @@ export class Sites {
     return this.cache;
   }
 
-  /** The enabled site a page URL belongs to, if any. */
+  /** The enabled site a page URL belongs to, if any (none where the organisation blocks it). */
   async forUrl(url: string): Promise<Site | null> {
-    return (await this.list()).find((site) => site.enabled && siteMatches(site, url)) ?? null;
+    return (await this.pageMatcher())(url);
+  }
+
+  /** A quick test of page URLs against the enabled sites the organisation permits. */
+  async pageMatcher(): Promise<(url: string) => Site | null> {
+    const rules = await this.deps.siteRules();
+    const sites = (await this.list()).filter((site) => site.enabled && sitePermitted(site, rules));
+    return (url) => {
+      const host = hostOf(url);
+      if (host === null || !pageHostPermitted(host, rules)) return null;
+      return sites.find((site) => siteMatches(site, url)) ?? null;
+    };
+  }
+
+  /** Whether the organisation permits this site (an operator's: allowed, not blocked). */
+  async permits(site: Site): Promise<boolean> {
+    return sitePermitted(site, await this.deps.siteRules());
   }
 
   async save(site: Site): Promise<Site[]> {
+    // Turning a site off is always allowed; only one that would run must be permitted.
+    if (site.enabled && !(await this.permits(site)))
+      throw new HandlerError({
+        kind: 'policy',
+        rule: 'site',
+        host: (hostOfPattern(site.pattern) ?? site.pattern).slice(0, 253),
+      });
     await this.write((sites) =>
       sites.some((s) => s.id === site.id)
         ? sites.map((s) => (s.id === site.id ? site : s))
@@ -131,9 +161,16 @@ export class Sites {
   async syncRegistrations(): Promise<void> {
     try {
       const wanted = new Map<string, string>();
+      const rules = await this.deps.siteRules();
       for (const site of await this.list()) {
         const origin = originOfPattern(site.pattern);
-        if (!site.builtIn && site.enabled && origin && (await this.deps.hasOrigin(origin))) {
+        if (
+          !site.builtIn &&
+          site.enabled &&
+          sitePermitted(site, rules) &&
+          origin &&
+          (await this.deps.hasOrigin(origin))
+        ) {
           wanted.set(`${REGISTERED_PREFIX}${site.id}`, site.pattern);
         }
       }
@@ -173,5 +210,13 @@ export class Sites {
     );
     this.cache = null;
     await this.syncRegistrations();
+  }
+}
+
+function hostOf(url: string): string | null {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return null;
   }
 }

@@ -14,6 +14,8 @@ import {
 } from '../../utils/mute/durations';
 import type { EffectiveSettings, SettingsPatch } from '../../utils/settings';
 import { LockIcon } from './PolicySection';
+import { RefusalNotice } from '../../components/RefusalNotice';
+import { durationRefusal } from '../../utils/mute/decision';
 
 /** Duration presets (edit, reorder), reason presets, confirmation rules and the default scope. */
 export function MutePreferences() {
@@ -45,6 +47,7 @@ export function MutePreferences() {
 
   if (!settings) return null;
   const presets = settings.presets;
+  const defaultRefused = durationRefusal(settings.defaultSeconds, settings.policy.rules);
 
   function move(index: number, by: number) {
     const next = [...presets];
@@ -201,6 +204,13 @@ export function MutePreferences() {
         <p class="hint" id="prefs-default-duration-hint">
           {t('prefs_defaultDurationHint')}
         </p>
+        {/* The shortcut would be refused every time: say so where it is chosen. */}
+        {defaultRefused && (
+          <RefusalNotice
+            reason={defaultRefused}
+            longestMuteSeconds={settings.policy.rules.longestMuteSeconds}
+          />
+        )}
       </div>
       <ScopePicker
         idPrefix="prefs"

@@ -72,11 +72,9 @@ export function ManagedApps({
     <div class="subsection">
       <h3>{t('policy_rule_apps')}</h3>
       {apps.map((app) => {
-        const added = status.profiles.some(
-          (p) => p.sdkAppId === app.sdkAppId && p.adminAccount === app.adminAccount,
-        );
+        const added = status.profiles.some((p) => p.sdkAppId === app.sdkAppId);
         return (
-          <div key={`${app.sdkAppId}/${app.adminAccount}`} class="managed-app">
+          <div key={app.sdkAppId} class="managed-app">
             <p>
               <strong>{app.label}</strong> · {app.sdkAppId}
               {added && <> · {t('policy_appAdded')}</>}
@@ -125,6 +123,11 @@ function ruleWords(key: RuleKey, rules: PolicyRules): string {
     case 'protectedIds':
       if (rules.protectedIds === 'all') return t('policy_protectedAll');
       return rules.protectedIds.length === 0 ? t('policy_none') : rules.protectedIds.join(', ');
+    case 'allowedSites':
+      if (rules.allowedSites === null) return t('policy_anySite');
+      return rules.allowedSites.length === 0 ? t('policy_none') : rules.allowedSites.join(', ');
+    case 'blockedSites':
+      return rules.blockedSites.length === 0 ? t('policy_none') : rules.blockedSites.join(', ');
   }
 }
 

@@ -31,7 +31,8 @@ type Problems = Partial<
 export function ProfileForm({ profiles, editing: given, managed, onSaved, onCancel }: Props) {
   const send = useSend();
   const editing = given;
-  const preset = given ?? managed;
+  // The organisation's fields win over what was stored (the background applies them too).
+  const preset = managed ?? given;
   const id = given?.id ?? (managed ? `managed-${managed.sdkAppId}` : 'new');
   const [label, setLabel] = useState(preset?.label ?? '');
   const [environment, setEnvironment] = useState<Environment>(preset?.environment ?? 'production');

@@ -10,6 +10,8 @@ import { asAppError, type AppError } from '../../utils/messages/app-error';
 import type { ConnectionTest, VaultStatus } from '../../utils/messages/protocol';
 import type { ProfileMeta } from '../../utils/vault/profile';
 import { ProfileForm } from './ProfileForm';
+import { usePolicy } from './PolicySection';
+import { managedAppFor } from '../../utils/policy/policy';
 
 /** The app profiles: one card each, with test, edit, default and delete. */
 export function ProfileList({
@@ -62,6 +64,7 @@ function ProfileCard(props: {
   const { profile, isDefault, onChange } = props;
   const send = useSend();
   const [editing, setEditing] = useState(false);
+  const policy = usePolicy();
   const [confirmingDelete, setConfirmingDelete] = useState(false);
   const [testing, setTesting] = useState(false);
   const [result, setResult] = useState<ConnectionTest | null>(null);
@@ -118,6 +121,7 @@ function ProfileCard(props: {
         <ProfileForm
           profiles={props.profiles}
           editing={profile}
+          managed={policy ? managedAppFor(profile.sdkAppId, policy.rules.apps) : undefined}
           onSaved={async () => {
             setEditing(false);
             await onChange();

@@ -171,11 +171,12 @@ function ChangePassphrase() {
 function Backup({ onChange }: { onChange: () => Promise<void> }) {
   const send = useSend();
   const [error, setError] = useState<AppError | null>(null);
-  const [exportAllowed, setExportAllowed] = useState(true);
+  // Unknown until the policy is read: no Export button meanwhile (the background refuses anyway).
+  const [exportAllowed, setExportAllowed] = useState<boolean | null>(null);
   useEffect(() => {
     send({ type: 'settings.get' }).then(
       (settings) => setExportAllowed(settings.policy.rules.allowBackupExport),
-      () => {},
+      (e: unknown) => setError(asAppError(e)),
     );
   }, [send]);
 
@@ -198,7 +199,7 @@ function Backup({ onChange }: { onChange: () => Promise<void> }) {
     <div class="subsection">
       <h3>{t('backup_title')}</h3>
       <p class="hint">{t('backup_hint')}</p>
-      {exportAllowed ? (
+      {exportAllowed === null ? null : exportAllowed ? (
         <button type="button" class="secondary" onClick={() => void exportBackup()}>
           {t('backup_export')}
         </button>

@@ -1,4 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
+import { LockIcon, usePolicy } from './PolicySection';
+import { sitePermitted } from '../../utils/policy/policy';
 import { askForAccess, hasSiteAccess } from '../../components/host-access';
 import { useSend } from '../../components/background';
 import { ErrorNotice } from '../../components/ErrorNotice';
@@ -15,6 +17,7 @@ export function SitesSection({ profiles }: { profiles: readonly ProfileMeta[] })
   const [access, setAccess] = useState<Record<string, boolean>>({});
   const [adding, setAdding] = useState(false);
   const [error, setError] = useState<AppError | null>(null);
+  const policy = usePolicy();
 
   async function show(list: Site[]) {
     setSites(list);
@@ -58,6 +61,11 @@ export function SitesSection({ profiles }: { profiles: readonly ProfileMeta[] })
               {site.builtIn && <span class="badge">{t('sites_builtIn')}</span>}
               {!access[site.id] && <span class="badge">{t('sites_noAccess')}</span>}
             </div>
+            {policy && !sitePermitted(site, policy.rules) && (
+              <p class="hint">
+                <LockIcon /> {t('policy_siteBlocked')}
+              </p>
+            )}
             <p class="profile-meta">
               <code>{site.pattern}</code> · {describeFinder(site.finder)}
             </p>

@@ -26,6 +26,7 @@ import { keyPart, t, type MessageKey } from '../../utils/i18n';
 import { asAppError, type AppError } from '../../utils/messages/app-error';
 import { ProgressSchema, type Progress } from '../../utils/messages/protocol';
 import { decide } from '../../utils/mute/decision';
+import { protectedBy } from '../../utils/policy/policy';
 import { RefusalNotice } from '../../components/RefusalNotice';
 import { UNMUTE_SECONDS } from '../../utils/mute/durations';
 import { isMuted } from '../../utils/mute/state';
@@ -128,8 +129,13 @@ export function MuteTab(props: {
   const shortens = preview?.kind === 'ask' && preview.questions.includes('shortens');
   // Refused whatever the operator answers: the ID (admin account, protected by the
   // organisation) or the duration (longer than the organisation allows).
-  const refused = preview?.kind === 'refuse' ? preview.reason : isAdmin ? 'admin-account' : null;
-  const idRefused = refused === 'admin-account' || refused === 'protected-id' ? refused : null;
+  const refused = preview?.kind === 'refuse' ? preview.reason : null;
+  // The ID's own refusals show whatever the scopes and duration (which the decision checks first).
+  const idRefused = isAdmin
+    ? 'admin-account'
+    : userId !== null && protectedBy(userId, settings.policy.rules.protectedIds) !== null
+      ? 'protected-id'
+      : null;
   const durationRefused =
     refused === 'longer-than-allowed' || refused === 'permanent-not-allowed' ? refused : null;
 

@@ -1,12 +1,11 @@
 import type { Page, Worker } from '@playwright/test';
-import { PRODUCTION_BUILD, type LaunchedExtension } from '../support/browser';
-import {
-  removeTestPolicies,
-  unpackedExtensionId,
-  writeTestPolicy,
-} from '../support/chromium-policy';
+import { LOOPBACK_BUILD, PRODUCTION_BUILD, type LaunchedExtension } from '../support/browser';
+import { removeTestPolicies, unpackedExtensionId, writeTestPolicy } from '../support/policy-files';
 import { DEMO_APP } from '../support/demo-seed';
 import { createVault, expect, setUpDemoApp, test } from '../e2e/fixtures';
+import { axDisabled, axNames } from '../support/ax';
+import { clickPageButton, pageButtonIds } from '../support/button-audit';
+import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
 
 /**
  * The organisation's policy through a real Chromium policy file: Chromium reads it at start,
@@ -17,19 +16,30 @@ const EXTENSION_ID = unpackedExtensionId(PRODUCTION_BUILD);
 const PROTECTED = 'Your organisation protects this ID: Mute Console will not mute it.';
 const CONSOLE_URL = 'https://console.tencentcloud.com/im';
 
-test.beforeAll(removeTestPolicies);
-test.afterAll(removeTestPolicies);
+let fixtures: FixtureServer;
+test.beforeAll(async () => {
+  removeTestPolicies();
+  fixtures = await startFixtureServer();
+});
+// After the browsers: an open page keeps its connections to the fixture server.
+test.afterAll(async () => {
+  removeTestPolicies();
+  await fixtures.close();
+});
 
 /** Writes the policy, or skips the test saying why it could not. */
-function usePolicy(policy: Record<string, unknown>): void {
-  const problem = writeTestPolicy(EXTENSION_ID, policy);
+function usePolicy(policy: Record<string, unknown>, extensionId = EXTENSION_ID): void {
+  const problem = writeTestPolicy(extensionId, policy);
   test.skip(problem !== null, `skipped: ${problem}`);
 }
 
-async function launchUnderPolicy(launch: () => Promise<LaunchedExtension>) {
+async function launchUnderPolicy(
+  launch: () => Promise<LaunchedExtension>,
+  expectedId = EXTENSION_ID,
+) {
   const extension = await launch();
   // The policy names the extension by the ID Chromium derives from its folder.
-  expect(extension.extensionId).toBe(EXTENSION_ID);
+  expect(extension.extensionId).toBe(expectedId);
   return extension;
 }
 
@@ -80,6 +90,7 @@ test('a policy sets the app up, protects IDs on every path, and its rules hold',
     longestAutoLockMinutes: 5,
     allowBackupExport: false,
     protectedIds: ['spammer_*', 'alice'],
+    blockedSites: ['console.trtc.io'],
   });
   const extension = await launchUnderPolicy(launch);
   const options = await extension.openPage('options.html');
@@ -94,6 +105,7 @@ test('a policy sets the app up, protects IDs on every path, and its rules hold',
     'Auto-lock at the latest after5 minutes',
     'Exporting backupsNot allowed',
     'Protected IDs (never muted)spammer_*, alice',
+    'Sites where page buttons never appearconsole.trtc.io',
   ])
     await expect(section).toContainText(line);
   await expect(section.getByRole('alert')).toHaveCount(0);
@@ -117,6 +129,14 @@ test('a policy sets the app up, protects IDs on every path, and its rules hold',
   await expect(
     options.getByText('Your organisation does not allow exporting backups.'),
   ).toBeVisible();
+
+  // The blocked console host is marked; the others are not.
+  await expect(options.getByRole('listitem', { name: 'console.trtc.io' })).toContainText(
+    'Blocked by your organisation: no buttons appear here.',
+  );
+  await expect(
+    options.getByRole('listitem', { name: 'console.tencentcloud.com' }),
+  ).not.toContainText('Blocked by your organisation');
 
   // Popup: a protected ID (pattern and exact) is refused before anything is sent.
   const popup = await openPopup(extension);
@@ -149,7 +169,7 @@ test('a policy sets the app up, protects IDs on every path, and its rules hold',
   await popup.getByLabel('User IDs').fill(['spammer_02', 'carol'].join('\n'));
   await pickDuration(popup, '1 day');
   await popup.getByRole('button', { name: 'Check them first (dry run)' }).click();
-  await popup.getByText('1 entries are not valid user IDs and were left out').click();
+  await popup.getByText('1 entries were left out (not valid user IDs, or not to be muted)').click();
   await expect(popup.getByRole('listitem').filter({ hasText: 'spammer_02' })).toContainText(
     PROTECTED,
   );
@@ -202,8 +222,93 @@ test('a partial policy warns, and what it meant to enforce takes its strictest v
     popup.getByText('Your organisation allows mutes of at most 1 min: choose a shorter duration.'),
   ).toBeVisible();
   await expect(popup.getByRole('button', { name: 'Mute dave' })).toBeDisabled();
-  // The rest of the protected list still holds; an unmute is never refused.
+  // The rest of the protected list still holds.
   await popup.getByLabel('User ID').fill('mod_7');
   await expect(popup.getByText(PROTECTED)).toBeVisible();
   expect(emulator.requests.filter((r) => r.command === 'setnospeaking')).toHaveLength(0);
+});
+
+test('on the console: the popover refuses a protected ID; a blocked console host gets no buttons', async ({
+  launch,
+  emulator,
+}) => {
+  usePolicy({
+    version: 1,
+    protectedIds: ['spammer_*'],
+    blockedSites: ['console.tencentcloud.com'],
+  });
+  const extension = await launchUnderPolicy(() =>
+    launch({
+      extraHostPorts: {
+        'console.cloud.tencent.com': fixtures.httpsPort,
+        'console.tencentcloud.com': fixtures.httpsPort,
+      },
+      viewport: { width: 1366, height: 800 },
+    }),
+  );
+  await setUpDemoApp(extension);
+  const page = await extension.context.newPage();
+  await page.goto('https://console.cloud.tencent.com/im/account-management');
+  await expect.poll(() => pageButtonIds(page)).toContain('spammer_01');
+
+  // The popover opens on the protected ID, says why, and its Mute stays disabled.
+  await clickPageButton(page, 'spammer_01');
+  await expect.poll(() => axNames(page, 'dialog')).toEqual(['Mute Console: spammer_01']);
+  await expect
+    .poll(() => axNames(page, 'StaticText', /^Your organisation protects this ID/))
+    .toEqual([PROTECTED]);
+  expect(await axDisabled(page, 'button', 'Mute spammer_01')).toContain(true);
+  await page.keyboard.press('Escape');
+
+  // The same page on a host the policy blocks: no buttons (the allowed one had them).
+  const blocked = await extension.context.newPage();
+  await blocked.goto('https://console.tencentcloud.com/im/account-management');
+  await blocked.waitForTimeout(1500);
+  expect(await pageButtonIds(blocked)).toEqual([]);
+  expect(emulator.requests.filter((r) => r.command === 'setnospeaking')).toHaveLength(0);
+});
+
+test.describe('the shortcut', () => {
+  // Chromium grants the shortcut's tab to the real key press only; driven from the worker, the
+  // selection is read where the build may script: the loopback build's fixture pages.
+  test.use({ buildDir: LOOPBACK_BUILD });
+  const LOOPBACK_ID = unpackedExtensionId(LOOPBACK_BUILD);
+
+  test('on a selected protected ID: the action window says why and offers no Mute', async ({
+    launch,
+    emulator,
+  }) => {
+    usePolicy({ version: 1, protectedIds: ['spammer_*'] }, LOOPBACK_ID);
+    const extension = await launchUnderPolicy(launch, LOOPBACK_ID);
+    await setUpDemoApp(extension);
+    const page = await extension.context.newPage();
+    await page.goto(`${fixtures.url}/custom-admin.html`);
+    await page.evaluate(() => {
+      const range = document.createRange();
+      range.selectNodeContents(document.querySelector('#plain') as Element);
+      getSelection()?.removeAllRanges();
+      getSelection()?.addRange(range);
+    });
+    const opened = extension.context.waitForEvent('page', { timeout: 15_000 });
+    await (
+      await extension.serviceWorker()
+    ).evaluate(async (pageUrl) => {
+      const chrome = (
+        globalThis as unknown as {
+          chrome: { tabs: { query(q: object): Promise<Array<{ id?: number; url?: string }>> } };
+        }
+      ).chrome;
+      const [tab] = await chrome.tabs.query({ url: pageUrl });
+      await (
+        globalThis as unknown as {
+          muteConsoleHandlers: { onCommand(command: string, tab?: object): Promise<void> };
+        }
+      ).muteConsoleHandlers.onCommand('mute-selection', tab);
+    }, page.url());
+    const window = await opened;
+    await expect(window.getByText(/^Mute spammer_02 ·/)).toBeVisible();
+    await expect(window.getByText(PROTECTED)).toBeVisible();
+    await expect(window.getByRole('button', { name: 'Mute', exact: true })).toBeDisabled();
+    expect(emulator.requests.filter((r) => r.command === 'setnospeaking')).toHaveLength(0);
+  });
 });

@@ -1,5 +1,5 @@
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { readPolicy } from '../../utils/policy/policy';
+import { OrgPolicy } from '../../entrypoints/background/org-policy';
 import { ActiveMutes } from '../../entrypoints/background/active-mutes';
 import { AuditLog } from '../../entrypoints/background/audit-log';
 import { BulkRunner } from '../../entrypoints/background/bulk-runner';
@@ -77,6 +77,7 @@ export async function backgroundServices(
     settings: async () => DEFAULT_SETTINGS,
     now,
   });
+  const orgPolicy = new OrgPolicy(async () => policy ?? {});
   const registry = new ActiveMutes(now);
   const undo = new UndoStore(session, now);
   const mute = new MuteService({
@@ -85,7 +86,7 @@ export async function backgroundServices(
     audit,
     registry,
     undo,
-    settings: async () => applyPolicy(DEFAULT_SETTINGS, readPolicy(policy)),
+    settings: async () => applyPolicy(DEFAULT_SETTINGS, await orgPolicy.current()),
     now,
   });
   const bulk = new BulkRunner({ session, mute, audit, alarms: fakeBrowser.alarms, now });
@@ -94,5 +95,5 @@ export async function backgroundServices(
     () => registry.flush(),
     async () => void (await audit.list()),
   );
-  return { vault, chat, audit, registry, undo, mute, bulk, session };
+  return { vault, chat, audit, registry, undo, mute, bulk, session, policy: orgPolicy };
 }

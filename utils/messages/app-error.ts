@@ -19,8 +19,16 @@ export const AppErrorSchema = z.discriminatedUnion('kind', [
   /** Nothing was sent: the organisation's policy does not allow it (utils/policy). */
   z.object({
     kind: z.literal('policy'),
-    rule: z.enum(['protected-id', 'longer-than-allowed', 'permanent-not-allowed', 'backup-export']),
+    rule: z.enum([
+      'protected-id',
+      'longer-than-allowed',
+      'permanent-not-allowed',
+      'backup-export',
+      'site',
+    ]),
     longestSeconds: z.optional(z.int().check(z.minimum(1))),
+    /** The host a page site was refused for. */
+    host: z.optional(z.string().check(z.maxLength(253))),
   }),
   /** Nothing was sent: the action needs the operator's yes to these questions first. */
   z.object({

@@ -81,6 +81,8 @@ export function policyWords(error: Extract<AppError, { kind: 'policy' }>): strin
       return t('policy_refusePermanent');
     case 'backup-export':
       return t('policy_refuseBackupExport');
+    case 'site':
+      return t('policy_refuseSite', error.host ?? '');
     case 'longer-than-allowed': {
       const longest = error.longestSeconds ?? PERMANENT_SECONDS;
       return t('policy_refuseLonger', formatDuration(longest, uiLocale()));

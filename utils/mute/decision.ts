@@ -95,8 +95,8 @@ export function durationRefusal(
   policy: MuteLimits,
 ): 'longer-than-allowed' | 'permanent-not-allowed' | null {
   if (seconds === UNMUTE_SECONDS) return null;
-  if (seconds === PERMANENT_SECONDS)
-    return policy.allowPermanentMutes ? null : 'permanent-not-allowed';
+  if (seconds === PERMANENT_SECONDS && !policy.allowPermanentMutes) return 'permanent-not-allowed';
+  // A permanent mute is longer than any limit.
   if (policy.longestMuteSeconds !== null && seconds > policy.longestMuteSeconds)
     return 'longer-than-allowed';
   return null;

@@ -1,7 +1,9 @@
 import * as z from 'zod/mini';
-import { EndpointSchema } from '../chat-api/endpoint';
+import { EndpointSchema, parseCustomEndpoint } from '../chat-api/endpoint';
+import { ALLOW_LOOPBACK_HTTP } from '../build-mode';
 import { MAX_TIMED_SECONDS } from '../mute/durations';
 import { AdminAccountSchema, EnvironmentSchema, SdkAppIdSchema } from '../vault/profile';
+import { hostOfPattern, type Site } from '../sites/site';
 
 /**
  * The organisation's policy: what a lead sets for every moderator through the browser's
@@ -35,6 +37,14 @@ const ProtectedIdSchema = z
   .string()
   .check(z.minLength(1), z.maxLength(64), z.regex(/^[\x20-\x7e]+$/));
 
+/**
+ * A page site as a policy names it: a host (`admin.example.com`), `*.` and a domain (the domain
+ * and every subdomain, as in a match pattern), or `*` (every host).
+ */
+const HostPatternSchema = z
+  .string()
+  .check(z.maxLength(253), z.regex(/^(\*|(\*\.)?[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*)$/));
+
 /** Every rule a policy can set, by its key in the policy. */
 const RULE_SCHEMAS = {
   apps: z.array(ManagedAppSchema).check(z.maxLength(50)),
@@ -44,6 +54,8 @@ const RULE_SCHEMAS = {
   longestAutoLockMinutes: z.int().check(z.minimum(1), z.maximum(1440)),
   allowBackupExport: z.boolean(),
   protectedIds: z.array(ProtectedIdSchema).check(z.maxLength(MAX_PROTECTED_IDS)),
+  allowedSites: z.array(HostPatternSchema).check(z.maxLength(200)),
+  blockedSites: z.array(HostPatternSchema).check(z.maxLength(200)),
 } as const;
 export type RuleKey = keyof typeof RULE_SCHEMAS;
 export const RULE_KEYS = Object.keys(RULE_SCHEMAS) as RuleKey[];
@@ -62,6 +74,10 @@ export const PolicyRulesSchema = z.strictObject({
   allowBackupExport: z.boolean(),
   /** IDs no path mutes; `all` when the list was meant to be enforced and could not be read. */
   protectedIds: z.union([z.literal('all'), z.array(ProtectedIdSchema)]),
+  /** The only hosts an operator may add page sites for; null: any. */
+  allowedSites: z.nullable(z.array(HostPatternSchema)),
+  /** Hosts where page buttons never run, Tencent's console included. */
+  blockedSites: z.array(HostPatternSchema),
 });
 export type PolicyRules = z.infer<typeof PolicyRulesSchema>;
 
@@ -93,6 +109,8 @@ export const NO_POLICY: PolicyRules = {
   longestAutoLockMinutes: null,
   allowBackupExport: true,
   protectedIds: [],
+  allowedSites: null,
+  blockedSites: [],
 };
 
 /** The value a rule takes when it is meant to be enforced and cannot be read. */
@@ -104,6 +122,8 @@ const STRICTEST: { [K in RuleKey]: PolicyRules[K] } = {
   longestAutoLockMinutes: 1,
   allowBackupExport: false,
   protectedIds: 'all',
+  allowedSites: [],
+  blockedSites: ['*'],
 };
 
 export const PolicyWarningSchema = z.strictObject({
@@ -170,7 +190,7 @@ export function readPolicy(raw: unknown): PolicyView {
       setRule(rules, key, STRICTEST[key]);
     } else {
       const parsed = RULE_SCHEMAS[key].safeParse(value);
-      if (!parsed.success) {
+      if (!parsed.success || (key === 'apps' && !appsUsable(parsed.data as ManagedApp[]))) {
         // Present but unreadable is meant, enforced or not: the strictest value, never none.
         warnings.push({ kind: 'unreadable', key });
         setRule(rules, key, STRICTEST[key]);
@@ -188,6 +208,15 @@ export function readPolicy(raw: unknown): PolicyView {
     });
   }
   return { managed: true, setKeys, rules, warnings: warnings.slice(0, 40) };
+}
+
+/** A custom endpoint a moderator could not save (http, credentials, a query) makes the list unusable. */
+function appsUsable(apps: readonly ManagedApp[]): boolean {
+  return apps.every(
+    (app) =>
+      app.endpoint.kind !== 'custom' ||
+      parseCustomEndpoint(app.endpoint.baseUrl, ALLOW_LOOPBACK_HTTP).ok,
+  );
 }
 
 function setRule<K extends RuleKey>(rules: PolicyRules, key: K, value: unknown): void {
@@ -224,4 +253,76 @@ function patternRegex(pattern: string): RegExp {
     compiled.set(pattern, regex);
   }
   return regex;
+}
+
+/** Whether `host` (a host name, or a match pattern's host such as `*.example.com`) fits `pattern`. */
+export function hostMatches(pattern: string, host: string): boolean {
+  const h = host.toLowerCase();
+  const p = pattern.toLowerCase();
+  if (p === '*') return true;
+  if (p.startsWith('*.')) {
+    const domain = p.slice(2);
+    return h === domain || h.endsWith(`.${domain}`);
+  }
+  return h === p;
+}
+
+/** Whether page buttons may run on a page of `host` (the blocked list; the console included). */
+export function pageHostPermitted(host: string, rules: Pick<PolicyRules, 'blockedSites'>): boolean {
+  return !rules.blockedSites.some((pattern) => hostMatches(pattern, host));
+}
+
+/** Whether the operator may add a page site for `host`: allowed (when a list is set), not blocked. */
+export function siteHostPermitted(
+  host: string,
+  rules: Pick<PolicyRules, 'allowedSites' | 'blockedSites'>,
+): boolean {
+  return (
+    pageHostPermitted(host, rules) &&
+    (rules.allowedSites === null ||
+      rules.allowedSites.some((pattern) => hostMatches(pattern, host)))
+  );
+}
+
+/**
+ * Whether the organisation permits page buttons for a site: an operator's site must be allowed
+ * (when a list is set) and not blocked; a built-in console site, only not blocked.
+ */
+export function sitePermitted(
+  site: Pick<Site, 'pattern' | 'builtIn'>,
+  rules: Pick<PolicyRules, 'allowedSites' | 'blockedSites'>,
+): boolean {
+  // The host without its port: a policy names hosts.
+  const host = hostOfPattern(site.pattern)?.replace(/:\d+$/, '') ?? null;
+  if (host === null) return false;
+  return site.builtIn ? pageHostPermitted(host, rules) : siteHostPermitted(host, rules);
+}
+
+/** The app the organisation set up with this SDKAppID, if any. */
+export function managedAppFor(
+  sdkAppId: number,
+  apps: readonly ManagedApp[],
+): ManagedApp | undefined {
+  return apps.find((app) => app.sdkAppId === sdkAppId);
+}
+
+/**
+ * A profile (or profile input) with the fields the organisation fixed for its SDKAppID: an app it
+ * set up keeps its label, endpoint, environment and admin account however it was stored or
+ * edited (a production app cannot be turned into a test one to skip its confirmation).
+ */
+export function withManagedFields<P extends ManagedApp>(
+  profile: P,
+  apps: readonly ManagedApp[],
+): P {
+  const app = managedAppFor(profile.sdkAppId, apps);
+  return app
+    ? {
+        ...profile,
+        label: app.label,
+        endpoint: app.endpoint,
+        environment: app.environment,
+        adminAccount: app.adminAccount,
+      }
+    : profile;
 }

@@ -121,6 +121,11 @@ export function patternMatches(pattern: string, url: URL): boolean {
 }
 
 /** The origin permission a site needs, e.g. "https://admin.example.com/*". */
+/** A match pattern's host: `admin.example.com`, `*.example.com` or `*`. */
+export function hostOfPattern(pattern: string): string | null {
+  return /^(?:\*|https?):\/\/([^/]+)\//.exec(pattern)?.[1] ?? null;
+}
+
 export function originOfPattern(pattern: string): string | null {
   const match = /^(\*|https?):\/\/(\*|(?:\*\.)?[^/*]+)\//.exec(pattern);
   return match ? `${match[1]}://${match[2]}/*` : null;

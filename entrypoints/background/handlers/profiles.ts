@@ -6,6 +6,7 @@ import type { Endpoint } from '../../../utils/chat-api/endpoint';
 import type { AppError } from '../../../utils/messages/app-error';
 import type { ProfileInput } from '../../../utils/messages/protocol';
 import { toMeta, type Profile, type VaultData } from '../../../utils/vault/profile';
+import { withManagedFields } from '../../../utils/policy/policy';
 import { HandlerError, type Handlers } from '../router';
 import type { Services } from '../services';
 
@@ -31,7 +32,9 @@ export function profileHandlers(services: Services): ProfileHandlers {
   }
 
   return {
-    async 'profiles.save'({ profile: input }) {
+    async 'profiles.save'({ profile: given }) {
+      // An app the organisation set up keeps the fields it fixed, however the form was sent.
+      const input = withManagedFields(given, (await services.policy.current()).rules.apps);
       const endpoint = checkEndpoint(input.endpoint);
       // A custom endpoint whose access prompt was declined would only ever fail: not saved.
       if (endpoint.kind === 'custom') await requireHostAccess(endpoint);

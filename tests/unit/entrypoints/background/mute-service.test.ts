@@ -78,6 +78,56 @@ describe('MuteService', () => {
     await expect(mute.undo(outcome.undoId ?? '', 'popup')).rejects.toThrow();
   });
 
+  it("under the organisation's policy: an undo that would mute a protected ID again is refused and kept; its app's fixed fields apply", async () => {
+    const { mute } = await backgroundServices(emulator.httpsPort, {
+      policy: {
+        version: 1,
+        protectedIds: ['spammer_*'],
+        confirmProduction: true,
+        apps: [
+          {
+            label: 'Team community',
+            sdkAppId: APP,
+            endpoint: { kind: 'region', region: 'singapore' },
+            environment: 'production',
+            adminAccount: DEMO_PROFILE.adminAccount,
+          },
+        ],
+      },
+    });
+    // The stored profile ("Demo community") takes the fields the policy fixed for its SDKAppID,
+    // and a production app asks first, as the policy says, whatever the operator's setting.
+    expect(await mute.profile('demo')).toMatchObject({
+      label: 'Team community',
+      environment: 'production',
+    });
+    const ask = {
+      profileId: 'demo',
+      scopes: both,
+      reason: '',
+      source: 'popup' as const,
+      undoable: true,
+    };
+    await expect(
+      mute.apply({ ...ask, userId: 'alice', seconds: 600, confirmed: [] }),
+    ).rejects.toMatchObject({
+      appError: { kind: 'needs-confirmation', questions: ['production'] },
+    });
+    // Unmuting a protected ID is allowed; undoing that unmute would mute it again: refused.
+    emulator.setMute(APP, 'spammer_01', { c2c: 86400, group: 86400 });
+    const unmuted = await mute.apply({ ...ask, userId: 'spammer_01', seconds: 0, confirmed: [] });
+    expect(emulator.muteState(APP, 'spammer_01').c2c).toBe(0);
+    const sent = emulator.requests.length;
+    await expect(mute.undo(unmuted.undoId ?? '', 'popup')).rejects.toMatchObject({
+      appError: { kind: 'policy', rule: 'protected-id' },
+    });
+    expect(emulator.requests.length).toBe(sent);
+    // The record is kept (nothing was sent): the same refusal again, not "not found".
+    await expect(mute.undo(unmuted.undoId ?? '', 'popup')).rejects.toMatchObject({
+      appError: { kind: 'policy', rule: 'protected-id' },
+    });
+  });
+
   it('a mute that would shorten one in place, or is permanent, sends nothing until the operator says yes', async () => {
     const { mute, audit } = await backgroundServices(emulator.httpsPort);
     emulator.setMute(APP, 'bob', { c2c: PERMANENT_SECONDS });

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { readPolicy } from '../../../../utils/policy/policy';
+import { readPolicy, NO_POLICY } from '../../../../utils/policy/policy';
 import { applyPolicy } from '../../../../utils/settings';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { pageHandlers } from '../../../../entrypoints/background/handlers/page';
@@ -61,6 +61,7 @@ async function handlers(policy?: unknown) {
     defaultProfileId: 'second',
   }));
   const sites = new Sites({
+    siteRules: async () => NO_POLICY,
     scripting: {
       getRegisteredContentScripts: async () => [],
       registerContentScripts: async () => {},

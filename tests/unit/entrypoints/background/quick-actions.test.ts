@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { NO_POLICY_VIEW } from '../../../../utils/policy/policy';
+import { NO_POLICY_VIEW, NO_POLICY } from '../../../../utils/policy/policy';
 import { applyPolicy } from '../../../../utils/settings';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { QuickActions } from '../../../../entrypoints/background/quick-actions';
@@ -36,6 +36,7 @@ async function quickActions(granted: { value: boolean }) {
     vault: core.vault,
     mute: core.mute,
     sites: new Sites({
+      siteRules: async () => NO_POLICY,
       scripting: {
         getRegisteredContentScripts: async () => [],
         registerContentScripts: async () => {},

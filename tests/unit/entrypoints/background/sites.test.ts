@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { NO_POLICY } from '../../../../utils/policy/policy';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import {
   ADMIN_PAGES_SCRIPT,
@@ -47,6 +48,7 @@ describe('Sites', () => {
   it("lists the console built in, then the operator's sites", async () => {
     const { scripting } = fakeScripting();
     const sites = new Sites({
+      siteRules: async () => NO_POLICY,
       scripting,
       hasOrigin: async () => false,
       dropGrantedOrigins: async () => {},
@@ -62,10 +64,48 @@ describe('Sites', () => {
     expect(await sites.forUrl('https://elsewhere.example/')).toBeNull();
   });
 
+  it("follows the organisation's site rules: only allowed hosts added, blocked pages get no buttons", async () => {
+    const { scripting, registered } = fakeScripting();
+    let rules = { ...NO_POLICY };
+    const sites = new Sites({
+      siteRules: async () => rules,
+      scripting,
+      hasOrigin: async () => true,
+      dropGrantedOrigins: async () => {},
+    });
+    await sites.save(ACME);
+    expect([...registered.keys()]).toEqual(['site:acme']);
+
+    rules = { ...NO_POLICY, allowedSites: ['*.corp.example'], blockedSites: ['console.trtc.io'] };
+    // Adding a site outside the allowed list is refused, naming its host.
+    await expect(
+      sites.save({ ...ACME, id: 'other', pattern: 'https://mod.other.example/*' }),
+    ).rejects.toMatchObject({
+      appError: { kind: 'policy', rule: 'site', host: 'mod.other.example' },
+    });
+    await sites.save({ ...ACME, id: 'corp', pattern: 'https://mod.corp.example/*' });
+    // The site added before the rule stays listed (nothing the operator stored is lost) but
+    // gets no script and no buttons; a blocked console host gets none either.
+    expect((await sites.list()).map((s) => s.id)).toContain('acme');
+    expect([...registered.keys()]).toEqual(['site:corp']);
+    expect(await sites.forUrl('https://admin.acme.example/reports')).toBeNull();
+    expect(await sites.forUrl('https://mod.corp.example/x')).toMatchObject({ id: 'corp' });
+    expect(await sites.forUrl('https://console.trtc.io/im')).toBeNull();
+    expect(await sites.forUrl('https://console.tencentcloud.com/im')).toMatchObject({
+      builtIn: true,
+    });
+
+    // The rule lifted: the operator's site is back as it was.
+    rules = { ...NO_POLICY };
+    await sites.syncRegistrations();
+    expect([...registered.keys()].sort()).toEqual(['site:acme', 'site:corp']);
+  });
+
   it('registers a content script once access is granted, and removes it when access is revoked or the site is off', async () => {
     const { scripting, registered } = fakeScripting();
     let granted = false;
     const sites = new Sites({
+      siteRules: async () => NO_POLICY,
       scripting,
       hasOrigin: async () => granted,
       dropGrantedOrigins: async () => {},
@@ -88,6 +128,7 @@ describe('Sites', () => {
   it('keeps built-in sites but lets the operator switch them off', async () => {
     const { scripting } = fakeScripting();
     const sites = new Sites({
+      siteRules: async () => NO_POLICY,
       scripting,
       hasOrigin: async () => true,
       dropGrantedOrigins: async () => {},
@@ -96,6 +137,7 @@ describe('Sites', () => {
     await sites.save({ ...(console as Site), enabled: false });
     await sites.remove((console as Site).id);
     const again = new Sites({
+      siteRules: async () => NO_POLICY,
       scripting,
       hasOrigin: async () => true,
       dropGrantedOrigins: async () => {},
@@ -120,6 +162,7 @@ describe('menuIntent', () => {
   it('two sites saved at once are both kept', async () => {
     const { scripting } = fakeScripting();
     const sites = new Sites({
+      siteRules: async () => NO_POLICY,
       scripting,
       hasOrigin: async () => true,
       dropGrantedOrigins: async () => {},
@@ -132,6 +175,7 @@ describe('menuIntent', () => {
     };
     await Promise.all([sites.save(ACME), sites.save(other)]);
     const fresh = new Sites({
+      siteRules: async () => NO_POLICY,
       scripting,
       hasOrigin: async () => true,
       dropGrantedOrigins: async () => {},
@@ -151,6 +195,7 @@ describe('Forget everything, for sites', () => {
     const { scripting, registered } = fakeScripting();
     let dropped = 0;
     const sites = new Sites({
+      siteRules: async () => NO_POLICY,
       scripting,
       hasOrigin: async () => true,
       dropGrantedOrigins: async () => void dropped++,

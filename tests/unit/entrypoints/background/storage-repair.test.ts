@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { NO_POLICY } from '../../../../utils/policy/policy';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { ActiveMutes } from '../../../../entrypoints/background/active-mutes';
 import { OrgPolicy } from '../../../../entrypoints/background/org-policy';
@@ -23,6 +24,7 @@ async function worker() {
   await vault.create('correct horse battery staple');
   const settings = createSettingsStore();
   const sites = new Sites({
+    siteRules: async () => NO_POLICY,
     scripting: {
       getRegisteredContentScripts: async () => [],
       registerContentScripts: async () => {},

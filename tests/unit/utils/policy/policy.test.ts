@@ -3,8 +3,10 @@ import {
   MAX_PROTECTED_IDS,
   NO_POLICY,
   NO_POLICY_VIEW,
+  hostMatches,
   protectedBy,
   readPolicy,
+  sitePermitted,
 } from '../../../../utils/policy/policy';
 import { decide, policyRefusal, refusalWords } from '../../../../utils/mute/decision';
 import { PERMANENT_SECONDS } from '../../../../utils/mute/durations';
@@ -35,6 +37,8 @@ describe('readPolicy', () => {
       longestAutoLockMinutes: 5,
       allowBackupExport: false,
       protectedIds: ['staff_*', 'bot-*', 'alice'],
+      allowedSites: ['*.corp.example'],
+      blockedSites: ['console.trtc.io'],
     });
     expect(view).toEqual({
       managed: true,
@@ -46,6 +50,8 @@ describe('readPolicy', () => {
         'longestAutoLockMinutes',
         'allowBackupExport',
         'protectedIds',
+        'allowedSites',
+        'blockedSites',
       ],
       rules: {
         apps: [APP],
@@ -55,6 +61,8 @@ describe('readPolicy', () => {
         longestAutoLockMinutes: 5,
         allowBackupExport: false,
         protectedIds: ['staff_*', 'bot-*', 'alice'],
+        allowedSites: ['*.corp.example'],
+        blockedSites: ['console.trtc.io'],
       },
       warnings: [],
     });
@@ -70,6 +78,8 @@ describe('readPolicy', () => {
         'longestAutoLockMinutes',
         'allowBackupExport',
         'protectedIds',
+        'allowedSites',
+        'blockedSites',
       ],
     });
     expect(view.rules).toEqual({
@@ -80,6 +90,8 @@ describe('readPolicy', () => {
       longestAutoLockMinutes: 1,
       allowBackupExport: false,
       protectedIds: 'all',
+      allowedSites: [],
+      blockedSites: ['*'],
     });
     expect(view.warnings.map((w) => `${w.kind}:${w.key}`)).toEqual([
       'missing:longestMuteSeconds',
@@ -88,6 +100,8 @@ describe('readPolicy', () => {
       'missing:longestAutoLockMinutes',
       'missing:allowBackupExport',
       'missing:protectedIds',
+      'missing:allowedSites',
+      'missing:blockedSites',
     ]);
     // With every ID protected, no mute is allowed; an unmute still is.
     expect(policyRefusal('anyone', 600, view.rules)).toBe('protected-id');
@@ -151,6 +165,29 @@ describe('protectedBy', () => {
   });
 });
 
+describe('site rules', () => {
+  it('match hosts as match patterns do, and keep blocked pages and unlisted sites out', () => {
+    expect(hostMatches('*.corp.example', 'corp.example')).toBe(true);
+    expect(hostMatches('*.corp.example', 'mod.corp.example')).toBe(true);
+    expect(hostMatches('*.corp.example', 'evilcorp.example')).toBe(false);
+    expect(hostMatches('Admin.Example.com', 'admin.example.com')).toBe(true);
+    expect(hostMatches('*', 'anything.example')).toBe(true);
+    const rules = { allowedSites: ['*.corp.example'], blockedSites: ['console.trtc.io'] };
+    const site = (pattern: string, builtIn = false) => ({ pattern, builtIn });
+    expect(sitePermitted(site('https://mod.corp.example/*'), rules)).toBe(true);
+    expect(sitePermitted(site('https://*.corp.example/*'), rules)).toBe(true);
+    expect(sitePermitted(site('https://*/*'), rules)).toBe(false);
+    expect(sitePermitted(site('https://admin.other.example/*'), rules)).toBe(false);
+    // Built-in console sites answer to the blocked list only.
+    expect(sitePermitted(site('https://console.tencentcloud.com/*', true), rules)).toBe(true);
+    expect(sitePermitted(site('https://console.trtc.io/*', true), rules)).toBe(false);
+    // A host pattern that is not one makes the whole list unreadable: strictest (nothing allowed).
+    expect(
+      readPolicy({ version: 1, allowedSites: ['https://x.example/*'] }).rules.allowedSites,
+    ).toEqual([]);
+  });
+});
+
 describe('the one decision with a policy', () => {
   const rules = readPolicy({
     version: 1,
@@ -177,6 +214,12 @@ describe('the one decision with a policy', () => {
     expect(decision('bob', 86401)).toEqual({ kind: 'refuse', reason: 'longer-than-allowed' });
     expect(decision('bob', 86400)).toEqual({ kind: 'act' });
     expect(decision('staff_1', 0, 'unmute')).toEqual({ kind: 'act' });
+  });
+
+  it('counts a permanent mute as longer than any limit, even where permanent mutes are allowed', () => {
+    const limited = { ...NO_POLICY, longestMuteSeconds: 3600 };
+    expect(policyRefusal('bob', PERMANENT_SECONDS, limited)).toBe('longer-than-allowed');
+    expect(policyRefusal('bob', PERMANENT_SECONDS, NO_POLICY)).toBeNull();
   });
 
   it('says why in words, with the limit', () => {
