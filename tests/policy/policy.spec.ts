@@ -122,6 +122,9 @@ test('a policy sets the app up, protects IDs on every path, and its rules hold',
 
   // Options: the rules in force, the operator's own choices kept underneath.
   await expect(options.locator('#auto-lock')).toHaveValue('5');
+  await expect(options.locator('#auto-lock-locked')).toContainText(
+    'Set by your organisation. Auto-lock at the latest after: 5 minutes',
+  );
   await expect(options.locator('#auto-lock option[value="never"]')).toHaveCount(0);
   await expect(options.getByLabel('Ask before every mute on a production app')).toBeChecked();
   await expect(options.getByLabel('Ask before every mute on a production app')).toBeDisabled();
@@ -226,6 +229,37 @@ test('a partial policy warns, and what it meant to enforce takes its strictest v
   await popup.getByLabel('User ID').fill('mod_7');
   await expect(popup.getByText(PROTECTED)).toBeVisible();
   expect(emulator.requests.filter((r) => r.command === 'setnospeaking')).toHaveLength(0);
+  await popup.close();
+
+  // The lead fixes the policy while the browser runs: Chromium reads the file again and the
+  // extension follows, without a restart (an hour is now allowed; the warning is gone).
+  usePolicy({ version: 1, enforced: ['longestMuteSeconds'], longestMuteSeconds: 3600 });
+  const worker = await extension.serviceWorker();
+  await expect
+    .poll(
+      () =>
+        worker.evaluate(() =>
+          (
+            globalThis as unknown as {
+              chrome: { storage: { managed: { get(): Promise<Record<string, unknown>> } } };
+            }
+          ).chrome.storage.managed.get(),
+        ),
+      { timeout: 60_000 },
+    )
+    .toMatchObject({ longestMuteSeconds: 3600 });
+  const again = await openPopup(extension);
+  await again.getByLabel('User ID').fill('dave');
+  await pickDuration(again, '10 min');
+  await again.getByRole('button', { name: 'Mute dave' }).click();
+  await expect.poll(() => emulator.muteState(APP, 'dave').c2c).toBeGreaterThan(590);
+  await options.reload();
+  await expect(options.getByRole('region', { name: 'Set by your organisation' })).toContainText(
+    'Longest mute1 hr',
+  );
+  await expect(
+    options.getByRole('region', { name: 'Set by your organisation' }).getByRole('alert'),
+  ).toHaveCount(0);
 });
 
 test('on the console: the popover refuses a protected ID; a blocked console host gets no buttons', async ({
