@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { DEFAULT_PRESETS, DurationPresetSchema, NoSpeakingSecondsSchema } from './mute/durations';
 import { BOTH_SCOPES, ScopesSchema } from './mute/scopes';
-import { PolicyViewSchema, type PolicyView } from './policy/policy';
+import { ModeratorNameSchema, PolicyViewSchema, type PolicyView } from './policy/policy';
 
 const SETTINGS_V2_SHAPE = {
   /** Lock after this many idle minutes; null locks only when the browser closes. */
@@ -23,17 +23,23 @@ const SETTINGS_V2_SHAPE = {
   auditRetentionDays: z.int().check(z.minimum(1), z.maximum(3650)),
 };
 
-/**
- * The operator's preferences. Not secret (they live in plain storage.local), but validated on
- * every read like everything else.
- */
-export const SettingsSchema = z.strictObject({
+const SETTINGS_V3_SHAPE = {
   ...SETTINGS_V2_SHAPE,
   /**
    * What the keyboard shortcut mutes for (its action window shows it before Enter): a fixed
    * choice, never the popup's last one.
    */
   defaultSeconds: NoSpeakingSecondsSchema.check(z.minimum(1)),
+};
+
+/**
+ * The operator's preferences. Not secret (they live in plain storage.local), but validated on
+ * every read like everything else.
+ */
+export const SettingsSchema = z.strictObject({
+  ...SETTINGS_V3_SHAPE,
+  /** The name this browser's audit entries carry (declared by the operator, not checked). */
+  moderatorName: z.nullable(ModeratorNameSchema),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
@@ -50,6 +56,7 @@ export const DEFAULT_SETTINGS: Settings = {
   auditMaxEntries: 5000,
   auditRetentionDays: 90,
   defaultSeconds: 3600,
+  moderatorName: null,
 };
 
 /** Version 1 of the stored settings, kept to migrate from. */
@@ -61,14 +68,20 @@ export const SettingsV1Schema = z.strictObject({
  * anything that is not a v1 record, so WXT writes nothing over it. */
 export function migrateSettingsV1toV2(value: unknown): unknown {
   const v1 = SettingsV1Schema.parse(value);
-  const { defaultSeconds: _v3, ...v2 } = DEFAULT_SETTINGS;
+  const { defaultSeconds: _v3, moderatorName: _v4, ...v2 } = DEFAULT_SETTINGS;
   return { ...v2, autoLockMinutes: v1.autoLockMinutes };
 }
 
 /** v2 → v3: the default duration (1 hour) arrives. Throws on anything that is not v2. */
-export function migrateSettingsV2toV3(value: unknown): Settings {
+export function migrateSettingsV2toV3(value: unknown): unknown {
   const v2 = z.strictObject(SETTINGS_V2_SHAPE).parse(value);
   return { ...v2, defaultSeconds: DEFAULT_SETTINGS.defaultSeconds };
+}
+
+/** v3 → v4: the moderator's name arrives, unset. Throws on anything that is not v3. */
+export function migrateSettingsV3toV4(value: unknown): Settings {
+  const v3 = z.strictObject(SETTINGS_V3_SHAPE).parse(value);
+  return { ...v3, moderatorName: null };
 }
 
 /**
@@ -88,6 +101,10 @@ export function applyPolicy(settings: Settings, policy: PolicyView): EffectiveSe
         ? settings.autoLockMinutes
         : Math.min(settings.autoLockMinutes ?? longest, longest),
     confirmProduction: settings.confirmProduction || policy.rules.confirmProduction,
+    // A name the policy sets (or meant to and could not) is not the operator's to choose.
+    moderatorName: policy.setKeys.includes('moderatorName')
+      ? policy.rules.moderatorName
+      : settings.moderatorName,
     policy,
   };
 }

@@ -40,10 +40,14 @@ export interface AuditFilter {
   /** Part of a user ID, case-insensitive. */
   userQuery?: string;
   profileId?: string;
+  /** Exactly this moderator's entries. */
+  moderator?: string;
 }
 
 export interface AuditListing {
   entries: AuditEntry[];
+  /** Every moderator name among the entries kept (for the filter), sorted. */
+  moderators: string[];
   /** Stored records that fit no schema: skipped, kept as they are. */
   skipped: number;
   /** Entries dropped to stay inside the byte budget before their age or count limit. */
@@ -156,15 +160,15 @@ export class AuditLog {
     const { auditMaxEntries, auditRetentionDays } = await this.deps.settings();
     const oldest = this.deps.now() - auditRetentionDays * 86_400_000;
     const query = filter.userQuery?.trim().toLowerCase() ?? '';
+    const kept = entries.filter((e) => e.at >= oldest).slice(-auditMaxEntries);
     return {
-      entries: entries
-        .filter((e) => e.at >= oldest)
-        .slice(-auditMaxEntries)
-        .filter(
-          (e) =>
-            (query === '' || e.userId.toLowerCase().includes(query)) &&
-            (filter.profileId === undefined || e.profileId === filter.profileId),
-        ),
+      entries: kept.filter(
+        (e) =>
+          (query === '' || e.userId.toLowerCase().includes(query)) &&
+          (filter.profileId === undefined || e.profileId === filter.profileId) &&
+          (filter.moderator === undefined || e.moderator === filter.moderator),
+      ),
+      moderators: [...new Set(kept.flatMap((e) => (e.moderator ? [e.moderator] : [])))].sort(),
       skipped,
       droppedForBudget: index.droppedForBudget,
       bytes:

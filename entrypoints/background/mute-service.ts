@@ -92,7 +92,9 @@ export class MuteService {
       registry: ActiveMutes;
       undo: UndoStore;
       /** The settings in force, the organisation's policy applied. */
-      settings: () => Promise<Pick<EffectiveSettings, 'confirmProduction' | 'policy'>>;
+      settings: () => Promise<
+        Pick<EffectiveSettings, 'confirmProduction' | 'policy' | 'moderatorName'>
+      >;
       now: () => number;
     },
   ) {}
@@ -274,6 +276,7 @@ export class MuteService {
     action: AuditEntry['action'],
   ): Promise<ApplyOutcome> {
     const client = this.deps.chat.clientFor(profile);
+    const { moderatorName } = await this.deps.settings();
     let now = this.deps.now();
     // Everything the entry keeps is cut to size here, before the call: nothing after it can fail.
     const intent: IntentRecord = {
@@ -292,6 +295,7 @@ export class MuteService {
       seconds: seconds.c2c ?? seconds.group ?? 0,
       reason: input.reason.slice(0, 200),
       source: input.source,
+      ...(moderatorName === null ? {} : { moderator: moderatorName }),
       ...(input.pageUrl === undefined ? {} : { pageUrl: auditPageUrl(input.pageUrl) }),
     };
     // A call the browser would block is not an action: nothing is recorded or sent.

@@ -18,6 +18,7 @@ export function AuditLogView({ profiles }: { profiles: readonly ProfileMeta[] })
   const send = useSend();
   const [query, setQuery] = useState('');
   const [profileId, setProfileId] = useState('');
+  const [moderator, setModerator] = useState('');
   const [listing, setListing] = useState<ResponseOf<'audit.list'> | null>(null);
   const [error, setError] = useState<AppError | null>(null);
 
@@ -28,6 +29,7 @@ export function AuditLogView({ profiles }: { profiles: readonly ProfileMeta[] })
         type: 'audit.list',
         ...(query.trim() ? { userQuery: query.trim() } : {}),
         ...(profileId ? { profileId } : {}),
+        ...(moderator ? { moderator } : {}),
       }).then(
         (list) => !cancelled && setListing(list),
         (e: unknown) => !cancelled && setError(asAppError(e)),
@@ -37,7 +39,7 @@ export function AuditLogView({ profiles }: { profiles: readonly ProfileMeta[] })
       cancelled = true;
       clearTimeout(timer);
     };
-  }, [send, query, profileId]);
+  }, [send, query, profileId, moderator]);
 
   function download(text: string, type: string, extension: string) {
     const url = URL.createObjectURL(new Blob([text], { type }));
@@ -78,6 +80,24 @@ export function AuditLogView({ profiles }: { profiles: readonly ProfileMeta[] })
             ))}
           </select>
         </div>
+        {/* Only once some entry names a moderator. */}
+        {((listing?.moderators.length ?? 0) > 0 || moderator !== '') && (
+          <div class="field">
+            <label for="audit-moderator">{t('audit_moderator')}</label>
+            <select
+              id="audit-moderator"
+              value={moderator}
+              onChange={(e) => setModerator(e.currentTarget.value)}
+            >
+              <option value="">{t('audit_allModerators')}</option>
+              {listing?.moderators.map((name) => (
+                <option key={name} value={name}>
+                  {name}
+                </option>
+              ))}
+            </select>
+          </div>
+        )}
       </div>
       <div class="actions">
         <button
@@ -124,6 +144,7 @@ export function AuditLogView({ profiles }: { profiles: readonly ProfileMeta[] })
             <thead>
               <tr>
                 <th scope="col">{t('audit_colTime')}</th>
+                <th scope="col">{t('audit_colModerator')}</th>
                 <th scope="col">{t('audit_colApp')}</th>
                 <th scope="col">{t('audit_colUser')}</th>
                 <th scope="col">{t('audit_colAction')}</th>
@@ -137,6 +158,7 @@ export function AuditLogView({ profiles }: { profiles: readonly ProfileMeta[] })
               {newestFirst.slice(0, SHOWN).map((e) => (
                 <tr key={e.id} data-outcome={e.outcome}>
                   <td>{formatDateTime(e.at, uiLocale())}</td>
+                  <td>{e.moderator ?? '—'}</td>
                   <td>{e.appLabel}</td>
                   <td>
                     <code>{e.userId}</code>

@@ -14,6 +14,7 @@ import {
 } from '../../utils/mute/durations';
 import type { EffectiveSettings, SettingsPatch } from '../../utils/settings';
 import { LockIcon } from './PolicySection';
+import { ModeratorName } from './ModeratorName';
 import { RefusalNotice } from '../../components/RefusalNotice';
 import { durationRefusal } from '../../utils/mute/decision';
 
@@ -219,6 +220,8 @@ export function MutePreferences() {
           (scopes.c2c || scopes.group) && void update({ defaultScopes: scopes })
         }
       />
+
+      <ModeratorName settings={settings} update={update} />
 
       <h3>{t('prefs_auditLimits')}</h3>
       <div class="filters">

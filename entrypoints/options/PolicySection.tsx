@@ -128,6 +128,8 @@ function ruleWords(key: RuleKey, rules: PolicyRules): string {
       return rules.allowedSites.length === 0 ? t('policy_none') : rules.allowedSites.join(', ');
     case 'blockedSites':
       return rules.blockedSites.length === 0 ? t('policy_none') : rules.blockedSites.join(', ');
+    case 'moderatorName':
+      return rules.moderatorName ?? t('policy_none');
   }
 }
 

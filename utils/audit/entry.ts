@@ -33,6 +33,8 @@ export const AuditEntrySchema = z.strictObject({
   seconds: z.int(),
   reason: z.string().check(z.maxLength(200)),
   source: SourceSchema,
+  /** The moderator's name as declared in Options or set by policy (not authenticated). */
+  moderator: z.optional(z.string().check(z.maxLength(40))),
   /** The page an action from a page or the menu came from. */
   pageUrl: z.optional(z.string().check(z.maxLength(MAX_PAGE_URL))),
   /** `unknown`: Mute Console stopped between the call and its answer; not resolved yet. */

@@ -4,6 +4,7 @@ import type { AuditEntry } from './entry';
 
 const COLUMNS = [
   'time',
+  'moderator',
   'app',
   'sdkAppId',
   'environment',
@@ -42,6 +43,7 @@ export function auditToCsv(entries: readonly AuditEntry[]): string {
   const rows = entries.map((e) =>
     [
       new Date(e.at).toISOString(),
+      e.moderator ?? '',
       e.appLabel,
       String(e.sdkAppId),
       e.environment,

@@ -107,6 +107,7 @@ export const RequestSchema = z.discriminatedUnion('type', [
     type: z.literal('audit.list'),
     userQuery: z.optional(z.string().check(z.maxLength(64))),
     profileId: z.optional(IdSchema),
+    moderator: z.optional(z.string().check(z.maxLength(40))),
   }),
   z.strictObject({ type: z.literal('audit.health') }),
   z.strictObject({ type: z.literal('storage.problems') }),
@@ -280,6 +281,7 @@ export const ResponseSchemas = {
   'bulk.clear': Done,
   'audit.list': z.strictObject({
     entries: z.array(AuditEntrySchema),
+    moderators: z.array(z.string().check(z.maxLength(40))),
     skipped: z.int(),
     droppedForBudget: z.int(),
     bytes: z.int(),

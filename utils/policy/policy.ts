@@ -45,6 +45,9 @@ const HostPatternSchema = z
   .string()
   .check(z.maxLength(253), z.regex(/^(\*|(\*\.)?[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*)$/));
 
+/** The name a moderator's audit entries carry: declared, not authenticated. */
+export const ModeratorNameSchema = z.string().check(z.trim(), z.minLength(1), z.maxLength(40));
+
 /** Every rule a policy can set, by its key in the policy. */
 const RULE_SCHEMAS = {
   apps: z.array(ManagedAppSchema).check(z.maxLength(50)),
@@ -56,6 +59,7 @@ const RULE_SCHEMAS = {
   protectedIds: z.array(ProtectedIdSchema).check(z.maxLength(MAX_PROTECTED_IDS)),
   allowedSites: z.array(HostPatternSchema).check(z.maxLength(200)),
   blockedSites: z.array(HostPatternSchema).check(z.maxLength(200)),
+  moderatorName: ModeratorNameSchema,
 } as const;
 export type RuleKey = keyof typeof RULE_SCHEMAS;
 export const RULE_KEYS = Object.keys(RULE_SCHEMAS) as RuleKey[];
@@ -78,6 +82,8 @@ export const PolicyRulesSchema = z.strictObject({
   allowedSites: z.nullable(z.array(HostPatternSchema)),
   /** Hosts where page buttons never run, Tencent's console included. */
   blockedSites: z.array(HostPatternSchema),
+  /** The moderator's name, fixed for this browser; null: the operator's own. */
+  moderatorName: z.nullable(ModeratorNameSchema),
 });
 export type PolicyRules = z.infer<typeof PolicyRulesSchema>;
 
@@ -111,6 +117,7 @@ export const NO_POLICY: PolicyRules = {
   protectedIds: [],
   allowedSites: null,
   blockedSites: [],
+  moderatorName: null,
 };
 
 /** The value a rule takes when it is meant to be enforced and cannot be read. */
@@ -124,6 +131,9 @@ const STRICTEST: { [K in RuleKey]: PolicyRules[K] } = {
   protectedIds: 'all',
   allowedSites: [],
   blockedSites: ['*'],
+  // A name cannot be made up: unset, and the operator's own cannot replace it (Options shows it
+  // locked, with the warning).
+  moderatorName: null,
 };
 
 export const PolicyWarningSchema = z.strictObject({

@@ -20,7 +20,7 @@ export const STORED = {
   settings: {
     area: 'local',
     key: 'settings',
-    version: 3,
+    version: 4,
     writer: 'background/settings-store.ts',
     repairable: true,
   },

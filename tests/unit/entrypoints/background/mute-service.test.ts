@@ -55,6 +55,30 @@ describe('MuteService', () => {
     expect(await registry.list('demo')).toMatchObject([{ userId: 'alice', reason: 'spam' }]);
   });
 
+  it('names the moderator on every entry, and the log filters by moderator', async () => {
+    const policy = { version: 1, moderatorName: 'mod-night-1' };
+    const { mute, audit } = await backgroundServices(emulator.httpsPort, { policy });
+    const action = {
+      profileId: 'demo',
+      scopes: both,
+      seconds: 600,
+      reason: '',
+      source: 'popup' as const,
+      undoable: false,
+      confirmed: [],
+    };
+    await mute.apply({ ...action, userId: 'alice' });
+    await mute.apply({ ...action, userId: 'bob', seconds: 0 });
+    const listed = await audit.list();
+    expect(listed.entries.map((e) => [e.userId, e.moderator])).toEqual([
+      ['alice', 'mod-night-1'],
+      ['bob', 'mod-night-1'],
+    ]);
+    expect(listed.moderators).toEqual(['mod-night-1']);
+    expect((await audit.list({ moderator: 'mod-night-1' })).entries).toHaveLength(2);
+    expect((await audit.list({ moderator: 'someone-else' })).entries).toHaveLength(0);
+  });
+
   it('undo restores the previous longer mute, not just an unmute', async () => {
     const { mute, audit } = await backgroundServices(emulator.httpsPort);
     emulator.setMute(APP, 'bob', { c2c: 86400, group: PERMANENT_SECONDS });

@@ -20,6 +20,7 @@ const entry: AuditEntry = {
   seconds: 3600,
   reason: 'spam\nlinks',
   source: 'page',
+  moderator: 'mod-night-1',
   pageUrl: 'https://console.tencentcloud.com/im',
   outcome: 'ok',
   errorCode: null,
@@ -27,8 +28,10 @@ const entry: AuditEntry = {
 
 describe('audit export', () => {
   it('writes CSV with a header, quoting and neutralised formulas', () => {
+    const { moderator: _none, ...older } = entry;
     const csv = auditToCsv([
       entry,
+      older,
       {
         ...entry,
         id: 'e2',
@@ -40,9 +43,13 @@ describe('audit export', () => {
     ]);
     const lines = csv.split('\r\n');
     expect(lines[0]).toBe(
-      'time,app,sdkAppId,environment,userId,action,scopes,previousC2c,previousGroup,nextC2c,nextGroup,seconds,reason,source,pageUrl,outcome,errorCode,resolvedAt',
+      'time,moderator,app,sdkAppId,environment,userId,action,scopes,previousC2c,previousGroup,nextC2c,nextGroup,seconds,reason,source,pageUrl,outcome,errorCode,resolvedAt',
     );
-    expect(csv).toContain('2026-11-25T18:00:00.000Z,"Demo, ""community""",1400187352,production,');
+    expect(csv).toContain(
+      '2026-11-25T18:00:00.000Z,mod-night-1,"Demo, ""community""",1400187352,production,',
+    );
+    // An entry from before moderator names has an empty column.
+    expect(csv).toContain('2026-11-25T18:00:00.000Z,,"Demo, ""community""",1400187352,production,');
     expect(csv).toContain(`"'=HYPERLINK(""x"")"`);
     expect(csv).toContain(
       ',c2c,none,permanent,until 2026-11-25T19:00:00.000Z,permanent,3600,"spam\nlinks",page,',

@@ -39,6 +39,7 @@ describe('readPolicy', () => {
       protectedIds: ['staff_*', 'bot-*', 'alice'],
       allowedSites: ['*.corp.example'],
       blockedSites: ['console.trtc.io'],
+      moderatorName: 'mod-night-1',
     });
     expect(view).toEqual({
       managed: true,
@@ -52,6 +53,7 @@ describe('readPolicy', () => {
         'protectedIds',
         'allowedSites',
         'blockedSites',
+        'moderatorName',
       ],
       rules: {
         apps: [APP],
@@ -63,6 +65,7 @@ describe('readPolicy', () => {
         protectedIds: ['staff_*', 'bot-*', 'alice'],
         allowedSites: ['*.corp.example'],
         blockedSites: ['console.trtc.io'],
+        moderatorName: 'mod-night-1',
       },
       warnings: [],
     });
@@ -92,6 +95,7 @@ describe('readPolicy', () => {
       protectedIds: 'all',
       allowedSites: [],
       blockedSites: ['*'],
+      moderatorName: null,
     });
     expect(view.warnings.map((w) => `${w.kind}:${w.key}`)).toEqual([
       'missing:longestMuteSeconds',
@@ -242,6 +246,15 @@ describe('applyPolicy', () => {
     // "Only when the browser closes" is longer than any limit; a shorter choice stays.
     expect(applyPolicy({ ...stored, autoLockMinutes: null }, policy).autoLockMinutes).toBe(10);
     expect(applyPolicy({ ...stored, autoLockMinutes: 5 }, policy).autoLockMinutes).toBe(5);
+    // A moderator name the policy sets wins; one it meant to set and could not leaves none.
+    const named = { ...stored, moderatorName: 'me' };
+    expect(applyPolicy(named, policy).moderatorName).toBe('me');
+    expect(
+      applyPolicy(named, readPolicy({ version: 1, moderatorName: 'mod-night-1' })).moderatorName,
+    ).toBe('mod-night-1');
+    expect(
+      applyPolicy(named, readPolicy({ version: 1, enforced: ['moderatorName'] })).moderatorName,
+    ).toBeNull();
     // Without a policy nothing changes.
     expect(applyPolicy(stored, NO_POLICY_VIEW)).toEqual({ ...stored, policy: NO_POLICY_VIEW });
   });

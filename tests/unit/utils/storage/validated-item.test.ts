@@ -17,26 +17,37 @@ describe('settings storage (a validated item)', () => {
     expect(await fakeBrowser.storage.local.get(null)).toEqual({});
   });
 
-  it('migrates the version-1 fixture to version 3, keeping what the operator chose', async () => {
+  it('migrates the version-1 fixture to version 4, keeping what the operator chose', async () => {
     await fakeBrowser.storage.local.set({ settings: { autoLockMinutes: 30 } });
     expect(await createSettingsStore().get()).toEqual({ ...DEFAULT_SETTINGS, autoLockMinutes: 30 });
     expect(await fakeBrowser.storage.local.get(['settings', 'settings$'])).toEqual({
       settings: { ...DEFAULT_SETTINGS, autoLockMinutes: 30 },
-      settings$: { v: 3 },
+      settings$: { v: 4 },
     });
   });
 
-  it('migrates a version-2 fixture to version 3: the shortcut gets 1 hour, not the last duration', async () => {
-    const { defaultSeconds: _none, ...defaults } = DEFAULT_SETTINGS;
+  it('migrates a version-2 fixture to version 4: the shortcut gets 1 hour, not the last duration', async () => {
+    const { defaultSeconds: _none, moderatorName: _v4, ...defaults } = DEFAULT_SETTINGS;
     const v2 = { ...defaults, confirmProduction: true, lastDuration: 'custom:30d' };
     await fakeBrowser.storage.local.set({ settings: v2, settings$: { v: 2 } });
-    expect(await createSettingsStore().get()).toEqual({ ...v2, defaultSeconds: 3600 });
+    expect(await createSettingsStore().get()).toEqual({
+      ...v2,
+      defaultSeconds: 3600,
+      moderatorName: null,
+    });
   });
 
-  it('reads a version-3 fixture as it is', async () => {
-    const v3 = { ...DEFAULT_SETTINGS, defaultSeconds: 600, lastDuration: 'custom:2h30m' };
+  it('migrates a version-3 fixture to version 4: no moderator name yet, the rest as it was', async () => {
+    const { moderatorName: _v4, ...defaults } = DEFAULT_SETTINGS;
+    const v3 = { ...defaults, defaultSeconds: 600, lastDuration: 'custom:2h30m' };
     await fakeBrowser.storage.local.set({ settings: v3, settings$: { v: 3 } });
-    expect(await createSettingsStore().get()).toEqual(v3);
+    expect(await createSettingsStore().get()).toEqual({ ...v3, moderatorName: null });
+  });
+
+  it('reads a version-4 fixture as it is', async () => {
+    const v4 = { ...DEFAULT_SETTINGS, defaultSeconds: 600, moderatorName: 'mod-night-1' };
+    await fakeBrowser.storage.local.set({ settings: v4, settings$: { v: 4 } });
+    expect(await createSettingsStore().get()).toEqual(v4);
   });
 
   it('writes nothing when a version-1 value cannot be migrated', async () => {

@@ -1,0 +1,67 @@
+import type { Page } from '@playwright/test';
+import type { LaunchedExtension } from '../support/browser';
+import { expect, setUpDemoApp, test } from './fixtures';
+
+/**
+ * Moderator names: set once in Options, on every audit entry from this browser, shown and
+ * filterable in the audit log, and in its CSV export.
+ */
+async function openPopup(extension: LaunchedExtension): Promise<Page> {
+  const popup = await extension.openPage('popup.html');
+  await popup.setViewportSize({ width: 400, height: 900 });
+  return popup;
+}
+
+async function muteFromPopup(extension: LaunchedExtension, userId: string): Promise<void> {
+  const popup = await openPopup(extension);
+  await popup.getByLabel('User ID').fill(userId);
+  await popup.locator('label.chip', { hasText: '10 min' }).click();
+  await popup.getByRole('button', { name: `Mute ${userId}` }).click();
+  await expect(popup.getByText(new RegExp(`^Muted ${userId} for 10 min`))).toBeVisible();
+  await popup.close();
+}
+
+test('a moderator name set in Options goes on every entry, and the audit log filters by it', async ({
+  extension,
+}) => {
+  const options = await setUpDemoApp(extension);
+  // Before a name is set: the entry has none, and no moderator filter is offered.
+  await muteFromPopup(extension, 'alice');
+
+  await options.getByLabel('Moderator name').fill('  mod-night-1 ');
+  await options.getByRole('button', { name: 'Save name' }).click();
+  await expect(options.getByText('Saved.')).toBeVisible();
+  await expect(
+    options.getByText('It is declared, not checked: anyone using this browser acts under it.'),
+  ).toBeVisible();
+  await muteFromPopup(extension, 'bob');
+  await muteFromPopup(extension, 'carol');
+
+  await options.reload();
+  await expect(options.getByLabel('Moderator name')).toHaveValue('mod-night-1');
+  const audit = options.getByRole('region', { name: 'Audit log' });
+  const rows = audit.locator('tbody tr');
+  await expect(rows).toHaveCount(3);
+  await expect(rows.nth(0)).toContainText('mod-night-1');
+  await expect(rows.nth(0)).toContainText('carol');
+  await expect(rows.nth(2)).toContainText('alice');
+  await expect(rows.nth(2)).not.toContainText('mod-night-1');
+
+  await audit.getByLabel('Moderator', { exact: true }).selectOption('mod-night-1');
+  await expect(rows).toHaveCount(2);
+  await expect(audit).not.toContainText('alice');
+
+  const download = options.waitForEvent('download');
+  await audit.getByRole('button', { name: 'Export CSV' }).click();
+  const csv = await (await download).createReadStream().then(
+    (stream) =>
+      new Promise<string>((resolve) => {
+        let text = '';
+        stream.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+        stream.on('end', () => resolve(text));
+      }),
+  );
+  const lines = csv.trim().split('\r\n');
+  expect(lines[0]?.startsWith('time,moderator,app,')).toBe(true);
+  expect(lines.slice(1).map((l) => l.split(',')[1])).toEqual(['mod-night-1', 'mod-night-1']);
+});
