@@ -21,6 +21,7 @@ import type { Services } from './services';
 import { createSettingsStore } from './settings-store';
 import { OrgPolicy } from './org-policy';
 import { applyPolicy } from '../../utils/settings';
+import { presetsWithin } from '../../utils/mute/decision';
 import { UndoStore } from './undo-store';
 import { VaultService } from './vault-service';
 import { wakeGuards } from './wake';
@@ -171,8 +172,11 @@ export default defineBackground({
     };
     registry.onChange(() => void refreshBadge());
     audit.onHealthChange(() => void refreshBadge());
-    const refreshMenus = async () =>
-      createMenus(browser.contextMenus, (await settings.get()).presets);
+    // The menu offers only the presets the organisation allows.
+    const refreshMenus = async () => {
+      const current = await effectiveSettings();
+      await createMenus(browser.contextMenus, presetsWithin(current.presets, current.policy.rules));
+    };
 
     const services: Services = {
       vault,
@@ -298,6 +302,7 @@ export default defineBackground({
     // Chrome reads policy files again while it runs; a stricter auto-lock applies at once.
     policy.onChange(() => {
       void autoLock.onSettingsChange();
+      void refreshMenus();
       void sites.syncRegistrations();
     });
     browser.storage.managed.onChanged?.addListener(() => void policy.changed());

@@ -1,7 +1,7 @@
 import { ChatApiError } from '../../utils/chat-api/errors';
 import { keyPart, t, uiLocale, type MessageKey } from '../../utils/i18n';
 import { describeError } from '../../utils/messages/describe-error';
-import { decide, type Question } from '../../utils/mute/decision';
+import { decide, type Question, presetsWithin } from '../../utils/mute/decision';
 import type { QuickActionView } from '../../utils/mute/quick-action';
 import { QuickActionSchema, type QuickAction } from '../../utils/mute/quick-action';
 import { PERMANENT_SECONDS, UNMUTE_SECONDS, formatDuration } from '../../utils/mute/durations';
@@ -165,7 +165,7 @@ export class QuickActions {
       state,
       // An unlock from a page is for the page's app, not the default one: it asks nothing else.
       access: profile && action.kind !== 'unlock' ? await this.missingAccess(profile.id) : null,
-      presets: settings.presets,
+      presets: presetsWithin(settings.presets, settings.policy.rules),
       defaultScopes: settings.defaultScopes,
       reasons: settings.reasonPresets,
       confirmProduction: settings.confirmProduction,

@@ -6,6 +6,7 @@ import { UnlockForm } from '../../components/UnlockForm';
 import { t } from '../../utils/i18n';
 import type { VaultStatus } from '../../utils/messages/protocol';
 import type { EffectiveSettings } from '../../utils/settings';
+import { presetsWithin } from '../../utils/mute/decision';
 import { chooseApp } from '../../utils/vault/profile';
 import { MainView } from './MainView';
 
@@ -20,7 +21,11 @@ export function App() {
       send({ type: 'vault.status' }),
       send({ type: 'settings.get' }),
     ]);
-    setSettings(nextSettings);
+    // The popup offers only the presets the organisation allows (it never writes the list back).
+    setSettings({
+      ...nextSettings,
+      presets: presetsWithin(nextSettings.presets, nextSettings.policy.rules),
+    });
     setStatus(nextStatus);
   }, [send]);
   useEffect(() => {

@@ -148,17 +148,16 @@ test('a policy sets the app up, protects IDs on every path, and its rules hold',
     await expect(popup.getByText(PROTECTED)).toBeVisible();
     await expect(popup.getByRole('button', { name: `Mute ${userId}` })).toBeDisabled();
   }
-  // A duration the policy does not allow.
+  // Presets the policy refuses are not offered; a typed duration over the limit is refused.
   await popup.getByLabel('User ID').fill('bob');
-  await pickDuration(popup, 'Permanent');
-  await expect(
-    popup.getByText('Your organisation does not allow permanent mutes: choose a duration.'),
-  ).toBeVisible();
-  await expect(popup.getByRole('button', { name: 'Mute bob' })).toBeDisabled();
-  await pickDuration(popup, '7 days');
+  for (const chip of ['Permanent', '7 days', '30 days'])
+    await expect(popup.locator('label.chip', { hasText: chip })).toHaveCount(0);
+  await pickDuration(popup, 'Custom');
+  await popup.getByLabel('Custom duration, such as 30s, 2h30m or 3d').fill('2d');
   await expect(
     popup.getByText('Your organisation allows mutes of at most 1 day: choose a shorter duration.'),
   ).toBeVisible();
+  await expect(popup.getByRole('button', { name: 'Mute bob' })).toBeDisabled();
   // What the policy allows goes through, and the production question is asked, as it sets.
   await pickDuration(popup, '1 hr');
   await popup.getByRole('button', { name: 'Mute bob' }).click();
@@ -220,7 +219,9 @@ test('a partial policy warns, and what it meant to enforce takes its strictest v
   // The strictest longest mute: one minute.
   const popup = await openPopup(extension);
   await popup.getByLabel('User ID').fill('dave');
-  await pickDuration(popup, '10 min');
+  // No preset fits one minute: only Custom is offered, and a typed 10m is refused.
+  await expect(popup.locator('label.chip')).toHaveText(['Custom']);
+  await popup.getByLabel('Custom duration, such as 30s, 2h30m or 3d').fill('10m');
   await expect(
     popup.getByText('Your organisation allows mutes of at most 1 min: choose a shorter duration.'),
   ).toBeVisible();

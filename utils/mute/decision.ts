@@ -102,6 +102,17 @@ export function durationRefusal(
   return null;
 }
 
+/**
+ * The duration presets the organisation allows: one it would refuse is not offered (in the
+ * pickers, the popover, the selection menu), though the operator's list keeps it.
+ */
+export function presetsWithin<P extends { seconds: number }>(
+  presets: readonly P[],
+  policy: MuteLimits,
+): P[] {
+  return presets.filter((preset) => durationRefusal(preset.seconds, policy) === null);
+}
+
 export function decide(input: DecisionInput): Decision {
   const { request, app } = input;
   const refused = refusal(

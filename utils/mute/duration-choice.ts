@@ -29,6 +29,8 @@ export function choiceFromMemory(
   presets: readonly DurationPreset[],
 ): DurationChoice {
   if (memory?.startsWith('custom:')) return { kind: 'custom', text: memory.slice(7) };
+  // No preset offered (the organisation allows none of them): the operator types one.
+  if (presets.length === 0) return { kind: 'custom', text: '' };
   const preset =
     presets.find((p) => p.id === memory) ?? presets.find((p) => p.id === '1h') ?? presets[0];
   return { kind: 'preset', id: preset?.id ?? '1h' };

@@ -1,3 +1,4 @@
+import { presetsWithin } from '../../../utils/mute/decision';
 import { muteLimits } from '../../../utils/policy/policy';
 import { createAllowance } from '../../../utils/allowance';
 import type { PageConfig } from '../../../utils/messages/protocol';
@@ -69,7 +70,7 @@ export function pageHandlers(services: Services): PageHandlers {
           adminAccount: app.adminAccount,
         },
         locked: (await vault.state()) !== 'unlocked',
-        presets: prefs.presets,
+        presets: presetsWithin(prefs.presets, prefs.policy.rules),
         reasons: prefs.reasonPresets,
         defaultScopes: prefs.defaultScopes,
         confirmProduction: prefs.confirmProduction,

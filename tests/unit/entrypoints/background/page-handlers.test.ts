@@ -122,6 +122,8 @@ describe('page handlers', () => {
       { type: 'page.config', pageAppIds: [] },
       consolePage(),
     );
+    // Only the presets within the limit are offered.
+    expect(config.presets.map((p) => p.id)).toEqual(['10m', '1h']);
     expect(config.policy).toEqual({
       rules: { protectedIds: ['spammer_*'], longestMuteSeconds: 3600, allowPermanentMutes: true },
     });

@@ -8,7 +8,12 @@ import {
   readPolicy,
   sitePermitted,
 } from '../../../../utils/policy/policy';
-import { decide, policyRefusal, refusalWords } from '../../../../utils/mute/decision';
+import {
+  decide,
+  policyRefusal,
+  presetsWithin,
+  refusalWords,
+} from '../../../../utils/mute/decision';
 import { PERMANENT_SECONDS } from '../../../../utils/mute/durations';
 import { applyPolicy, DEFAULT_SETTINGS } from '../../../../utils/settings';
 
@@ -218,6 +223,17 @@ describe('the one decision with a policy', () => {
     expect(decision('bob', 86401)).toEqual({ kind: 'refuse', reason: 'longer-than-allowed' });
     expect(decision('bob', 86400)).toEqual({ kind: 'act' });
     expect(decision('staff_1', 0, 'unmute')).toEqual({ kind: 'act' });
+  });
+
+  it('offers only the presets within the limits', () => {
+    const presets = [
+      { id: '10m', seconds: 600 },
+      { id: '1d', seconds: 86400 },
+      { id: '7d', seconds: 604800 },
+      { id: 'permanent', seconds: PERMANENT_SECONDS },
+    ];
+    expect(presetsWithin(presets, rules).map((p) => p.id)).toEqual(['10m', '1d']);
+    expect(presetsWithin(presets, NO_POLICY)).toEqual(presets);
   });
 
   it('counts a permanent mute as longer than any limit, even where permanent mutes are allowed', () => {
