@@ -1,7 +1,8 @@
-import type { CDPSession, Page, Worker } from '@playwright/test';
-import type { LaunchedExtension } from '../support/browser';
+import type { CDPSession, Page } from '@playwright/test';
 import { DEMO_APP, generatedUsers } from '../support/demo-seed';
 import { expect, PASSPHRASE, setUpDemoApp, test } from './fixtures';
+import { openPopup, pickDuration } from '../support/operator';
+import { runMenu } from '../support/worker-handlers';
 
 /**
  * The audit log under faults, through the production build: a bulk run whose worker is killed
@@ -65,16 +66,6 @@ interface Listing {
   droppedForBudget: number;
   bytes: number;
   budgetBytes: number;
-}
-
-async function openPopup(extension: LaunchedExtension): Promise<Page> {
-  const popup = await extension.openPage('popup.html');
-  await popup.setViewportSize({ width: 400, height: 900 });
-  return popup;
-}
-
-async function pickDuration(popup: Page, label: string) {
-  await popup.locator('label.chip', { hasText: label }).click();
 }
 
 /** Mutes one user from the popup's Mute tab with its defaults (1 hr, both scopes). */
@@ -300,27 +291,6 @@ test('a 1,000-ID bulk run killed at 5 seeded points: every ID muted once in the 
   expect(peak).toBeLessThanOrEqual(200);
 });
 
-type Handlers = {
-  onMenuClicked(
-    info: { menuItemId: string; selectionText?: string },
-    tab?: { url?: string },
-  ): Promise<void>;
-};
-
-/** Runs the worker's menu handler, as a click on the selection menu in that tab would. */
-function menu(worker: Worker, menuItemId: string, selectionText: string, url: string) {
-  return worker.evaluate(
-    ([id, text, pageUrl]) =>
-      (
-        globalThis as unknown as { muteConsoleHandlers: Handlers }
-      ).muteConsoleHandlers.onMenuClicked(
-        { menuItemId: id, selectionText: text },
-        { url: pageUrl },
-      ),
-    [menuItemId, selectionText, url] as const,
-  );
-}
-
 test('a 3,000-character page URL is audited without its fragment, cut to 2048 characters', async ({
   extension,
   emulator,
@@ -336,8 +306,8 @@ test('a 3,000-character page URL is audited without its fragment, cut to 2048 ch
   expect(longUrl.length).toBeGreaterThan(3000);
   expect(fragmentUrl.length).toBeGreaterThan(3000);
 
-  await menu(worker, 'mute:preset:600', 'spammer_01', longUrl);
-  await menu(worker, 'mute:preset:600', 'spammer_02', fragmentUrl);
+  await runMenu(worker, 'mute:preset:600', 'spammer_01', longUrl);
+  await runMenu(worker, 'mute:preset:600', 'spammer_02', fragmentUrl);
   for (const user of ['spammer_01', 'spammer_02']) {
     const state = emulator.muteState(APP, user);
     expect(state.c2c, `${user} muted`).toBeGreaterThan(590);

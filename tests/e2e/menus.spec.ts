@@ -3,6 +3,7 @@ import { LOOPBACK_BUILD, type LaunchedExtension } from '../support/browser';
 import { DEMO_APP } from '../support/demo-seed';
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
 import { expect, setUpDemoApp, test, PASSPHRASE } from './fixtures';
+import { runMenu, runShortcut, selectText } from '../support/worker-handlers';
 
 const APP = DEMO_APP.sdkAppId;
 const PERMANENT = 4294967295;
@@ -14,28 +15,6 @@ test.afterAll(async () => {
   await fixtures.close();
 });
 test.use({ buildDir: LOOPBACK_BUILD });
-
-type Handlers = {
-  onMenuClicked(
-    info: { menuItemId: string; selectionText?: string },
-    tab?: { id?: number; url?: string },
-  ): Promise<void>;
-  onCommand(command: string, tab?: { id?: number; url?: string }): Promise<void>;
-};
-
-/** Runs the worker's menu handler, as a click on the selection menu would. */
-function menu(worker: Worker, menuItemId: string, selectionText: string, url: string) {
-  return worker.evaluate(
-    ([id, text, pageUrl]) =>
-      (
-        globalThis as unknown as { muteConsoleHandlers: Handlers }
-      ).muteConsoleHandlers.onMenuClicked(
-        { menuItemId: id, selectionText: text },
-        { url: pageUrl },
-      ),
-    [menuItemId, selectionText, url] as const,
-  );
-}
 
 async function notifications(worker: Worker): Promise<string[]> {
   return worker.evaluate(async () => {
@@ -126,20 +105,20 @@ test('the selection menu mutes with a preset, checks a status, and explains a ba
   await recordNotifications(worker);
   const url = `${fixtures.url}/custom-admin.html`;
   // The selection is exactly one ID, the one the menu item showed: it acts at once.
-  await menu(worker, 'mute:preset:600', 'spammer_02', url);
+  await runMenu(worker, 'mute:preset:600', 'spammer_02', url);
   expect(emulator.muteState(APP, 'spammer_02').c2c).toBeGreaterThan(590);
   expect(await lastNotification(extension)).toBe('Muted spammer_02 on Demo community for 10 min.');
 
-  await menu(worker, 'check', '“spammer_02”', url);
+  await runMenu(worker, 'check', '“spammer_02”', url);
   expect(await lastNotification(extension)).toMatch(
     /^spammer_02 on Demo community: One-to-one and group: muted, (10 min|9 min \d+ sec) left/,
   );
 
-  await menu(worker, 'unmute', 'spammer_02', url);
+  await runMenu(worker, 'unmute', 'spammer_02', url);
   expect(emulator.muteState(APP, 'spammer_02')).toEqual({ c2c: 0, group: 0 });
   expect(await lastNotification(extension)).toBe('Unmuted spammer_02 on Demo community.');
 
-  await menu(worker, 'mute:preset:600', 'これはIDではない', url);
+  await runMenu(worker, 'mute:preset:600', 'これはIDではない', url);
   expect(await lastNotification(extension)).toBe(
     '“これはIDではない” cannot be muted: A user ID may contain only printable ASCII characters (letters, digits, _ and - are always safe).',
   );
@@ -155,7 +134,7 @@ test('"Custom…" and a locked vault go through the action window, then carry on
   const url = `${fixtures.url}/custom-admin.html`;
 
   let opened = extension.context.waitForEvent('page', { timeout: 15_000 });
-  await menu(worker, 'mute:custom', 'erin', url);
+  await runMenu(worker, 'mute:custom', 'erin', url);
   let window = await opened;
   await expect(window.getByText(/^Mute erin ·/)).toBeVisible();
   // "Custom…" opens on Custom with the cursor in its field: the operator just types.
@@ -169,7 +148,7 @@ test('"Custom…" and a locked vault go through the action window, then carry on
   await window.waitForEvent('close', { timeout: 15_000 });
   await options.getByRole('button', { name: 'Lock' }).click();
   opened = extension.context.waitForEvent('page', { timeout: 15_000 });
-  await menu(worker, 'mute:preset:3600', 'frank', url);
+  await runMenu(worker, 'mute:preset:3600', 'frank', url);
   window = await opened;
   expect(emulator.muteState(APP, 'frank').c2c).toBe(0);
   await window.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
@@ -181,31 +160,6 @@ test('"Custom…" and a locked vault go through the action window, then carry on
   await expect(window.getByText('Muted frank on Demo community for 1 hr.')).toBeVisible();
   expect(emulator.muteState(APP, 'frank').c2c).toBeGreaterThan(3590);
 });
-
-/** Selects the text of an element of the page, as an operator's drag would. */
-async function select(page: Page, selector: string): Promise<void> {
-  await page.evaluate((sel) => {
-    const range = document.createRange();
-    range.selectNodeContents(document.querySelector(sel) as Element);
-    getSelection()?.removeAllRanges();
-    getSelection()?.addRange(range);
-  }, selector);
-}
-
-/** Runs the worker's keyboard-command handler for the tab showing this page. */
-function shortcut(worker: Worker, page: Page): Promise<void> {
-  return worker.evaluate(async (pageUrl) => {
-    const chrome = (
-      globalThis as unknown as {
-        chrome: { tabs: { query(q: object): Promise<Array<{ id?: number; url?: string }>> } };
-      }
-    ).chrome;
-    const [tab] = await chrome.tabs.query({ url: pageUrl });
-    await (
-      globalThis as unknown as { muteConsoleHandlers: Handlers }
-    ).muteConsoleHandlers.onCommand('mute-selection', tab);
-  }, page.url());
-}
 
 /**
  * Esc in the action window cancels and closes it: only the key going down is sent (the window
@@ -227,10 +181,10 @@ test('the keyboard command always shows what it would mute: the ID as sent, the 
   const options = await setUpDemoApp(extension);
   const page = await extension.context.newPage();
   await page.goto(`${fixtures.url}/custom-admin.html`);
-  await select(page, '#plain');
+  await selectText(page, '#plain');
   const worker = await extension.serviceWorker();
   let opened = extension.context.waitForEvent('page', { timeout: 15_000 });
-  await shortcut(worker, page);
+  await runShortcut(worker, page);
   let window = await opened;
   await expect(
     window.getByText('Mute spammer_02 · Demo community (1400187352) PROD'),
@@ -258,9 +212,9 @@ test('the keyboard command always shows what it would mute: the ID as sent, the 
   await expect(options.getByLabel('Default duration (keyboard shortcut)')).toHaveValue('600');
   emulator.reset();
   await page.bringToFront();
-  await select(page, '#plain');
+  await selectText(page, '#plain');
   opened = extension.context.waitForEvent('page', { timeout: 15_000 });
-  await shortcut(worker, page);
+  await runShortcut(worker, page);
   window = await opened;
   await expect(window.getByRole('radio', { name: '10 min' })).toBeChecked();
   await expect(window.getByRole('button', { name: 'Mute', exact: true })).toBeFocused();
@@ -275,10 +229,10 @@ test('the action window is a whole form for the keyboard: digits pick presets, s
   const options = await setUpDemoApp(extension);
   const page = await extension.context.newPage();
   await page.goto(`${fixtures.url}/custom-admin.html`);
-  await select(page, '#plain');
+  await selectText(page, '#plain');
   const worker = await extension.serviceWorker();
   const opened = extension.context.waitForEvent('page', { timeout: 15_000 });
-  await shortcut(worker, page);
+  await runShortcut(worker, page);
   const window = await opened;
   const mute = window.getByRole('button', { name: 'Mute', exact: true });
   await expect(mute).toBeFocused();
@@ -328,10 +282,10 @@ test('a page that swaps the selection on keydown, or hides a second ID in it, ne
       getSelection()?.addRange(range);
     });
   });
-  await select(page, '#plain');
+  await selectText(page, '#plain');
   await page.keyboard.press('Shift');
   let opened = extension.context.waitForEvent('page', { timeout: 15_000 });
-  await shortcut(worker, page);
+  await runShortcut(worker, page);
   let window = await opened;
   // The window names the page's choice before anything happens: the operator sees it and leaves.
   await expect(window.getByText(/^Mute erin ·/)).toBeVisible();
@@ -344,20 +298,20 @@ test('a page that swaps the selection on keydown, or hides a second ID in it, ne
     const plain = document.getElementById('plain') as HTMLElement;
     plain.innerHTML = 'spammer_02<span style="font-size:0"> alice</span>';
   });
-  await select(page, '#plain');
+  await selectText(page, '#plain');
   opened = extension.context.waitForEvent('page', { timeout: 15_000 });
-  await shortcut(worker, page);
+  await runShortcut(worker, page);
   window = await opened;
   await expect(window.getByText(/^Mute spammer_02␣alice ·/)).toBeVisible();
   await escapeCloses(window);
   // The menu: a selection whose text is not exactly one ID goes through the window too.
   opened = extension.context.waitForEvent('page', { timeout: 15_000 });
-  await menu(worker, 'mute:preset:600', 'spammer_02 alice', page.url());
+  await runMenu(worker, 'mute:preset:600', 'spammer_02 alice', page.url());
   window = await opened;
   await expect(window.getByText(/^Mute spammer_02␣alice ·/)).toBeVisible();
   await escapeCloses(window);
   opened = extension.context.waitForEvent('page', { timeout: 15_000 });
-  await menu(worker, 'mute:preset:600', ' @spammer_02 ', page.url());
+  await runMenu(worker, 'mute:preset:600', ' @spammer_02 ', page.url());
   window = await opened;
   await expect(window.getByText(/^Mute spammer_02 ·/)).toBeVisible();
   await escapeCloses(window);
@@ -374,7 +328,7 @@ test('the menu asks before it shortens a permanent mute, saying before → after
   const worker = await extension.serviceWorker();
   const url = `${fixtures.url}/custom-admin.html`;
   let opened = extension.context.waitForEvent('page', { timeout: 15_000 });
-  await menu(worker, 'mute:preset:600', 'troll-42', url);
+  await runMenu(worker, 'mute:preset:600', 'troll-42', url);
   let window = await opened;
   await expect(window.getByRole('alert')).toHaveText(
     "Shorten troll-42's mute on Demo community (PROD)? One-to-one: Permanent → 10 min · Group: Permanent → 10 min",
@@ -386,7 +340,7 @@ test('the menu asks before it shortens a permanent mute, saying before → after
 
   // Asked again, the operator says yes: shortened, as said.
   opened = extension.context.waitForEvent('page', { timeout: 15_000 });
-  await menu(worker, 'mute:preset:600', 'troll-42', url);
+  await runMenu(worker, 'mute:preset:600', 'troll-42', url);
   window = await opened;
   await expect(window.getByRole('button', { name: 'Yes, shorten it' })).toBeFocused();
   await window.keyboard.press('Enter');
@@ -395,7 +349,7 @@ test('the menu asks before it shortens a permanent mute, saying before → after
 
   // An explicit Unmute says what it does and does not ask.
   emulator.setMute(APP, 'troll-42', { c2c: PERMANENT, group: PERMANENT });
-  await menu(worker, 'unmute', 'troll-42', url);
+  await runMenu(worker, 'unmute', 'troll-42', url);
   expect(emulator.muteState(APP, 'troll-42')).toEqual({ c2c: 0, group: 0 });
 });
 
@@ -408,7 +362,7 @@ test('Undo where the action happened: the notification of a menu mute offers it,
   const worker = await extension.serviceWorker();
   await recordNotifications(worker);
   const url = `${fixtures.url}/custom-admin.html`;
-  await menu(worker, 'mute:preset:600', 'spammer_02', url);
+  await runMenu(worker, 'mute:preset:600', 'spammer_02', url);
   expect(emulator.muteState(APP, 'spammer_02').c2c).toBeGreaterThan(590);
   const [muted] = await shownNotifications(worker);
   expect(muted).toMatchObject({
@@ -429,7 +383,7 @@ test('Undo where the action happened: the notification of a menu mute offers it,
   );
 
   // Where notifications have no buttons, a click opens the action window on that Undo.
-  await menu(worker, 'unmute', 'bob', url);
+  await runMenu(worker, 'unmute', 'bob', url);
   expect(emulator.muteState(APP, 'bob')).toEqual({ c2c: 0, group: 0 });
   const unmuted = (await shownNotifications(worker)).at(-1);
   expect(unmuted?.id).toMatch(/^undo:/);

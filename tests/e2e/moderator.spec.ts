@@ -1,21 +1,16 @@
-import type { Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
 import type { LaunchedExtension } from '../support/browser';
 import { expect, setUpDemoApp, test } from './fixtures';
+import { openPopup, pickDuration } from '../support/operator';
 
 /**
  * Moderator names: set once in Options, on every audit entry from this browser, shown and
  * filterable in the audit log, and in its CSV export.
  */
-async function openPopup(extension: LaunchedExtension): Promise<Page> {
-  const popup = await extension.openPage('popup.html');
-  await popup.setViewportSize({ width: 400, height: 900 });
-  return popup;
-}
-
 async function muteFromPopup(extension: LaunchedExtension, userId: string): Promise<void> {
   const popup = await openPopup(extension);
   await popup.getByLabel('User ID').fill(userId);
-  await popup.locator('label.chip', { hasText: '10 min' }).click();
+  await pickDuration(popup, '10 min');
   await popup.getByRole('button', { name: `Mute ${userId}` }).click();
   await expect(popup.getByText(new RegExp(`^Muted ${userId} for 10 min`))).toBeVisible();
   await popup.close();
@@ -53,14 +48,7 @@ test('a moderator name set in Options goes on every entry, and the audit log fil
 
   const download = options.waitForEvent('download');
   await audit.getByRole('button', { name: 'Export CSV' }).click();
-  const csv = await (await download).createReadStream().then(
-    (stream) =>
-      new Promise<string>((resolve) => {
-        let text = '';
-        stream.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
-        stream.on('end', () => resolve(text));
-      }),
-  );
+  const csv = readFileSync(await (await download).path(), 'utf8');
   const lines = csv.trim().split('\r\n');
   expect(lines[0]?.startsWith('time,moderator,app,')).toBe(true);
   expect(lines.slice(1).map((l) => l.split(',')[1])).toEqual(['mod-night-1', 'mod-night-1']);

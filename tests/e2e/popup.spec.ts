@@ -4,19 +4,9 @@ import { DEMO_APP, generatedUsers } from '../support/demo-seed';
 import { PERMANENT } from '../support/emulator/server';
 import { stopServiceWorker, type LaunchedExtension } from '../support/browser';
 import { expect, setUpDemoApp, test } from './fixtures';
+import { openPopup, pickDuration } from '../support/operator';
 
 const APP = DEMO_APP.sdkAppId;
-
-async function openPopup(extension: LaunchedExtension): Promise<Page> {
-  const popup = await extension.openPage('popup.html');
-  await popup.setViewportSize({ width: 400, height: 900 });
-  return popup;
-}
-
-/** Clicks a duration chip, as an operator would (the radio inside is visually hidden). */
-async function pickDuration(popup: Page, label: string) {
-  await popup.locator('label.chip', { hasText: label }).click();
-}
 
 async function enterUser(popup: Page, userId: string, expectedState: string | RegExp) {
   await popup.getByLabel('User ID').fill(userId);
@@ -251,10 +241,10 @@ test('the audit log lists every action and exports it as CSV and JSON', async ({
   await audit.getByRole('button', { name: 'Export CSV' }).click();
   const csv = readFileSync(await (await csvDownload).path(), 'utf8').split('\r\n');
   expect(csv[0]).toBe(
-    'time,app,sdkAppId,environment,userId,action,scopes,previousC2c,previousGroup,nextC2c,nextGroup,seconds,reason,source,pageUrl,outcome,errorCode,resolvedAt',
+    'time,moderator,app,sdkAppId,environment,userId,action,scopes,previousC2c,previousGroup,nextC2c,nextGroup,seconds,reason,source,pageUrl,outcome,errorCode,resolvedAt',
   );
   expect(csv[1]).toMatch(
-    /^\d{4}-\d\d-\d\dT[\d:.]+Z,Demo community,1400187352,production,erin,mute,c2c\+group,none,none,until [^,]+,until [^,]+,3600,"raid, ""coordinated""",popup,,ok,,$/,
+    /^\d{4}-\d\d-\d\dT[\d:.]+Z,,Demo community,1400187352,production,erin,mute,c2c\+group,none,none,until [^,]+,until [^,]+,3600,"raid, ""coordinated""",popup,,ok,,$/,
   );
   expect(csv[2]).toMatch(
     /,erin,unmute,c2c\+group,until [^,]+,until [^,]+,none,none,0,"raid, ""coordinated""",popup,,ok,,$/,

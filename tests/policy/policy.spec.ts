@@ -1,8 +1,9 @@
-import type { Page, Worker } from '@playwright/test';
 import { LOOPBACK_BUILD, PRODUCTION_BUILD, type LaunchedExtension } from '../support/browser';
 import { removeTestPolicies, unpackedExtensionId, writeTestPolicy } from '../support/policy-files';
 import { DEMO_APP } from '../support/demo-seed';
 import { createVault, expect, setUpDemoApp, test } from '../e2e/fixtures';
+import { openPopup, pickDuration } from '../support/operator';
+import { runMenu, runShortcut, selectText } from '../support/worker-handlers';
 import { axDisabled, axNames } from '../support/ax';
 import { clickPageButton, pageButtonIds } from '../support/button-audit';
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
@@ -41,31 +42,6 @@ async function launchUnderPolicy(
   // The policy names the extension by the ID Chromium derives from its folder.
   expect(extension.extensionId).toBe(expectedId);
   return extension;
-}
-
-async function openPopup(extension: LaunchedExtension): Promise<Page> {
-  const popup = await extension.openPage('popup.html');
-  await popup.setViewportSize({ width: 400, height: 900 });
-  return popup;
-}
-
-async function pickDuration(popup: Page, label: string) {
-  await popup.locator('label.chip', { hasText: label }).click();
-}
-
-/** Runs the worker's selection-menu handler, as a click on the menu would. */
-function menu(worker: Worker, menuItemId: string, selectionText: string) {
-  return worker.evaluate(
-    ([id, text, url]) =>
-      (
-        globalThis as unknown as {
-          muteConsoleHandlers: {
-            onMenuClicked(info: object, tab: object): Promise<void>;
-          };
-        }
-      ).muteConsoleHandlers.onMenuClicked({ menuItemId: id, selectionText: text }, { url }),
-    [menuItemId, selectionText, CONSOLE_URL] as const,
-  );
 }
 
 test('a policy sets the app up, protects IDs on every path, and its rules hold', async ({
@@ -181,7 +157,7 @@ test('a policy sets the app up, protects IDs on every path, and its rules hold',
 
   // The selection menu: the action window says why, and offers nothing to confirm.
   const opened = extension.context.waitForEvent('page', { timeout: 15_000 });
-  await menu(await extension.serviceWorker(), 'mute:preset:3600', 'spammer_01');
+  await runMenu(await extension.serviceWorker(), 'mute:preset:3600', 'spammer_01', CONSOLE_URL);
   const window = await opened;
   await expect(window.getByText(PROTECTED)).toBeVisible();
   await expect(window.getByRole('button', { name: 'Mute', exact: true })).toBeDisabled();
@@ -318,28 +294,9 @@ test.describe('the shortcut', () => {
     await setUpDemoApp(extension);
     const page = await extension.context.newPage();
     await page.goto(`${fixtures.url}/custom-admin.html`);
-    await page.evaluate(() => {
-      const range = document.createRange();
-      range.selectNodeContents(document.querySelector('#plain') as Element);
-      getSelection()?.removeAllRanges();
-      getSelection()?.addRange(range);
-    });
+    await selectText(page, '#plain');
     const opened = extension.context.waitForEvent('page', { timeout: 15_000 });
-    await (
-      await extension.serviceWorker()
-    ).evaluate(async (pageUrl) => {
-      const chrome = (
-        globalThis as unknown as {
-          chrome: { tabs: { query(q: object): Promise<Array<{ id?: number; url?: string }>> } };
-        }
-      ).chrome;
-      const [tab] = await chrome.tabs.query({ url: pageUrl });
-      await (
-        globalThis as unknown as {
-          muteConsoleHandlers: { onCommand(command: string, tab?: object): Promise<void> };
-        }
-      ).muteConsoleHandlers.onCommand('mute-selection', tab);
-    }, page.url());
+    await runShortcut(await extension.serviceWorker(), page);
     const window = await opened;
     await expect(window.getByText(/^Mute spammer_02 ·/)).toBeVisible();
     await expect(window.getByText(PROTECTED)).toBeVisible();

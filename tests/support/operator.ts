@@ -77,3 +77,17 @@ export async function addSite(options: Page, site: SiteInput): Promise<void> {
   await options.getByRole('button', { name: 'Save site' }).click();
   await options.getByRole('listitem', { name: site.label, exact: true }).waitFor();
 }
+
+/** The toolbar popup in a tab of the popup's own width. */
+export async function openPopup(extension: {
+  openPage(file: string): Promise<Page>;
+}): Promise<Page> {
+  const popup = await extension.openPage('popup.html');
+  await popup.setViewportSize({ width: 400, height: 900 });
+  return popup;
+}
+
+/** Clicks a duration chip, as an operator would (the radio inside is visually hidden). */
+export async function pickDuration(page: Page, label: string): Promise<void> {
+  await page.locator('label.chip', { hasText: label }).click();
+}

@@ -1,8 +1,8 @@
 import * as z from 'zod/mini';
-import { EndpointSchema, parseCustomEndpoint } from '../chat-api/endpoint';
+import { parseCustomEndpoint } from '../chat-api/endpoint';
 import { ALLOW_LOOPBACK_HTTP } from '../build-mode';
 import { MAX_TIMED_SECONDS } from '../mute/durations';
-import { AdminAccountSchema, EnvironmentSchema, SdkAppIdSchema } from '../vault/profile';
+import { ProfileMetaSchema } from '../vault/profile';
 import { hostOfPattern, type Site } from '../sites/site';
 
 /**
@@ -20,13 +20,7 @@ export const MAX_PROTECTED_IDS = 1000;
 export const SHORTEST_MUTE_LIMIT = 60;
 
 /** An app the organisation preconfigures: everything but the secret key. */
-export const ManagedAppSchema = z.strictObject({
-  label: z.string().check(z.trim(), z.minLength(1), z.maxLength(60)),
-  sdkAppId: SdkAppIdSchema,
-  endpoint: EndpointSchema,
-  environment: EnvironmentSchema,
-  adminAccount: AdminAccountSchema,
-});
+export const ManagedAppSchema = z.omit(ProfileMetaSchema, { id: true });
 export type ManagedApp = z.infer<typeof ManagedAppSchema>;
 
 /**
