@@ -13,9 +13,10 @@ import {
 import { validatedItem } from '../../utils/storage/validated-item';
 import { pageHostPermitted, sitePermitted, type PolicyRules } from '../../utils/policy/policy';
 import { HandlerError } from './router';
-
-type SiteRules = Pick<PolicyRules, 'allowedSites' | 'blockedSites'>;
 import { STORED, wxtKey } from '../../utils/storage/keys';
+
+/** The organisation's rules for page sites. */
+type SiteRules = Pick<PolicyRules, 'allowedSites' | 'blockedSites'>;
 
 const log = createLogger('sites');
 

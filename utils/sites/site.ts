@@ -120,12 +120,12 @@ export function patternMatches(pattern: string, url: URL): boolean {
   return pathRegex.test(url.pathname + url.search);
 }
 
-/** The origin permission a site needs, e.g. "https://admin.example.com/*". */
 /** A match pattern's host: `admin.example.com`, `*.example.com` or `*`. */
 export function hostOfPattern(pattern: string): string | null {
   return /^(?:\*|https?):\/\/([^/]+)\//.exec(pattern)?.[1] ?? null;
 }
 
+/** The origin permission a site needs, e.g. "https://admin.example.com/*". */
 export function originOfPattern(pattern: string): string | null {
   const match = /^(\*|https?):\/\/(\*|(?:\*\.)?[^/*]+)\//.exec(pattern);
   return match ? `${match[1]}://${match[2]}/*` : null;
