@@ -14,13 +14,13 @@ import { hostOfPattern, type Site } from '../sites/site';
  * its strictest value, never its loosest.
  */
 
-export const POLICY_VERSION = 1;
+const POLICY_VERSION = 1;
 export const MAX_PROTECTED_IDS = 1000;
 /** The shortest "longest mute" a policy may set, and the strictest value of that rule. */
-export const SHORTEST_MUTE_LIMIT = 60;
+const SHORTEST_MUTE_LIMIT = 60;
 
 /** An app the organisation preconfigures: everything but the secret key. */
-export const ManagedAppSchema = z.omit(ProfileMetaSchema, { id: true });
+const ManagedAppSchema = z.omit(ProfileMetaSchema, { id: true });
 export type ManagedApp = z.infer<typeof ManagedAppSchema>;
 
 /**
@@ -56,7 +56,7 @@ const RULE_SCHEMAS = {
   moderatorName: ModeratorNameSchema,
 } as const;
 export type RuleKey = keyof typeof RULE_SCHEMAS;
-export const RULE_KEYS = Object.keys(RULE_SCHEMAS) as RuleKey[];
+const RULE_KEYS = Object.keys(RULE_SCHEMAS) as RuleKey[];
 
 /** The rules in force: what the policy set, strictest values where it could not be read. */
 export const PolicyRulesSchema = z.strictObject({
@@ -130,7 +130,7 @@ const STRICTEST: { [K in RuleKey]: PolicyRules[K] } = {
   moderatorName: null,
 };
 
-export const PolicyWarningSchema = z.strictObject({
+const PolicyWarningSchema = z.strictObject({
   kind: z.enum([
     /** Listed in `enforced` but not in the policy (Chrome drops values that fail its schema). */
     'missing',
@@ -277,7 +277,7 @@ export function pageHostPermitted(host: string, rules: Pick<PolicyRules, 'blocke
 }
 
 /** Whether the operator may add a page site for `host`: allowed (when a list is set), not blocked. */
-export function siteHostPermitted(
+function siteHostPermitted(
   host: string,
   rules: Pick<PolicyRules, 'allowedSites' | 'blockedSites'>,
 ): boolean {
