@@ -1,6 +1,7 @@
-import { KJUR, hextob64 } from 'jsrsasign';
+import { hextob64 } from 'jsrsasign';
 import * as z from 'zod/mini';
 import { base64ToBytes, bytesToBase64, utf8Bytes } from './encoding';
+import { hmacSha256Hex } from './hmac';
 import type { UserSigFields } from './usersig-fields';
 
 export type { UserSigFields };
@@ -44,19 +45,13 @@ export function signatureText(fields: UserSigFields, userBuf?: string): string {
   );
 }
 
-/**
- * Base64 HMAC-SHA256 of the signature text, keyed by the secret key's UTF-8 bytes.
- * The key goes in as `{ utf8 }`: a bare string that looks like hex (as real keys do) would be
- * hex-decoded by jsrsasign and give a wrong signature.
- */
+/** Base64 HMAC-SHA256 of the signature text, keyed by the secret key's UTF-8 bytes. */
 export function computeSignature(
   secretKey: string,
   fields: UserSigFields,
   userBuf?: string,
 ): string {
-  const mac = new KJUR.crypto.Mac({ alg: 'HmacSHA256', pass: { utf8: secretKey } });
-  mac.updateString(signatureText(fields, userBuf));
-  return hextob64(mac.doFinal());
+  return hextob64(hmacSha256Hex(secretKey, signatureText(fields, userBuf)));
 }
 
 /** Mints a UserSig for `identifier` valid from `time` for `expire` seconds. */

@@ -22,6 +22,7 @@ import {
 import {
   IntentRecordSchema,
   OutcomeRecordSchema,
+  entryOf,
   mergeRecords,
   type IntentRecord,
   type OutcomeRecord,
@@ -113,7 +114,10 @@ export class AuditLog {
   private unwritten: OutcomeRecord[] = [];
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   /** Intents this worker recorded whose outcome is not recorded yet. */
-  private readonly inFlight = new Set<string>();
+  private readonly inFlight = new Map<string, IntentRecord>();
+  /** Intents an earlier worker left open, as `unresolved` handed them out to be settled. */
+  private readonly settling = new Map<string, IntentRecord>();
+  private readonly entryListeners = new Set<(entry: AuditEntry) => void>();
   private failing: { since: number; quota: boolean } | null = null;
   private readonly listeners = new Set<() => void>();
 
@@ -127,7 +131,7 @@ export class AuditLog {
   /** Records an action before it is sent; throws AuditUnwritable (send nothing) if it cannot. */
   async begin(intent: IntentRecord): Promise<void> {
     const record = IntentRecordSchema.parse(intent);
-    this.inFlight.add(record.id);
+    this.inFlight.set(record.id, record);
     try {
       await this.commit([record]);
     } catch (error) {
@@ -136,7 +140,10 @@ export class AuditLog {
     }
   }
 
-  /** Records what came of an action. Never throws: an outcome that cannot be written is kept. */
+  /**
+   * Records what came of an action. Never throws: an outcome that cannot be written is kept.
+   * The finished entry then goes to the entry listeners (audit delivery).
+   */
   async finish(outcome: OutcomeRecord): Promise<void> {
     const record = OutcomeRecordSchema.parse(outcome);
     try {
@@ -144,8 +151,19 @@ export class AuditLog {
     } catch {
       // Kept in `unwritten` by the failed write; listed from there until it lands.
     } finally {
+      const intent = this.inFlight.get(record.id) ?? this.settling.get(record.id);
       this.inFlight.delete(record.id);
+      this.settling.delete(record.id);
+      if (intent) {
+        const entry = entryOf(intent, record);
+        for (const listener of this.entryListeners) listener(entry);
+      }
     }
+  }
+
+  /** Called with every entry once its outcome is recorded (not awaited: never slows an action). */
+  onEntry(listener: (entry: AuditEntry) => void): void {
+    this.entryListeners.add(listener);
   }
 
   async list(filter: AuditFilter = {}): Promise<AuditListing> {
@@ -208,6 +226,7 @@ export class AuditLog {
       if (parsed.success && ids.has(parsed.data.id) && !found.has(parsed.data.id))
         found.set(parsed.data.id, parsed.data);
     }
+    for (const [id, intent] of found) this.settling.set(id, intent);
     return [...found.values()];
   }
 
@@ -216,6 +235,7 @@ export class AuditLog {
     await this.idle();
     this.unwritten = [];
     this.inFlight.clear();
+    this.settling.clear();
     this.forget();
     this.setFailing(null);
   }

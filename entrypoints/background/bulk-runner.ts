@@ -70,6 +70,8 @@ export class BulkRunner {
       alarms: AlarmsLike;
       now: () => number;
       sleep?: (ms: number) => Promise<void>;
+      /** A run stopped sending (done, or cancelled): the audit delivery summarises it. */
+      onRunEnded?: (job: BulkJob) => void;
     },
   ) {}
 
@@ -181,8 +183,10 @@ export class BulkRunner {
   async cancel(jobId: string): Promise<BulkJob> {
     const job = await this.jobWithId(jobId);
     if (job.phase !== 'done') {
+      const wasRunning = job.phase === 'running' || job.phase === 'paused';
       job.phase = 'cancelled';
       job.finishedAt = this.deps.now();
+      if (wasRunning) this.deps.onRunEnded?.(job);
     }
     await this.persist();
     return job;
@@ -327,6 +331,7 @@ export class BulkRunner {
     else if (job.phase === 'running') {
       job.phase = 'done';
       job.finishedAt = this.deps.now();
+      this.deps.onRunEnded?.(job);
     }
     await this.persist();
   }

@@ -5,6 +5,7 @@ import { setSecretSource } from '../../utils/log';
 import { readSelection } from '../../utils/tab-selection';
 import { configureZod } from '../../utils/zod-setup';
 import { ActiveMutes } from './active-mutes';
+import { AuditDelivery, DELIVERY_ALARM } from './audit-delivery';
 import { AuditLog } from './audit-log';
 import { AutoLock } from './auto-lock';
 import { BADGE_ALARM, updateBadge } from './badge';
@@ -22,6 +23,8 @@ import { createSettingsStore } from './settings-store';
 import { OrgPolicy } from './org-policy';
 import { applyPolicy } from '../../utils/settings';
 import { presetsWithin } from '../../utils/mute/decision';
+import { bulkSummary } from '../../utils/audit/delivery';
+import { destinationInForce } from '../../utils/audit/destination';
 import { UndoStore } from './undo-store';
 import { VaultService } from './vault-service';
 import { wakeGuards } from './wake';
@@ -67,6 +70,28 @@ export default defineBackground({
       settings: () => settings.get(),
       now,
     });
+    // Every finished entry (and bulk run) goes on to the team's destination, if one is set.
+    const delivery = new AuditDelivery({
+      area: local,
+      destination: async () => {
+        const view = await policy.current();
+        if ((await vault.state()) !== 'unlocked') return 'locked';
+        return destinationInForce((await vault.data()).delivery ?? null, {
+          set: view.setKeys.includes('auditDestination'),
+          destination: view.rules.auditDestination,
+        });
+      },
+      hasHostAccess,
+      fetch: (input, init) => fetch(input, init),
+      alarms: browser.alarms,
+      now,
+    });
+    audit.onEntry(
+      (entry) =>
+        void delivery
+          .record(entry)
+          .catch((error: unknown) => log.error('could not queue an entry for delivery', error)),
+    );
     const registry = new ActiveMutes(now);
     const undo = new UndoStore(session, now);
     const mute = new MuteService({
@@ -78,7 +103,20 @@ export default defineBackground({
       settings: effectiveSettings,
       now,
     });
-    const bulk = new BulkRunner({ session, mute, audit, alarms: browser.alarms, now });
+    const bulk = new BulkRunner({
+      session,
+      mute,
+      audit,
+      alarms: browser.alarms,
+      now,
+      onRunEnded: (job) =>
+        void (async () => {
+          const app = (await vault.data()).profiles.find((p) => p.id === job.profileId);
+          if (!app) return;
+          const { moderatorName } = await effectiveSettings();
+          await delivery.recordBulk(bulkSummary(job, app, moderatorName, now()));
+        })().catch((error: unknown) => log.error('could not queue the bulk summary', error)),
+    });
     /** After a restart or an unlock: the bulk job carries on, then what an earlier worker left
      * without an outcome is settled by reading the users' states. */
     let pickingUp: Promise<void> | null = null;
@@ -189,6 +227,7 @@ export default defineBackground({
       registry,
       undo,
       audit,
+      delivery,
       bulk,
       sites,
       quickActions,
@@ -205,7 +244,11 @@ export default defineBackground({
       if (!unlocked) chat.clear();
       void autoLock.onVaultChange(unlocked);
       void refreshBadge();
-      if (unlocked) void pickUp();
+      if (unlocked) {
+        void pickUp();
+        // The destination is in the vault: what waited for the unlock goes now.
+        delivery.kick();
+      }
     });
 
     const route = createRouter({
@@ -287,6 +330,7 @@ export default defineBackground({
     // their scripts, and a bulk job paused for access carries on.
     const onAccessAdded = awake(async () => {
       await Promise.all([sites.syncRegistrations(), picker.injectIfAllowed(), bulk.resume()]);
+      await delivery.retryNow();
     }, false);
     browser.permissions.onAdded.addListener(() => void onAccessAdded());
     browser.permissions.onRemoved.addListener(() => void sites.syncRegistrations());
@@ -294,6 +338,7 @@ export default defineBackground({
     const onAlarm = awake(async (name: string) => {
       if (name === BULK_ALARM) await bulk.resume();
       else if (name === BADGE_ALARM) await refreshBadge();
+      else if (name === DELIVERY_ALARM) delivery.kick();
       else await autoLock.onAlarm(name);
     }, false);
     browser.alarms.onAlarm.addListener((alarm) => void onAlarm(alarm.name));
@@ -314,6 +359,6 @@ export default defineBackground({
     // A passphrase change a stopped worker left half done is settled, and a timeout that passed
     // while the worker was stopped locks, before anything else runs; a bulk job the previous
     // worker was running carries on.
-    void startup.then(pickUp);
+    void startup.then(pickUp).then(() => delivery.kick());
   },
 });

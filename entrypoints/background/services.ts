@@ -2,6 +2,7 @@ import type { EffectiveSettings, Settings } from '../../utils/settings';
 import type { OrgPolicy } from './org-policy';
 import type { ValidatedItem } from '../../utils/storage/validated-item';
 import type { ActiveMutes } from './active-mutes';
+import type { AuditDelivery } from './audit-delivery';
 import type { AuditLog } from './audit-log';
 import type { AutoLock } from './auto-lock';
 import type { BulkRunner } from './bulk-runner';
@@ -27,6 +28,7 @@ export interface Services {
   registry: ActiveMutes;
   undo: UndoStore;
   audit: AuditLog;
+  delivery: AuditDelivery;
   bulk: BulkRunner;
   sites: Sites;
   quickActions: QuickActions;

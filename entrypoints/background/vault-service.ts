@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { ALLOW_LOOPBACK_HTTP } from '../../utils/build-mode';
+import { parseDestinationUrl } from '../../utils/audit/destination';
 import { parseCustomEndpoint } from '../../utils/chat-api/endpoint';
 import { base64ToBytes, bytesToBase64 } from '../../utils/encoding';
 import { createSerialQueue } from '../../utils/serial-queue';
@@ -99,9 +100,12 @@ export class VaultService {
     return stored[VAULT_KEY] === undefined ? 'uninitialised' : 'locked';
   }
 
-  /** The secret keys held in memory right now, for the logger's redaction. */
+  /** The secrets held in memory right now (keys, the delivery's URL and key), for the logger's redaction. */
   secretsInMemory(): string[] {
-    return this.unlocked?.data.profiles.map((p) => p.secretKey) ?? [];
+    const data = this.unlocked?.data;
+    if (!data) return [];
+    const delivery = data.delivery ? [data.delivery.url, data.delivery.secret ?? ''] : [];
+    return [...data.profiles.map((p) => p.secretKey), ...delivery].filter((s) => s !== '');
   }
 
   /** The decrypted data; throws `locked` when the vault is locked. */
@@ -425,9 +429,12 @@ async function decryptData(key: VaultKey, envelope: Envelope): Promise<VaultData
 /**
  * A backup's apps must pass the rules an app saved here passes: a custom endpoint is https
  * (plain http only to loopback, only in the loopback build), with no credentials, query or
- * fragment, so a UserSig can never travel in clear text or to a crafted URL.
+ * fragment, so a UserSig can never travel in clear text or to a crafted URL; so is the audit
+ * delivery's destination (https, no credentials).
  */
 function checkEndpoints(data: VaultData): void {
+  if (data.delivery && !parseDestinationUrl(data.delivery.url).ok)
+    throw new VaultError('backup-insecure-endpoint');
   for (const profile of data.profiles) {
     if (profile.endpoint.kind !== 'custom') continue;
     const parsed = parseCustomEndpoint(profile.endpoint.baseUrl, ALLOW_LOOPBACK_HTTP);

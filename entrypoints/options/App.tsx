@@ -6,6 +6,7 @@ import { UnlockForm } from '../../components/UnlockForm';
 import { StorageProblems } from './StorageProblems';
 import { t } from '../../utils/i18n';
 import type { VaultStatus } from '../../utils/messages/protocol';
+import { AuditDeliverySection } from './AuditDeliverySection';
 import { AuditLogView } from './AuditLogView';
 import { CreateVault } from './CreateVault';
 import { ForgetEverything } from './ForgetEverything';
@@ -87,6 +88,7 @@ export function App() {
           <MutePreferences />
           <SitesSection profiles={status.profiles} />
           <AuditLogView profiles={status.profiles} />
+          <AuditDeliverySection />
           <SecuritySettings onChange={refresh} />
         </>
       )}

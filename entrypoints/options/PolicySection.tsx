@@ -1,3 +1,4 @@
+import { parseDestinationUrl } from '../../utils/audit/destination';
 import { useEffect, useState } from 'preact/hooks';
 import { useSend } from '../../components/background';
 import { keyPart, t, uiLocale, type MessageKey } from '../../utils/i18n';
@@ -130,6 +131,15 @@ function ruleWords(key: RuleKey, rules: PolicyRules): string {
       return rules.blockedSites.length === 0 ? t('policy_none') : rules.blockedSites.join(', ');
     case 'moderatorName':
       return rules.moderatorName ?? t('policy_none');
+    case 'auditDestination': {
+      const destination = rules.auditDestination;
+      if (destination === null) return t('policy_none');
+      const target = parseDestinationUrl(destination.url);
+      return t('policy_auditDestination', [
+        t(`delivery_format_${destination.format}`),
+        target.ok ? target.host : '—',
+      ]);
+    }
   }
 }
 

@@ -8,6 +8,8 @@ import {
   SdkAppIdSchema,
 } from '../vault/profile';
 import { AuditEntrySchema } from '../audit/entry';
+import { DeliveryStateSchema } from '../audit/delivery';
+import { DeliveryFormatSchema, DestinationViewSchema } from '../audit/destination';
 import { REPAIRABLE_PARTS } from '../storage/keys';
 import { ActiveMuteSchema } from '../mute/active-mute';
 import { BulkJobSchema } from '../mute/bulk';
@@ -110,6 +112,17 @@ export const RequestSchema = z.discriminatedUnion('type', [
     moderator: z.optional(z.string().check(z.maxLength(40))),
   }),
   z.strictObject({ type: z.literal('audit.health') }),
+  z.strictObject({ type: z.literal('delivery.get') }),
+  /** Where the audit log is delivered. Without a URL (a policy sets it): only the signing key. */
+  z.strictObject({
+    type: z.literal('delivery.save'),
+    format: DeliveryFormatSchema,
+    url: z.optional(z.string().check(z.maxLength(2048))),
+    /** JSON's signing key; left out on an edit, the stored one is kept. */
+    secret: z.optional(z.string().check(z.trim(), z.maxLength(256))),
+  }),
+  z.strictObject({ type: z.literal('delivery.remove') }),
+  z.strictObject({ type: z.literal('delivery.retry') }),
   z.strictObject({ type: z.literal('storage.problems') }),
   z.strictObject({ type: z.literal('storage.reset'), part: z.enum(REPAIRABLE_PARTS) }),
   z.strictObject({
@@ -255,6 +268,17 @@ export const QuickActionResultSchema = z.strictObject({
 
 const Done = z.strictObject({});
 
+/** The audit delivery as Options shows it. */
+export const DeliveryViewSchema = z.strictObject({
+  /** Locked: the destination is in the vault and not known; the queue waits. */
+  locked: z.boolean(),
+  /** The organisation's policy sets the destination (only a JSON signing key is the operator's). */
+  managed: z.boolean(),
+  destination: z.nullable(DestinationViewSchema),
+  state: DeliveryStateSchema,
+});
+export type DeliveryView = z.infer<typeof DeliveryViewSchema>;
+
 export const ResponseSchemas = {
   'vault.status': VaultStatusSchema,
   'vault.create': Done,
@@ -288,6 +312,10 @@ export const ResponseSchemas = {
     budgetBytes: z.int(),
   }),
   'audit.health': z.strictObject({ failingSince: z.nullable(z.number()), quota: z.boolean() }),
+  'delivery.get': DeliveryViewSchema,
+  'delivery.save': DeliveryViewSchema,
+  'delivery.remove': DeliveryViewSchema,
+  'delivery.retry': DeliveryViewSchema,
   'storage.problems': StorageProblemsSchema,
   'storage.reset': StorageProblemsSchema,
   'page.config': PageConfigSchema,

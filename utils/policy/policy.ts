@@ -3,6 +3,7 @@ import { parseCustomEndpoint } from '../chat-api/endpoint';
 import { ALLOW_LOOPBACK_HTTP } from '../build-mode';
 import { MAX_TIMED_SECONDS } from '../mute/durations';
 import { ProfileMetaSchema } from '../vault/profile';
+import { DeliveryFormatSchema, parseDestinationUrl } from '../audit/destination';
 import { hostOfPattern, type Site } from '../sites/site';
 
 /**
@@ -42,6 +43,19 @@ const HostPatternSchema = z
 /** The name a moderator's audit entries carry: declared, not authenticated. */
 export const ModeratorNameSchema = z.string().check(z.trim(), z.minLength(1), z.maxLength(40));
 
+/**
+ * Where every moderator's audit log is delivered: the format and the URL (a JSON destination's
+ * signing key is entered by each moderator and kept in their vault).
+ */
+const AuditDestinationSchema = z.strictObject({
+  format: DeliveryFormatSchema,
+  url: z.string().check(
+    z.maxLength(2048),
+    z.refine((url) => parseDestinationUrl(url).ok),
+  ),
+});
+export type AuditDestination = z.infer<typeof AuditDestinationSchema>;
+
 /** Every rule a policy can set, by its key in the policy. */
 const RULE_SCHEMAS = {
   apps: z.array(ManagedAppSchema).check(z.maxLength(50)),
@@ -54,6 +68,7 @@ const RULE_SCHEMAS = {
   allowedSites: z.array(HostPatternSchema).check(z.maxLength(200)),
   blockedSites: z.array(HostPatternSchema).check(z.maxLength(200)),
   moderatorName: ModeratorNameSchema,
+  auditDestination: AuditDestinationSchema,
 } as const;
 export type RuleKey = keyof typeof RULE_SCHEMAS;
 const RULE_KEYS = Object.keys(RULE_SCHEMAS) as RuleKey[];
@@ -78,6 +93,8 @@ export const PolicyRulesSchema = z.strictObject({
   blockedSites: z.array(HostPatternSchema),
   /** The moderator's name, fixed for this browser; null: the operator's own. */
   moderatorName: z.nullable(ModeratorNameSchema),
+  /** Where the audit log is delivered, fixed for this browser; null: the operator's own. */
+  auditDestination: z.nullable(AuditDestinationSchema),
 });
 export type PolicyRules = z.infer<typeof PolicyRulesSchema>;
 
@@ -112,6 +129,7 @@ export const NO_POLICY: PolicyRules = {
   allowedSites: null,
   blockedSites: [],
   moderatorName: null,
+  auditDestination: null,
 };
 
 /** The value a rule takes when it is meant to be enforced and cannot be read. */
@@ -128,6 +146,8 @@ const STRICTEST: { [K in RuleKey]: PolicyRules[K] } = {
   // A name cannot be made up: unset, and the operator's own cannot replace it (Options shows it
   // locked, with the warning).
   moderatorName: null,
+  // Nowhere to deliver to: none, and the operator's own cannot replace it (locked, warned).
+  auditDestination: null,
 };
 
 const PolicyWarningSchema = z.strictObject({

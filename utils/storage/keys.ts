@@ -43,6 +43,8 @@ export const STORED = {
   auditPageList: { area: 'local', key: 'auditPageList', writer: 'background/audit-log.ts' },
   /** `auditPage.<n>`: one page of audit records. */
   auditPage: { area: 'local', key: 'auditPage.', prefix: true, writer: 'background/audit-log.ts' },
+  /** The audit delivery's queue, as JSON text (utils/audit/delivery.ts). */
+  auditOutbox: { area: 'local', key: 'auditOutbox', writer: 'background/audit-delivery.ts' },
   /** Version 1 of the audit log (one array, WXT's version under `auditLog$`): migrated, removed. */
   legacyAuditLog: { area: 'local', key: 'auditLog', writer: 'background/audit-log.ts' },
   // storage.session (trusted contexts only)

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { DestinationSchema } from '../audit/destination';
 import { EndpointSchema } from '../chat-api/endpoint';
 import { UserIdSchema } from '../mute/user-id';
 
@@ -32,6 +33,8 @@ export type Profile = z.infer<typeof ProfileSchema>;
 export const VaultDataSchema = z.strictObject({
   profiles: z.array(ProfileSchema).check(z.maxLength(100)),
   defaultProfileId: z.nullable(z.string()),
+  /** Where the audit log is delivered (the operator's; a policy's comes on top). */
+  delivery: z.optional(DestinationSchema),
 });
 export type VaultData = z.infer<typeof VaultDataSchema>;
 

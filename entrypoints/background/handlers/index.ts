@@ -2,6 +2,7 @@ import type { Handlers } from '../router';
 import type { Services } from '../services';
 import { auditHandlers } from './audit';
 import { bulkHandlers } from './bulk';
+import { deliveryHandlers } from './delivery';
 import { muteHandlers } from './mute';
 import { pageHandlers } from './page';
 import { pickerHandlers } from './picker';
@@ -21,6 +22,7 @@ export function createHandlers(services: Services): Handlers {
     ...muteHandlers(services),
     ...bulkHandlers(services),
     ...auditHandlers(services),
+    ...deliveryHandlers(services),
     ...pageHandlers(services),
     ...siteHandlers(services),
     ...quickActionHandlers(services),

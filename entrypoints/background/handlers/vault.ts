@@ -18,6 +18,7 @@ type VaultHandlers = Pick<
 export function vaultHandlers({
   vault,
   audit,
+  delivery,
   registry,
   mute,
   bulk,
@@ -73,7 +74,7 @@ export function vaultHandlers({
       await vault.lock();
       await bulk.reset();
       await mute.idle();
-      await Promise.all([audit.reset(), registry.reset()]);
+      await Promise.all([audit.reset(), delivery.reset(), registry.reset()]);
       mute.clearCache();
       await vault.forget();
       await sites.forget();

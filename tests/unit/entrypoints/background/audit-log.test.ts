@@ -102,6 +102,25 @@ beforeEach(() => {
 });
 
 describe('AuditLog', () => {
+  it('hands every finished entry to its listeners, a settled one from an earlier worker too', async () => {
+    const before = auditLog();
+    await before.begin(intent('left'));
+    const audit = auditLog();
+    const seen: Array<{ id: string; outcome: string; moderator?: string }> = [];
+    audit.onEntry((e) => seen.push({ id: e.id, outcome: e.outcome, moderator: e.moderator }));
+    await audit.begin(intent('a', NOW, { moderator: 'mod-night-1' }));
+    expect(seen).toEqual([]);
+    await audit.finish(ok('a', NOW + 40));
+    const [open] = await audit.unresolved();
+    await audit.finish({ ...ok(open!.id, NOW + 50), outcome: 'failed', resolved: true });
+    // An outcome whose intent this worker never saw is recorded, and handed to no one.
+    await audit.finish(ok('stranger'));
+    expect(seen).toEqual([
+      { id: 'a', outcome: 'ok', moderator: 'mod-night-1' },
+      { id: 'left', outcome: 'failed', moderator: undefined },
+    ]);
+  });
+
   it('merges an intent and its outcome into one entry; an intent alone is "unknown"', async () => {
     const audit = auditLog();
     await audit.begin(intent('a'));

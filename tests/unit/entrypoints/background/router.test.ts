@@ -86,6 +86,10 @@ function recordingHandlers() {
 
 const SAMPLE: { [K in RequestType]: unknown } = {
   'vault.status': { type: 'vault.status' },
+  'delivery.get': { type: 'delivery.get' },
+  'delivery.save': { type: 'delivery.save', format: 'slack', url: 'https://hooks.example/x' },
+  'delivery.remove': { type: 'delivery.remove' },
+  'delivery.retry': { type: 'delivery.retry' },
   'vault.create': { type: 'vault.create', passphrase: 'a long enough passphrase' },
   'vault.unlock': { type: 'vault.unlock', passphrase: 'x' },
   'vault.lock': { type: 'vault.lock' },

@@ -45,6 +45,7 @@ describe('readPolicy', () => {
       allowedSites: ['*.corp.example'],
       blockedSites: ['console.trtc.io'],
       moderatorName: 'mod-night-1',
+      auditDestination: { format: 'slack', url: 'https://hooks.slack.com/services/T0/B0/x' },
     });
     expect(view).toEqual({
       managed: true,
@@ -59,6 +60,7 @@ describe('readPolicy', () => {
         'allowedSites',
         'blockedSites',
         'moderatorName',
+        'auditDestination',
       ],
       rules: {
         apps: [APP],
@@ -71,6 +73,7 @@ describe('readPolicy', () => {
         allowedSites: ['*.corp.example'],
         blockedSites: ['console.trtc.io'],
         moderatorName: 'mod-night-1',
+        auditDestination: { format: 'slack', url: 'https://hooks.slack.com/services/T0/B0/x' },
       },
       warnings: [],
     });
@@ -101,6 +104,7 @@ describe('readPolicy', () => {
       allowedSites: [],
       blockedSites: ['*'],
       moderatorName: null,
+      auditDestination: null,
     });
     expect(view.warnings.map((w) => `${w.kind}:${w.key}`)).toEqual([
       'missing:longestMuteSeconds',
@@ -136,6 +140,16 @@ describe('readPolicy', () => {
       'unreadable:allowBackupExport',
       'unreadable:protectedIds',
     ]);
+  });
+
+  it('refuses a delivery destination over plain http: none is in force, and the operator cannot set one', () => {
+    const view = readPolicy({
+      version: 1,
+      auditDestination: { format: 'json', url: 'http://collector.corp.example/audit' },
+    });
+    expect(view.setKeys).toContain('auditDestination');
+    expect(view.rules.auditDestination).toBeNull();
+    expect(view.warnings).toEqual([{ kind: 'unreadable', key: 'auditDestination' }]);
   });
 
   it('warns about unknown keys, an unknown version and a pattern that would match every ID', () => {

@@ -1,0 +1,81 @@
+import {
+  destinationInForce,
+  destinationView,
+  parseDestinationUrl,
+  type Destination,
+} from '../../../utils/audit/destination';
+import type { DeliveryView } from '../../../utils/messages/protocol';
+import { HandlerError } from '../router';
+import type { Handlers } from '../router';
+import type { Services } from '../services';
+
+type DeliveryHandlers = Pick<
+  Handlers,
+  'delivery.get' | 'delivery.save' | 'delivery.remove' | 'delivery.retry'
+>;
+
+/** The shortest signing key taken (the schema's minimum; Options offers a generated one). */
+const MIN_SECRET = 16;
+
+export function deliveryHandlers({ vault, policy, delivery }: Services): DeliveryHandlers {
+  const policyDestination = async () => {
+    const view = await policy.current();
+    return {
+      set: view.setKeys.includes('auditDestination'),
+      destination: view.rules.auditDestination,
+    };
+  };
+  const view = async (): Promise<DeliveryView> => {
+    const managed = await policyDestination();
+    const state = await delivery.state();
+    if ((await vault.state()) !== 'unlocked')
+      return { locked: true, managed: managed.set, destination: null, state };
+    const inForce = destinationInForce((await vault.data()).delivery ?? null, managed);
+    return {
+      locked: false,
+      managed: managed.set,
+      destination: inForce ? destinationView(inForce) : null,
+      state,
+    };
+  };
+  return {
+    'delivery.get': view,
+    async 'delivery.save'({ format, url, secret }) {
+      const managed = await policyDestination();
+      const stored = (await vault.data()).delivery;
+      let next: Destination;
+      if (managed.set) {
+        // The policy's format and URL; the operator adds only the signing key.
+        if (managed.destination === null)
+          throw new HandlerError({ kind: 'invalid-input', field: 'delivery-managed' });
+        next = { ...managed.destination };
+      } else {
+        const parsed = parseDestinationUrl(url ?? '');
+        if (!parsed.ok)
+          throw new HandlerError({
+            kind: 'invalid-input',
+            field: `delivery-url-${parsed.problem}`,
+          });
+        next = { format, url: parsed.url };
+      }
+      if (next.format === 'json') {
+        const key = secret || (stored?.format === 'json' ? stored.secret : undefined);
+        if (key === undefined || key.length < MIN_SECRET)
+          throw new HandlerError({ kind: 'invalid-input', field: 'delivery-secret' });
+        next.secret = key;
+      }
+      await vault.update((data) => ({ ...data, delivery: next }));
+      // A new destination starts over: no back-off left from the old one.
+      await delivery.retryNow();
+      return view();
+    },
+    async 'delivery.remove'() {
+      await vault.update(({ delivery: _removed, ...data }) => data);
+      return view();
+    },
+    async 'delivery.retry'() {
+      await delivery.retryNow();
+      return view();
+    },
+  };
+}

@@ -1,0 +1,270 @@
+import * as z from 'zod/mini';
+import { hmacSha256Hex } from '../hmac';
+import { t, uiLocale } from '../i18n';
+import type { BulkJob } from '../mute/bulk';
+import { PERMANENT_SECONDS, formatDuration } from '../mute/durations';
+import { EnvironmentSchema, type Environment, type ProfileMeta } from '../vault/profile';
+import { AuditEntrySchema, type AuditEntry } from './entry';
+import type { DeliveryFormat, Destination } from './destination';
+
+/**
+ * Audit delivery: every audit entry sent on to where the team keeps its trail (README, "For
+ * teams"). Pure parts only (the destination is in ./destination.ts): the queue's shape, what each format sends and how
+ * an answer is read. The queue and the sending live in background/audit-delivery.ts.
+ */
+
+/** One message for a whole bulk run (chat formats): who, how many, what, where, what failed. */
+export const BulkSummarySchema = z.strictObject({
+  /** `bulk:<job id>:<run>`: the same run summarised again after a restart has the same id. */
+  id: z.string().check(z.maxLength(100)),
+  at: z.number(),
+  moderator: z.optional(z.string().check(z.maxLength(40))),
+  appLabel: z.string().check(z.maxLength(60)),
+  sdkAppId: z.int(),
+  environment: EnvironmentSchema,
+  action: z.enum(['mute', 'unmute']),
+  seconds: z.int(),
+  reason: z.string().check(z.maxLength(200)),
+  done: z.int().check(z.minimum(0)),
+  failed: z.int().check(z.minimum(0)),
+  skipped: z.int().check(z.minimum(0)),
+});
+export type BulkSummary = z.infer<typeof BulkSummarySchema>;
+
+/**
+ * A bulk run's summary: the items of its last run (a "retry failed" run counts only what it
+ * retried), under an id that a restart summarising the same run again repeats.
+ */
+export function bulkSummary(
+  job: BulkJob,
+  app: Pick<ProfileMeta, 'label' | 'environment' | 'sdkAppId'>,
+  moderator: string | null,
+  nowMs: number,
+): BulkSummary {
+  const run = Math.max(0, ...job.items.map((item) => item.attempt ?? 0));
+  const counts = { done: 0, failed: 0, skipped: 0 };
+  for (const item of job.items) {
+    if ((item.attempt ?? 0) !== run) continue;
+    if (item.status === 'done' || item.status === 'failed' || item.status === 'skipped')
+      counts[item.status]++;
+  }
+  return {
+    id: `bulk:${job.id}:${run}`,
+    at: nowMs,
+    ...(moderator === null ? {} : { moderator }),
+    appLabel: app.label.slice(0, 60),
+    sdkAppId: app.sdkAppId,
+    environment: app.environment,
+    action: job.action,
+    seconds: job.seconds,
+    reason: job.reason,
+    ...counts,
+  };
+}
+
+/** What waits to be delivered: an audit entry, or a bulk run's summary. */
+export const OutboxItemSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('entry'), entry: AuditEntrySchema }),
+  z.strictObject({ kind: z.literal('summary'), summary: BulkSummarySchema }),
+]);
+export type OutboxItem = z.infer<typeof OutboxItemSchema>;
+
+export function itemId(item: OutboxItem): string {
+  return item.kind === 'entry' ? item.entry.id : item.summary.id;
+}
+
+export const DeliveryProblemSchema = z.enum(['http', 'timeout', 'network', 'no-access']);
+export type DeliveryProblem = z.infer<typeof DeliveryProblemSchema>;
+
+export const DeliveryErrorSchema = z.strictObject({
+  at: z.number(),
+  problem: DeliveryProblemSchema,
+  /** The HTTP status, for `http`. */
+  status: z.nullable(z.int()),
+});
+export type DeliveryError = z.infer<typeof DeliveryErrorSchema>;
+
+/** The queue as stored (storage.local, as JSON text): it outlives the worker and the browser. */
+export const OutboxSchema = z.strictObject({
+  items: z.array(OutboxItemSchema),
+  delivered: z.int().check(z.minimum(0)),
+  /** Dropped oldest-first past the budget: counted, shown, never silently. */
+  dropped: z.int().check(z.minimum(0)),
+  lastDroppedAt: z.nullable(z.number()),
+  /** Failed attempts at the head of the queue in a row. */
+  failures: z.int().check(z.minimum(0)),
+  /** No attempt before this (back-off, or the destination's Retry-After). */
+  retryAt: z.nullable(z.number()),
+  lastError: z.nullable(DeliveryErrorSchema),
+  lastDeliveredAt: z.nullable(z.number()),
+});
+export type Outbox = z.infer<typeof OutboxSchema>;
+
+/** The queue's state, for Options: "12 waiting; last error 403 at 10:42". */
+export const DeliveryStateSchema = z.strictObject({
+  waiting: z.int(),
+  delivered: z.int(),
+  dropped: z.int(),
+  lastDroppedAt: z.nullable(z.number()),
+  lastError: z.nullable(DeliveryErrorSchema),
+  retryAt: z.nullable(z.number()),
+  lastDeliveredAt: z.nullable(z.number()),
+});
+export type DeliveryState = z.infer<typeof DeliveryStateSchema>;
+
+export const EMPTY_OUTBOX: Outbox = {
+  items: [],
+  delivered: 0,
+  dropped: 0,
+  lastDroppedAt: null,
+  failures: 0,
+  retryAt: null,
+  lastError: null,
+  lastDeliveredAt: null,
+};
+
+/** Whether an entry is delivered on its own: chat formats get a bulk run as one summary. */
+export function deliveredAlone(format: DeliveryFormat, entry: AuditEntry): boolean {
+  return format === 'json' || entry.source !== 'bulk';
+}
+
+/**
+ * The least time between two messages: Slack's incoming webhooks take about one a second,
+ * Discord's about 30 a minute per channel. A JSON receiver sets its own pace by answering.
+ */
+export const PACE_MS: Record<DeliveryFormat, number> = { json: 0, slack: 1100, discord: 2100 };
+
+/** Back-off after failed attempts in a row: 2 s, 4 s, 8 s … at most 15 min. */
+export function retryDelayMs(failures: number): number {
+  return Math.min(15 * 60_000, 2000 * 2 ** Math.max(0, failures - 1));
+}
+
+export const SIGNATURE_HEADER = 'Mute-Console-Signature';
+export const TIMESTAMP_HEADER = 'Mute-Console-Timestamp';
+
+/** The signature a JSON delivery carries: `v1=` + hex HMAC-SHA256 of `<timestamp>.<body>`. */
+export function signatureOf(secret: string, timestamp: number, body: string): string {
+  return `v1=${hmacSha256Hex(secret, `${timestamp}.${body}`)}`;
+}
+
+export interface DeliveryRequest {
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** What one delivery sends, at `nowMs`, in the destination's format. */
+export function deliveryRequest(
+  destination: Destination,
+  item: OutboxItem,
+  nowMs: number,
+): DeliveryRequest {
+  const json = { 'Content-Type': 'application/json' };
+  switch (destination.format) {
+    case 'json': {
+      const body = JSON.stringify(
+        item.kind === 'entry'
+          ? { type: 'mute-console.audit-entry', version: 1, entry: item.entry }
+          : { type: 'mute-console.bulk-summary', version: 1, summary: item.summary },
+      );
+      const timestamp = Math.floor(nowMs / 1000);
+      return {
+        headers: {
+          ...json,
+          'Idempotency-Key': itemId(item),
+          [TIMESTAMP_HEADER]: String(timestamp),
+          [SIGNATURE_HEADER]: signatureOf(destination.secret ?? '', timestamp, body),
+        },
+        body,
+      };
+    }
+    case 'slack':
+      return { headers: json, body: JSON.stringify({ text: slackEscape(chatText(item)) }) };
+    case 'discord':
+      // A reason or user ID is never a ping: no @everyone, role or user mention is resolved.
+      return {
+        headers: json,
+        body: JSON.stringify({ content: chatText(item), allowed_mentions: { parse: [] } }),
+      };
+  }
+}
+
+/** Slack reads `<…>` as links and mentions (`<!channel>`): the three control characters go escaped. */
+function slackEscape(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** "mod-night-1 muted spammer_01 for 1 hr in Demo community (PROD): spam links". */
+export function chatText(item: OutboxItem): string {
+  const locale = uiLocale();
+  if (item.kind === 'summary') {
+    const s = item.summary;
+    const who = s.moderator ?? t('delivery_someone');
+    const count = new Intl.NumberFormat(locale).format(s.done);
+    const where = appText(s.appLabel, s.environment);
+    let text =
+      s.action === 'unmute'
+        ? t('delivery_bulkUnmuted', [who, count, where])
+        : s.seconds === PERMANENT_SECONDS
+          ? t('delivery_bulkMutedPermanently', [who, count, where])
+          : t('delivery_bulkMuted', [who, count, formatDuration(s.seconds, locale), where]);
+    if (s.reason !== '') text = t('delivery_withReason', [text, s.reason]);
+    if (s.failed > 0)
+      text = t('delivery_bulkFailed', [text, new Intl.NumberFormat(locale).format(s.failed)]);
+    if (s.skipped > 0)
+      text = t('delivery_bulkSkipped', [text, new Intl.NumberFormat(locale).format(s.skipped)]);
+    return text;
+  }
+  const e = item.entry;
+  const who = e.moderator ?? t('delivery_someone');
+  const where = appText(e.appLabel, e.environment);
+  let text =
+    e.action === 'undo'
+      ? t('delivery_undid', [who, e.userId, where])
+      : e.seconds === 0
+        ? t('delivery_unmuted', [who, e.userId, where])
+        : e.seconds === PERMANENT_SECONDS
+          ? t('delivery_mutedPermanently', [who, e.userId, where])
+          : t('delivery_muted', [who, e.userId, formatDuration(e.seconds, locale), where]);
+  if (e.reason !== '') text = t('delivery_withReason', [text, e.reason]);
+  if (e.outcome === 'failed')
+    text = t('delivery_failed', [text, e.errorCode === null ? '—' : String(e.errorCode)]);
+  else if (e.outcome === 'unknown') text = t('delivery_outcomeUnknown', text);
+  return text;
+}
+
+function appText(label: string, environment: Environment): string {
+  return environment === 'production' ? t('delivery_appProduction', label) : label;
+}
+
+/** What came of one attempt. */
+export type DeliveryAnswer =
+  { kind: 'delivered' } | { kind: 'failed'; error: DeliveryError; retryAt: number };
+
+/**
+ * Reads a destination's answer. 2xx is delivered; for JSON so is 409 (the receiver has this
+ * Idempotency-Key already: an earlier attempt landed though its answer was lost). Anything else
+ * is tried again later: after the destination's Retry-After for 429 and 503, else after the
+ * back-off. A 4xx is tried again too: a webhook deleted or a key mistyped is fixed in Options,
+ * and nothing is dropped meanwhile.
+ */
+export function readAnswer(
+  format: DeliveryFormat,
+  status: number,
+  retryAfter: string | null,
+  failures: number,
+  nowMs: number,
+): DeliveryAnswer {
+  if ((status >= 200 && status < 300) || (format === 'json' && status === 409))
+    return { kind: 'delivered' };
+  const backOff = retryDelayMs(failures + 1);
+  const asked = Number(retryAfter);
+  const wait =
+    (status === 429 || status === 503) && Number.isFinite(asked) && asked > 0
+      ? Math.min(Math.max(asked * 1000, 1000), 15 * 60_000)
+      : backOff;
+  return {
+    kind: 'failed',
+    error: { at: nowMs, problem: 'http', status },
+    retryAt: nowMs + wait,
+  };
+}
