@@ -70,7 +70,7 @@ export function AuditDeliverySection() {
         send({
           type: 'delivery.save',
           format: effectiveFormat,
-          ...(view?.managed ? {} : { url }),
+          ...(view?.managed || url.trim() === '' ? {} : { url }),
           ...(secret.trim() === '' ? {} : { secret: secret.trim() }),
         }),
       )

@@ -152,3 +152,31 @@ export async function stopServiceWorker(
     );
   };
 }
+
+/**
+ * The operator's "Allow" in the browser's host-access prompt, which headless Chromium cannot
+ * show: the same grant made where an operator can make it by hand (chrome://extensions → site
+ * access → add a site). The extension's own `permissions.request` from a click then resolves
+ * true without a prompt, as it does once the operator has answered it.
+ */
+export async function allowSiteAccess(
+  extension: LaunchedExtension,
+  pattern: string,
+): Promise<void> {
+  const page = await extension.context.newPage();
+  await page.goto('chrome://extensions');
+  await page.evaluate(
+    async ([id, host]) => {
+      const api = (
+        globalThis as unknown as {
+          chrome: {
+            developerPrivate: { addHostPermission(id: string, host: string): Promise<void> };
+          };
+        }
+      ).chrome.developerPrivate;
+      await api.addHostPermission(id!, host!);
+    },
+    [extension.extensionId, pattern],
+  );
+  await page.close();
+}

@@ -49,6 +49,9 @@ export function deliveryHandlers({ vault, policy, delivery }: Services): Deliver
         if (managed.destination === null)
           throw new HandlerError({ kind: 'invalid-input', field: 'delivery-managed' });
         next = { ...managed.destination };
+      } else if ((url ?? '').trim() === '' && stored?.format === format) {
+        // An edit that leaves the URL empty keeps it (the form never shows a stored one).
+        next = { ...stored };
       } else {
         const parsed = parseDestinationUrl(url ?? '');
         if (!parsed.ok)
