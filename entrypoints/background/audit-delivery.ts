@@ -1,19 +1,21 @@
 import type { AuditEntry } from '../../utils/audit/entry';
 import {
-  EMPTY_OUTBOX,
-  OutboxSchema,
   PACE_MS,
   deliveredAlone,
   deliveryRequest,
-  itemId,
   readAnswer,
   retryDelayMs,
+} from '../../utils/audit/delivery';
+import {
+  EMPTY_OUTBOX,
+  OutboxSchema,
+  itemId,
   type BulkSummary,
   type DeliveryError,
   type DeliveryState,
   type Outbox,
   type OutboxItem,
-} from '../../utils/audit/delivery';
+} from '../../utils/audit/outbox';
 import { parseDestinationUrl, type Destination } from '../../utils/audit/destination';
 import { fromJsonText, toJsonText } from '../../utils/json-text';
 import { createLogger } from '../../utils/log';

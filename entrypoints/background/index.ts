@@ -23,7 +23,7 @@ import { createSettingsStore } from './settings-store';
 import { OrgPolicy } from './org-policy';
 import { applyPolicy } from '../../utils/settings';
 import { presetsWithin } from '../../utils/mute/decision';
-import { bulkSummary } from '../../utils/audit/delivery';
+import { bulkSummary } from '../../utils/audit/outbox';
 import { destinationInForce } from '../../utils/audit/destination';
 import { UndoStore } from './undo-store';
 import { VaultService } from './vault-service';

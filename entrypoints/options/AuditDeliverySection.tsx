@@ -7,7 +7,7 @@ import { askForAccess } from '../../components/host-access';
 import { PasswordInput } from '../../components/PasswordInput';
 import { bytesToHex } from '../../utils/encoding';
 import { t, uiLocale } from '../../utils/i18n';
-import type { DeliveryError } from '../../utils/audit/delivery';
+import type { DeliveryError } from '../../utils/audit/outbox';
 import {
   parseDestinationUrl,
   type DeliveryFormat,

@@ -18,9 +18,11 @@ import { DEMO_APP, DEMO_PASSPHRASE, generatedUsers } from '../support/demo-seed'
 import { RemoteEmulator, peakPerSecond, timeRequest } from './remote-emulator';
 import { firefoxTimings } from './firefox';
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
-import { addApp, createVault, DEMO_APP_INPUT } from '../support/operator';
+import { addApp, createVault, DEMO_APP_INPUT, prepareBulk } from '../support/operator';
 import { auditAppendTimes } from './audit-append';
 import { traceWorker } from './worker-trace';
+import { COLLECTOR_HOST, deliveryFigures } from './delivery';
+import { startAuditReceiver } from '../support/audit-receiver';
 
 /**
  * `npm run bench` — what operators feel, each figure next to a baseline measured in the same
@@ -32,14 +34,24 @@ const { values } = parseArgs({
   options: {
     smoke: { type: 'boolean', default: false },
     out: { type: 'string', default: 'bench-results/bench.json' },
-    // `-- --only bulk,popup`: only those groups (pages, clicks, bulk, audit, popup, unlock, firefox).
+    // `-- --only bulk,popup`: only those groups (pages, clicks, bulk, delivery, audit, popup,
+    // unlock, firefox).
     only: { type: 'string' },
     // `-- --profile`: V8's sampling profiler on the worker during the bulk run; prints where its
     // time went (the figures read higher with it on).
     profile: { type: 'boolean', default: false },
   },
 });
-const GROUPS = ['pages', 'clicks', 'bulk', 'audit', 'popup', 'unlock', 'firefox'] as const;
+const GROUPS = [
+  'pages',
+  'clicks',
+  'bulk',
+  'delivery',
+  'audit',
+  'popup',
+  'unlock',
+  'firefox',
+] as const;
 const ONLY = values.only?.split(',').map((g) => g.trim());
 const unknownGroups = ONLY?.filter((g) => !(GROUPS as readonly string[]).includes(g)) ?? [];
 if (unknownGroups.length > 0)
@@ -430,13 +442,7 @@ async function bulk(
 }> {
   const popup = await extension.openPage('popup.html');
   await popup.setViewportSize({ width: 400, height: 900 });
-  await popup.getByRole('tab', { name: 'Bulk' }).click();
-  await popup.getByLabel('User IDs').fill(generatedUsers(BULK_IDS).join('\n'));
-  await popup.getByRole('button', { name: 'Check them first (dry run)' }).click();
-  await popup
-    .getByRole('button', { name: `Apply to ${BULK_IDS} users` })
-    .waitFor({ timeout: 60_000 });
-  await popup.getByRole('button', { name: `Apply to ${BULK_IDS} users` }).click();
+  const confirm = await prepareBulk(popup, generatedUsers(BULK_IDS));
   await emulator.reset();
   // The worker's thread is traced from the confirming click until "Finished:" shows. Tracing
   // adds some overhead to every task (only a few categories are on, to keep it small), so the
@@ -445,10 +451,7 @@ async function bulk(
     profile: values.profile,
   });
   const t0 = Date.now();
-  await popup
-    .getByRole('alertdialog')
-    .getByRole('button', { name: `Apply to ${BULK_IDS} users` })
-    .click();
+  await confirm.click();
   await popup.getByText(/^Finished: /).waitFor({ timeout: 120_000 });
   const trace = await endTrace();
   if (trace.tasks === 0 || trace.dataLoss)
@@ -619,9 +622,10 @@ async function main(): Promise<void> {
   // The emulator CLI seeds the demo apps and 1,000 generated users (enough for the bulk run).
   const emulator = await RemoteEmulator.start();
   const fixtures = await startFixtureServer();
+  const receiver = await startAuditReceiver();
   const extension = await launchWithExtension({
     emulatorPort: emulator.httpsPort,
-    extraHostPorts: { [CONSOLE_HOST]: fixtures.httpsPort },
+    extraHostPorts: { [CONSOLE_HOST]: fixtures.httpsPort, [COLLECTOR_HOST]: receiver.port },
   });
   // tsx keeps function names with a helper the page does not have.
   await extension.context.addInitScript('globalThis.__name = (f) => f;');
@@ -869,6 +873,44 @@ async function main(): Promise<void> {
     '≤ 1.5',
   );
 
+  // It leaves a delivery destination set: the groups after it mute nothing.
+  const delivery = wanted('delivery')
+    ? await deliveryFigures(extension, emulator, receiver, {
+        clicks: SMOKE ? 1 : 5,
+        drainIds: SMOKE ? 20 : 1000,
+      })
+    : null;
+  if (delivery) {
+    record('delivery', 'popup Mute → request, no destination', 'ms', delivery.withoutDestination);
+    record(
+      'delivery',
+      'popup Mute → request, destination down (reset)',
+      'ms',
+      delivery.destinationDown,
+      '= without',
+    );
+    record(
+      'delivery',
+      'popup Mute → request, destination never answers',
+      'ms',
+      delivery.destinationHanging,
+      '= without',
+    );
+    record('delivery', `${delivery.drain.entries} queued JSON deliveries drained`, 's', [
+      delivery.drain.seconds,
+    ]);
+    record('delivery', 'deliveries per second (receiver answers at once)', '/s', [
+      delivery.drain.perSecond,
+    ]);
+    record(
+      'delivery',
+      'longest worker task while draining (CDP trace)',
+      'ms',
+      [delivery.drain.longestWorkerTask],
+      '≤ 16',
+    );
+  }
+
   const opens = wanted('popup') ? await times(SMOKE ? 1 : 7, () => popupOpen(extension)) : [];
   record(
     'popup',
@@ -917,6 +959,7 @@ async function main(): Promise<void> {
   const sizes = bundleSizes();
   emulator.close();
   await fixtures.close();
+  await receiver.close();
 
   const machine = {
     cores: cpus().length,

@@ -1,4 +1,3 @@
-import type { Page } from '@playwright/test';
 import {
   RECEIVER_HOSTS,
   RECEIVER_SECRET,
@@ -7,7 +6,7 @@ import {
 } from '../support/audit-receiver';
 import { allowSiteAccess, stopServiceWorker, type LaunchedExtension } from '../support/browser';
 import { generatedUsers } from '../support/demo-seed';
-import { openPopup, pickDuration } from '../support/operator';
+import { openPopup, pickDuration, setDeliveryDestination } from '../support/operator';
 import { expect, PASSPHRASE, setUpDemoApp, test } from './fixtures';
 
 /**
@@ -49,21 +48,6 @@ async function muteFromPopup(extension: LaunchedExtension, userId: string): Prom
   await popup.close();
 }
 
-/** Fills Options' delivery form and saves it (the click asks for the host's access). */
-async function setDestination(
-  options: Page,
-  format: 'JSON (signed)' | 'Slack' | 'Discord',
-  url: string,
-  secret?: string,
-): Promise<void> {
-  const section = options.getByRole('region', { name: 'Audit delivery' });
-  await section.getByLabel('Format').selectOption({ label: format });
-  await section.getByLabel('Destination URL').fill(url);
-  if (secret !== undefined) await section.getByLabel('Signing key').fill(secret);
-  await section.getByRole('button', { name: 'Save destination' }).click();
-  await expect(section.getByText('Saved.')).toBeVisible();
-}
-
 test('JSON: each mute reaches the receiver signed, with its id; nothing is lost through an outage, a lock and a worker restart', async ({
   launch,
 }) => {
@@ -71,7 +55,7 @@ test('JSON: each mute reaches the receiver signed, with its id; nothing is lost 
   const options = await setUpDemoApp(extension);
   await options.getByLabel('Moderator name').fill('mod-night-1');
   await options.getByRole('button', { name: 'Save name' }).click();
-  await setDestination(
+  await setDeliveryDestination(
     options,
     'JSON (signed)',
     'https://audit.corp.example/audit',
@@ -135,7 +119,7 @@ test('a lost answer is sent again and refused by id; a bad signature is detected
   const options = await setUpDemoApp(extension);
   const section = options.getByRole('region', { name: 'Audit delivery' });
   // A key the receiver does not have: every delivery is refused, and Options says so.
-  await setDestination(
+  await setDeliveryDestination(
     options,
     'JSON (signed)',
     'https://audit.corp.example/audit',
@@ -184,7 +168,7 @@ test('Slack: refuses addresses it must not use, sends a popup mute as a sentence
     await expect(section.locator('#delivery-error')).toContainText(message.replace('’', "'"));
   }
   await expect(section.getByText('Entries are not delivered anywhere.')).toBeVisible();
-  await setDestination(options, 'Slack', 'https://hooks.slack.com/slack/T000/B000/XXXX');
+  await setDeliveryDestination(options, 'Slack', 'https://hooks.slack.com/slack/T000/B000/XXXX');
 
   const popup = await openPopup(extension);
   await popup.getByLabel('User ID').fill('spammer_01');

@@ -91,3 +91,34 @@ export async function openPopup(extension: {
 export async function pickDuration(page: Page, label: string): Promise<void> {
   await page.locator('label.chip', { hasText: label }).click();
 }
+
+export type DeliveryFormatLabel = 'JSON (signed)' | 'Slack' | 'Discord';
+
+/** Options → Audit delivery: the format, the URL and (JSON) the signing key, saved. */
+export async function setDeliveryDestination(
+  options: Page,
+  format: DeliveryFormatLabel,
+  url: string,
+  secret?: string,
+): Promise<void> {
+  const section = options.getByRole('region', { name: 'Audit delivery' });
+  await section.getByLabel('Format').selectOption({ label: format });
+  await section.getByLabel('Destination URL').fill(url);
+  if (secret !== undefined) await section.getByLabel('Signing key').fill(secret);
+  await section.getByRole('button', { name: 'Save destination' }).click();
+  await section.getByText('Saved.').waitFor();
+}
+
+/**
+ * Popup → Bulk: the IDs entered, the dry run done, Apply clicked. Returns the confirming
+ * dialog's Apply button, for the caller to click when it is ready to measure or watch.
+ */
+export async function prepareBulk(popup: Page, userIds: readonly string[]) {
+  const apply = `Apply to ${userIds.length} users`;
+  await popup.getByRole('tab', { name: 'Bulk' }).click();
+  await popup.getByLabel('User IDs').fill(userIds.join('\n'));
+  await popup.getByRole('button', { name: 'Check them first (dry run)' }).click();
+  await popup.getByRole('button', { name: apply }).waitFor({ timeout: 60_000 });
+  await popup.getByRole('button', { name: apply }).click();
+  return popup.getByRole('alertdialog').getByRole('button', { name: apply });
+}

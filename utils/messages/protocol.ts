@@ -8,7 +8,7 @@ import {
   SdkAppIdSchema,
 } from '../vault/profile';
 import { AuditEntrySchema } from '../audit/entry';
-import { DeliveryStateSchema } from '../audit/delivery';
+import { DeliveryStateSchema } from '../audit/outbox';
 import { DeliveryFormatSchema, DestinationViewSchema } from '../audit/destination';
 import { REPAIRABLE_PARTS } from '../storage/keys';
 import { ActiveMuteSchema } from '../mute/active-mute';

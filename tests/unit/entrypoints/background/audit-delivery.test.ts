@@ -7,7 +7,7 @@ import {
   type DestinationRead,
 } from '../../../../entrypoints/background/audit-delivery';
 import type { KeyValueArea } from '../../../../entrypoints/background/vault-service';
-import type { BulkSummary } from '../../../../utils/audit/delivery';
+import type { BulkSummary } from '../../../../utils/audit/outbox';
 import type { Destination } from '../../../../utils/audit/destination';
 import { auditEntry, NOW } from '../../utils/audit/sample-entry';
 

@@ -1,13 +1,12 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
-  bulkSummary,
   chatText,
   deliveryRequest,
   readAnswer,
   retryDelayMs,
-  type OutboxItem,
 } from '../../../../utils/audit/delivery';
+import { bulkSummary, type OutboxItem } from '../../../../utils/audit/outbox';
 import { destinationInForce, parseDestinationUrl } from '../../../../utils/audit/destination';
 import type { AuditEntry } from '../../../../utils/audit/entry';
 import { auditEntry, NOW } from './sample-entry';

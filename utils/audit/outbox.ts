@@ -1,0 +1,119 @@
+import * as z from 'zod/mini';
+import type { BulkJob } from '../mute/bulk';
+import { EnvironmentSchema, type ProfileMeta } from '../vault/profile';
+import { AuditEntrySchema } from './entry';
+
+/**
+ * The audit delivery's queue (utils/audit/delivery.ts sends it): what waits, as stored, and its
+ * state as Options shows it. Schemas only, safe for any page to import.
+ */
+
+/** One message for a whole bulk run (chat formats): who, how many, what, where, what failed. */
+export const BulkSummarySchema = z.strictObject({
+  /** `bulk:<job id>:<run>`: the same run summarised again after a restart has the same id. */
+  id: z.string().check(z.maxLength(100)),
+  at: z.number(),
+  moderator: z.optional(z.string().check(z.maxLength(40))),
+  appLabel: z.string().check(z.maxLength(60)),
+  sdkAppId: z.int(),
+  environment: EnvironmentSchema,
+  action: z.enum(['mute', 'unmute']),
+  seconds: z.int(),
+  reason: z.string().check(z.maxLength(200)),
+  done: z.int().check(z.minimum(0)),
+  failed: z.int().check(z.minimum(0)),
+  skipped: z.int().check(z.minimum(0)),
+});
+export type BulkSummary = z.infer<typeof BulkSummarySchema>;
+
+/**
+ * A bulk run's summary: the items of its last run (a "retry failed" run counts only what it
+ * retried), under an id that a restart summarising the same run again repeats.
+ */
+export function bulkSummary(
+  job: BulkJob,
+  app: Pick<ProfileMeta, 'label' | 'environment' | 'sdkAppId'>,
+  moderator: string | null,
+  nowMs: number,
+): BulkSummary {
+  const run = Math.max(0, ...job.items.map((item) => item.attempt ?? 0));
+  const counts = { done: 0, failed: 0, skipped: 0 };
+  for (const item of job.items) {
+    if ((item.attempt ?? 0) !== run) continue;
+    if (item.status === 'done' || item.status === 'failed' || item.status === 'skipped')
+      counts[item.status]++;
+  }
+  return {
+    id: `bulk:${job.id}:${run}`,
+    at: nowMs,
+    ...(moderator === null ? {} : { moderator }),
+    appLabel: app.label.slice(0, 60),
+    sdkAppId: app.sdkAppId,
+    environment: app.environment,
+    action: job.action,
+    seconds: job.seconds,
+    reason: job.reason,
+    ...counts,
+  };
+}
+
+/** What waits to be delivered: an audit entry, or a bulk run's summary. */
+export const OutboxItemSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('entry'), entry: AuditEntrySchema }),
+  z.strictObject({ kind: z.literal('summary'), summary: BulkSummarySchema }),
+]);
+export type OutboxItem = z.infer<typeof OutboxItemSchema>;
+
+export function itemId(item: OutboxItem): string {
+  return item.kind === 'entry' ? item.entry.id : item.summary.id;
+}
+
+export const DeliveryProblemSchema = z.enum(['http', 'timeout', 'network', 'no-access']);
+export type DeliveryProblem = z.infer<typeof DeliveryProblemSchema>;
+
+export const DeliveryErrorSchema = z.strictObject({
+  at: z.number(),
+  problem: DeliveryProblemSchema,
+  /** The HTTP status, for `http`. */
+  status: z.nullable(z.int()),
+});
+export type DeliveryError = z.infer<typeof DeliveryErrorSchema>;
+
+/** The queue as stored (storage.local, as JSON text): it outlives the worker and the browser. */
+export const OutboxSchema = z.strictObject({
+  items: z.array(OutboxItemSchema),
+  delivered: z.int().check(z.minimum(0)),
+  /** Dropped oldest-first past the budget: counted, shown, never silently. */
+  dropped: z.int().check(z.minimum(0)),
+  lastDroppedAt: z.nullable(z.number()),
+  /** Failed attempts at the head of the queue in a row. */
+  failures: z.int().check(z.minimum(0)),
+  /** No attempt before this (back-off, or the destination's Retry-After). */
+  retryAt: z.nullable(z.number()),
+  lastError: z.nullable(DeliveryErrorSchema),
+  lastDeliveredAt: z.nullable(z.number()),
+});
+export type Outbox = z.infer<typeof OutboxSchema>;
+
+/** The queue's state, for Options: "12 waiting; last error 403 at 10:42". */
+export const DeliveryStateSchema = z.strictObject({
+  waiting: z.int(),
+  delivered: z.int(),
+  dropped: z.int(),
+  lastDroppedAt: z.nullable(z.number()),
+  lastError: z.nullable(DeliveryErrorSchema),
+  retryAt: z.nullable(z.number()),
+  lastDeliveredAt: z.nullable(z.number()),
+});
+export type DeliveryState = z.infer<typeof DeliveryStateSchema>;
+
+export const EMPTY_OUTBOX: Outbox = {
+  items: [],
+  delivered: 0,
+  dropped: 0,
+  lastDroppedAt: null,
+  failures: 0,
+  retryAt: null,
+  lastError: null,
+  lastDeliveredAt: null,
+};
