@@ -62,9 +62,11 @@ export function AuditDeliverySection() {
     event.preventDefault();
     setSaved(false);
     setError(null);
-    // Asked first thing in the click: a permission prompt needs its user activation.
+    // Asked first thing in the click: a permission prompt needs its user activation. The
+    // policy's destination is asked for when the moderator saves its key.
     const target = view?.managed ? null : parseDestinationUrl(url);
-    const asked = target?.ok ? askForAccess([target.origin]) : Promise.resolve(true);
+    const origin = target?.ok ? target.origin : view?.managed ? view.destination?.origin : null;
+    const asked = origin ? askForAccess([origin]) : Promise.resolve(true);
     void asked
       .then(() =>
         send({
@@ -219,8 +221,9 @@ function DeliveryStatus({
     if (state.retryAt !== null && destination)
       lines.push(t('delivery_nextTry', formatDateTime(state.retryAt, locale)));
   }
+  // Asked for at Save; withdrawn since (or a policy's destination saved without a click): ask here.
   const access =
-    destination && state.waiting > 0 && state.lastError?.problem === 'no-access'
+    destination && !view.hostAccess
       ? { host: destination.host, origins: [destination.origin] }
       : null;
   return (
@@ -236,7 +239,12 @@ function DeliveryStatus({
           ])}
         </p>
       )}
-      {access && <HostAccessButton access={access} onGranted={onAccess} />}
+      {access && (
+        <p id="delivery-access">
+          {t('delivery_noAccess', access.host)}{' '}
+          <HostAccessButton access={access} onGranted={onAccess} />
+        </p>
+      )}
       {destination && state.waiting > 0 && (
         <button type="button" class="secondary small" onClick={onRetry}>
           {t('delivery_retry')}

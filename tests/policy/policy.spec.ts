@@ -1,4 +1,10 @@
-import { LOOPBACK_BUILD, PRODUCTION_BUILD, type LaunchedExtension } from '../support/browser';
+import {
+  allowSiteAccess,
+  LOOPBACK_BUILD,
+  PRODUCTION_BUILD,
+  type LaunchedExtension,
+} from '../support/browser';
+import { RECEIVER_SECRET, startAuditReceiver } from '../support/audit-receiver';
 import { removeTestPolicies, unpackedExtensionId, writeTestPolicy } from '../support/policy-files';
 import { DEMO_APP } from '../support/demo-seed';
 import { createVault, expect, setUpDemoApp, test } from '../e2e/fixtures';
@@ -303,4 +309,55 @@ test.describe('the shortcut', () => {
     await expect(window.getByRole('button', { name: 'Mute', exact: true })).toBeDisabled();
     expect(emulator.requests.filter((r) => r.command === 'setnospeaking')).toHaveLength(0);
   });
+});
+
+test('a policy sets where the audit log goes: the moderator adds only the signing key, and entries arrive', async ({
+  launch,
+}) => {
+  const receiver = await startAuditReceiver();
+  try {
+    usePolicy({
+      version: 1,
+      moderatorName: 'mod-night-1',
+      auditDestination: { format: 'json', url: 'https://audit.corp.example/audit' },
+    });
+    const extension = await launchUnderPolicy(() =>
+      launch({ extraHostPorts: { 'audit.corp.example': receiver.port } }),
+    );
+    await allowSiteAccess(extension, 'https://audit.corp.example/*');
+    const options = await setUpDemoApp(extension);
+    const policySection = options.getByRole('region', { name: 'Set by your organisation' });
+    await expect(policySection).toContainText('Audit deliveryJSON (signed) to audit.corp.example');
+
+    // Only the key is the moderator's: no format or URL to change, and nothing goes without it.
+    const section = options.getByRole('region', { name: 'Audit delivery' });
+    await expect(section).toContainText(
+      'Set by your organisation: JSON (signed) to audit.corp.example.',
+    );
+    await expect(section.getByLabel('Destination URL')).toHaveCount(0);
+    await expect(section.getByLabel('Format')).toHaveCount(0);
+    await expect(section.locator('#delivery-state')).toContainText(
+      'Enter the signing key to start delivering.',
+    );
+    await expect(section.locator('#delivery-access')).toContainText(
+      'Mute Console may not reach audit.corp.example yet',
+    );
+    // Saving the key asks for the host's access in the same click.
+    await section.getByLabel('Signing key').fill(RECEIVER_SECRET);
+    await section.getByRole('button', { name: 'Save destination' }).click();
+    await expect(section.getByText('Saved.')).toBeVisible();
+    await expect(section.locator('#delivery-access')).toHaveCount(0);
+
+    const popup = await openPopup(extension);
+    await popup.getByLabel('User ID').fill('bob');
+    await pickDuration(popup, '10 min');
+    await popup.getByRole('button', { name: 'Mute bob' }).click();
+    await expect(popup.getByText(/^Muted bob/)).toBeVisible();
+    await expect.poll(() => receiver.acceptedIds().length, { timeout: 15_000 }).toBe(1);
+    expect(receiver.accepted('/audit')[0]).toMatchObject({
+      entry: { userId: 'bob', moderator: 'mod-night-1', outcome: 'ok' },
+    });
+  } finally {
+    await receiver.close();
+  }
 });

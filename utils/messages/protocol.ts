@@ -275,6 +275,8 @@ export const DeliveryViewSchema = z.strictObject({
   /** The organisation's policy sets the destination (only a JSON signing key is the operator's). */
   managed: z.boolean(),
   destination: z.nullable(DestinationViewSchema),
+  /** Whether the browser lets Mute Console reach the destination's host. */
+  hostAccess: z.boolean(),
   state: DeliveryStateSchema,
 });
 export type DeliveryView = z.infer<typeof DeliveryViewSchema>;

@@ -17,7 +17,12 @@ type DeliveryHandlers = Pick<
 /** The shortest signing key taken (the schema's minimum; Options offers a generated one). */
 const MIN_SECRET = 16;
 
-export function deliveryHandlers({ vault, policy, delivery }: Services): DeliveryHandlers {
+export function deliveryHandlers({
+  vault,
+  policy,
+  delivery,
+  hasHostAccess,
+}: Services): DeliveryHandlers {
   const policyDestination = async () => {
     const view = await policy.current();
     return {
@@ -29,12 +34,14 @@ export function deliveryHandlers({ vault, policy, delivery }: Services): Deliver
     const managed = await policyDestination();
     const state = await delivery.state();
     if ((await vault.state()) !== 'unlocked')
-      return { locked: true, managed: managed.set, destination: null, state };
+      return { locked: true, managed: managed.set, destination: null, hostAccess: false, state };
     const inForce = destinationInForce((await vault.data()).delivery ?? null, managed);
+    const destination = inForce ? destinationView(inForce) : null;
     return {
       locked: false,
       managed: managed.set,
-      destination: inForce ? destinationView(inForce) : null,
+      destination,
+      hostAccess: destination ? await hasHostAccess([destination.origin]) : false,
       state,
     };
   };
