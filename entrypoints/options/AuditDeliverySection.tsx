@@ -221,6 +221,8 @@ function DeliveryStatus({
     if (state.retryAt !== null && destination)
       lines.push(t('delivery_nextTry', formatDateTime(state.retryAt, locale)));
   }
+  // The audit log above says which and when (audit_undelivered).
+  if (state.dropped > 0) lines.push(t('delivery_dropped', number(state.dropped)));
   // Asked for at Save; withdrawn since (or a policy's destination saved without a click): ask here.
   const access =
     destination && !view.hostAccess
@@ -231,14 +233,6 @@ function DeliveryStatus({
       <p id="delivery-state" role="status">
         {lines.join(' ')}
       </p>
-      {state.dropped > 0 && (
-        <p class="notice warning" id="delivery-dropped">
-          {t('delivery_dropped', [
-            number(state.dropped),
-            state.lastDroppedAt === null ? '—' : formatDateTime(state.lastDroppedAt, locale),
-          ])}
-        </p>
-      )}
       {access && (
         <p id="delivery-access">
           {t('delivery_noAccess', access.host)}{' '}

@@ -138,6 +138,16 @@ export function AuditLogView({ profiles }: { profiles: readonly ProfileMeta[] })
           ])}
         </p>
       )}
+      {listing && listing.undelivered.count > 0 && (
+        <p class="notice warning" role="status" id="audit-undelivered">
+          {t('audit_undelivered', [
+            new Intl.NumberFormat(uiLocale()).format(listing.undelivered.count),
+            listing.undelivered.lastAt === null
+              ? '—'
+              : formatDateTime(listing.undelivered.lastAt, uiLocale()),
+          ])}
+        </p>
+      )}
       {newestFirst.length > 0 && (
         <div class="table-wrap">
           <table class="audit-table">

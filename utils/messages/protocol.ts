@@ -312,6 +312,8 @@ export const ResponseSchemas = {
     droppedForBudget: z.int(),
     bytes: z.int(),
     budgetBytes: z.int(),
+    /** Entries the delivery dropped past its queue's budget: never delivered, still here. */
+    undelivered: z.strictObject({ count: z.int(), lastAt: z.nullable(z.number()) }),
   }),
   'audit.health': z.strictObject({ failingSince: z.nullable(z.number()), quota: z.boolean() }),
   'delivery.get': DeliveryViewSchema,
