@@ -1,6 +1,6 @@
 import type { ElementHandle, Page } from 'puppeteer-core';
 import { DEMO_PASSPHRASE } from './demo-seed';
-import type { AppInput } from './operator';
+import type { AppInput, DeliveryFormatLabel } from './operator';
 
 /**
  * tests/support/operator.ts for puppeteer (the Firefox harness, tests/support/firefox.ts): the
@@ -71,7 +71,7 @@ export async function addApp(page: Page, app: AppInput): Promise<void> {
 }
 
 /** Picks the option whose text contains `text`, as Playwright's selectOption({ label }) does. */
-async function selectByText(select: ElementHandle, text: string): Promise<void> {
+export async function selectByText(select: ElementHandle, text: string): Promise<void> {
   const value = await select.evaluate(
     (el, wanted) =>
       [...(el as HTMLSelectElement).options].find((o) => o.text.includes(wanted))?.value ?? null,
@@ -167,4 +167,18 @@ export async function until(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/** Options → Audit delivery: the format, the URL and (JSON) the signing key, saved. */
+export async function setDeliveryDestination(
+  options: Page,
+  format: DeliveryFormatLabel,
+  url: string,
+  secret?: string,
+): Promise<void> {
+  await selectByText(await field(options, 'Format'), format);
+  await fill(await field(options, 'Destination URL'), url);
+  if (secret !== undefined) await fill(await field(options, 'Signing key'), secret);
+  await options.locator(aria('button', 'Save destination')).click();
+  await waitForText(options, 'Saved.');
 }
