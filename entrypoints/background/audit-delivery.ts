@@ -5,6 +5,7 @@ import {
   deliveryRequest,
   readAnswer,
   retryDelayMs,
+  type Deliverable,
 } from '../../utils/audit/delivery';
 import {
   EMPTY_OUTBOX,
@@ -13,6 +14,7 @@ import {
   type BulkSummary,
   type DeliveryError,
   type DeliveryState,
+  type DeliveryTestResult,
   type Outbox,
   type OutboxItem,
 } from '../../utils/audit/outbox';
@@ -123,6 +125,27 @@ export class AuditDelivery {
     this.kick();
   }
 
+  /**
+   * Options' "Send a test": one message to the destination in force, now, outside the queue;
+   * what came of it (the destination's status, or why nothing reached it).
+   */
+  async sendTest(moderator: string | null): Promise<DeliveryTestResult> {
+    const destination = await this.deps.destination();
+    if (destination === null || destination === 'locked') return { ok: false, problem: 'none' };
+    const target = parseDestinationUrl(destination.url);
+    if (!target.ok) return { ok: false, problem: 'none' };
+    if (destination.format === 'json' && destination.secret === undefined)
+      return { ok: false, problem: 'no-key' };
+    if (!(await this.deps.hasHostAccess([target.origin])))
+      return { ok: false, problem: 'no-access' };
+    const started = this.deps.now();
+    const test: Deliverable = { kind: 'test', id: `test:${crypto.randomUUID()}`, moderator };
+    const answer = await this.send(target.url, destination, test, 0);
+    return answer.kind === 'delivered'
+      ? { ok: true, ms: this.deps.now() - started }
+      : { ok: false, problem: answer.error.problem, status: answer.error.status };
+  }
+
   /** Starts sending unless it is under way (after start-up, unlock, an alarm, host access). */
   kick(): void {
     this.draining ??= this.drain()
@@ -216,7 +239,7 @@ export class AuditDelivery {
   private async send(
     url: string,
     destination: Destination,
-    item: OutboxItem,
+    item: Deliverable,
     failures: number,
   ): Promise<{ kind: 'delivered' } | { kind: 'failed'; error: DeliveryError; retryAt: number }> {
     const request = deliveryRequest(destination, item, this.deps.now());

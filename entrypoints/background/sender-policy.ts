@@ -81,6 +81,7 @@ export const SENDER_POLICY: { [K in RequestType]: readonly SenderKind[] } = {
   'delivery.save': PAGES,
   'delivery.remove': PAGES,
   'delivery.retry': PAGES,
+  'delivery.test': PAGES,
   'storage.problems': PAGES,
   'storage.reset': PAGES,
   'page.config': CONTENT,

@@ -6,8 +6,12 @@ import { HostAccessButton } from '../../components/HostAccessButton';
 import { askForAccess } from '../../components/host-access';
 import { PasswordInput } from '../../components/PasswordInput';
 import { bytesToHex } from '../../utils/encoding';
-import { t, uiLocale } from '../../utils/i18n';
-import type { DeliveryError } from '../../utils/audit/outbox';
+import { keyPart, t, uiLocale, type MessageKey } from '../../utils/i18n';
+import type {
+  DeliveryError,
+  DeliveryTestProblem,
+  DeliveryTestResult,
+} from '../../utils/audit/outbox';
 import {
   parseDestinationUrl,
   type DeliveryFormat,
@@ -34,6 +38,7 @@ export function AuditDeliverySection() {
   const [secret, setSecret] = useState('');
   const [error, setError] = useState<AppError | null>(null);
   const [saved, setSaved] = useState(false);
+  const [test, setTest] = useState<DeliveryTestResult | 'sending' | null>(null);
 
   const refresh = useCallback(async () => {
     const next = await send({ type: 'delivery.get' });
@@ -168,19 +173,37 @@ export function AuditDeliverySection() {
           {(!view.managed || (destination && effectiveFormat === 'json')) && (
             <button type="submit">{t('delivery_save')}</button>
           )}
+          {destination && (
+            <button
+              type="button"
+              class="secondary"
+              disabled={test === 'sending'}
+              onClick={() => {
+                setTest('sending');
+                void send({ type: 'delivery.test' }).then(setTest, (failure: unknown) =>
+                  setError(asAppError(failure)),
+                );
+              }}
+            >
+              {t('delivery_sendTest')}
+            </button>
+          )}
           {!view.managed && destination && (
             <button
               type="button"
               class="secondary"
               onClick={() => {
                 setSaved(false);
+                setTest(null);
                 void send({ type: 'delivery.remove' }).then(setView);
               }}
             >
               {t('delivery_remove')}
             </button>
           )}
-          <span role="status">{saved ? t('delivery_saved') : ''}</span>
+          <span role="status" id="delivery-feedback">
+            {saved ? t('delivery_saved') : ''} {test ? testWords(test) : ''}
+          </span>
         </div>
       </form>
     </section>
@@ -248,12 +271,22 @@ function DeliveryStatus({
   );
 }
 
+function testWords(test: DeliveryTestResult | 'sending'): string {
+  if (test === 'sending') return t('delivery_testSending');
+  if (test.ok) return t('delivery_testOk', String(Math.round(test.ms)));
+  return t('delivery_testFailed', problemWords(test.problem, test.status ?? null));
+}
+
 function destinationWords(destination: DestinationView): string {
   return t('delivery_to', [destination.host, t(`delivery_format_${destination.format}`)]);
 }
 
 function errorWords(error: DeliveryError): string {
-  return error.problem === 'http'
-    ? t('delivery_problem_http', String(error.status ?? ''))
-    : t(`delivery_problem_${error.problem === 'no-access' ? 'no_access' : error.problem}`);
+  return problemWords(error.problem, error.status);
+}
+
+function problemWords(problem: DeliveryTestProblem, status: number | null): string {
+  return problem === 'http'
+    ? t('delivery_problem_http', String(status ?? ''))
+    : t(`delivery_problem_${keyPart(problem)}` as MessageKey);
 }

@@ -150,7 +150,7 @@ test('a lost answer is sent again and refused by id; a bad signature is detected
   expect(receiver.acceptedIds()).toHaveLength(2);
 });
 
-test('Slack: refuses addresses it must not use, sends a popup mute as a sentence and a bulk run as one message', async ({
+test('Slack and Discord: bad addresses refused, a mute as a sentence, a bulk run as one message, a test on demand', async ({
   launch,
 }) => {
   const extension = await launchWithReceiver(launch);
@@ -195,4 +195,24 @@ test('Slack: refuses addresses it must not use, sends a popup mute as a sentence
   // One message for the run: none per user, even after a while.
   await popup.waitForTimeout(2500);
   expect(receiver.accepted('/slack/')).toHaveLength(2);
+
+  // "Send a test" checks the webhook at once.
+  await section.getByRole('button', { name: 'Send a test' }).click();
+  await expect(section.locator('#delivery-feedback')).toContainText(/Test delivered in \d+ ms\./);
+  expect(receiver.accepted('/slack/').at(-1)).toEqual({
+    text: 'Mute Console test message from mod-night-1: audit entries will arrive here.',
+  });
+
+  // Discord: the same sentence as `content`, no mention resolved.
+  await setDeliveryDestination(options, 'Discord', 'https://discord.com/discord/1/token');
+  await popup.getByRole('tab', { name: 'Mute' }).click();
+  await popup.getByLabel('User ID').fill('spammer_02');
+  await popup.getByLabel('Reason (optional, for the audit log)').fill('@everyone raid');
+  await popup.getByRole('button', { name: 'Mute spammer_02' }).click();
+  await expect(popup.getByText(/^Muted spammer_02/)).toBeVisible();
+  await expect.poll(() => receiver.accepted('/discord/').length).toBe(1);
+  expect(receiver.accepted('/discord/')[0]).toEqual({
+    content: 'mod-night-1 muted spammer_02 for 1 hr in Demo community (PROD): @everyone raid',
+    allowed_mentions: { parse: [] },
+  });
 });

@@ -37,6 +37,16 @@ export function signatureOf(secret: string, timestamp: number, body: string): st
   return `v1=${hmacSha256Hex(secret, `${timestamp}.${body}`)}`;
 }
 
+/** Options' "Send a test": sent at once, never queued. */
+export interface TestItem {
+  kind: 'test';
+  id: string;
+  moderator: string | null;
+}
+
+/** Anything a destination is sent. */
+export type Deliverable = OutboxItem | TestItem;
+
 export interface DeliveryRequest {
   headers: Record<string, string>;
   body: string;
@@ -45,7 +55,7 @@ export interface DeliveryRequest {
 /** What one delivery sends, at `nowMs`, in the destination's format. */
 export function deliveryRequest(
   destination: Destination,
-  item: OutboxItem,
+  item: Deliverable,
   nowMs: number,
 ): DeliveryRequest {
   const json = { 'Content-Type': 'application/json' };
@@ -54,13 +64,15 @@ export function deliveryRequest(
       const body = JSON.stringify(
         item.kind === 'entry'
           ? { type: 'mute-console.audit-entry', version: 1, entry: item.entry }
-          : { type: 'mute-console.bulk-summary', version: 1, summary: item.summary },
+          : item.kind === 'summary'
+            ? { type: 'mute-console.bulk-summary', version: 1, summary: item.summary }
+            : { type: 'mute-console.test', version: 1, moderator: item.moderator },
       );
       const timestamp = Math.floor(nowMs / 1000);
       return {
         headers: {
           ...json,
-          'Idempotency-Key': itemId(item),
+          'Idempotency-Key': item.kind === 'test' ? item.id : itemId(item),
           [TIMESTAMP_HEADER]: String(timestamp),
           [SIGNATURE_HEADER]: signatureOf(destination.secret ?? '', timestamp, body),
         },
@@ -84,8 +96,9 @@ function slackEscape(text: string): string {
 }
 
 /** "mod-night-1 muted spammer_01 for 1 hr in Demo community (PROD): spam links". */
-export function chatText(item: OutboxItem): string {
+export function chatText(item: Deliverable): string {
   const locale = uiLocale();
+  if (item.kind === 'test') return t('delivery_testText', item.moderator ?? t('delivery_someone'));
   if (item.kind === 'summary') {
     const s = item.summary;
     const who = s.moderator ?? t('delivery_someone');

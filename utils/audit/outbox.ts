@@ -117,3 +117,21 @@ export const EMPTY_OUTBOX: Outbox = {
   lastError: null,
   lastDeliveredAt: null,
 };
+
+/** Why a test did not arrive: `none`, no destination; `no-key`, JSON without its signing key. */
+export const DeliveryTestProblemSchema = z.union([
+  z.enum(['none', 'no-key']),
+  DeliveryProblemSchema,
+]);
+export type DeliveryTestProblem = z.infer<typeof DeliveryTestProblemSchema>;
+
+/** What Options' "Send a test" reports: delivered (in ms), or why not. */
+export const DeliveryTestResultSchema = z.discriminatedUnion('ok', [
+  z.strictObject({ ok: z.literal(true), ms: z.number() }),
+  z.strictObject({
+    ok: z.literal(false),
+    problem: DeliveryTestProblemSchema,
+    status: z.optional(z.nullable(z.int())),
+  }),
+]);
+export type DeliveryTestResult = z.infer<typeof DeliveryTestResultSchema>;

@@ -8,7 +8,7 @@ import {
   SdkAppIdSchema,
 } from '../vault/profile';
 import { AuditEntrySchema } from '../audit/entry';
-import { DeliveryStateSchema } from '../audit/outbox';
+import { DeliveryStateSchema, DeliveryTestResultSchema } from '../audit/outbox';
 import { DeliveryFormatSchema, DestinationViewSchema } from '../audit/destination';
 import { REPAIRABLE_PARTS } from '../storage/keys';
 import { ActiveMuteSchema } from '../mute/active-mute';
@@ -123,6 +123,7 @@ export const RequestSchema = z.discriminatedUnion('type', [
   }),
   z.strictObject({ type: z.literal('delivery.remove') }),
   z.strictObject({ type: z.literal('delivery.retry') }),
+  z.strictObject({ type: z.literal('delivery.test') }),
   z.strictObject({ type: z.literal('storage.problems') }),
   z.strictObject({ type: z.literal('storage.reset'), part: z.enum(REPAIRABLE_PARTS) }),
   z.strictObject({
@@ -320,6 +321,7 @@ export const ResponseSchemas = {
   'delivery.save': DeliveryViewSchema,
   'delivery.remove': DeliveryViewSchema,
   'delivery.retry': DeliveryViewSchema,
+  'delivery.test': DeliveryTestResultSchema,
   'storage.problems': StorageProblemsSchema,
   'storage.reset': StorageProblemsSchema,
   'page.config': PageConfigSchema,

@@ -11,7 +11,7 @@ import type { Services } from '../services';
 
 type DeliveryHandlers = Pick<
   Handlers,
-  'delivery.get' | 'delivery.save' | 'delivery.remove' | 'delivery.retry'
+  'delivery.get' | 'delivery.save' | 'delivery.remove' | 'delivery.retry' | 'delivery.test'
 >;
 
 /** The shortest signing key taken (the schema's minimum; Options offers a generated one). */
@@ -22,6 +22,7 @@ export function deliveryHandlers({
   policy,
   delivery,
   hasHostAccess,
+  effectiveSettings,
 }: Services): DeliveryHandlers {
   const policyDestination = async () => {
     const view = await policy.current();
@@ -86,6 +87,9 @@ export function deliveryHandlers({
     async 'delivery.retry'() {
       await delivery.retryNow();
       return view();
+    },
+    async 'delivery.test'() {
+      return delivery.sendTest((await effectiveSettings()).moderatorName);
     },
   };
 }

@@ -329,6 +329,30 @@ describe('audit delivery', () => {
     expect(await t.delivery.state()).toMatchObject({ waiting: 0, delivered: 1 });
   });
 
+  it('sends a test at once, outside the queue, and says what came of it', async () => {
+    let status = 200;
+    const t = setUp({ answer: () => status });
+    const ok = await t.delivery.sendTest('mod-night-1');
+    expect(ok).toMatchObject({ ok: true });
+    const [request] = t.received;
+    expect(JSON.parse(request!.body)).toEqual({
+      type: 'mute-console.test',
+      version: 1,
+      moderator: 'mod-night-1',
+    });
+    expect(request!.headers['Idempotency-Key']).toMatch(/^test:/);
+    status = 403;
+    expect(await t.delivery.sendTest(null)).toEqual({ ok: false, problem: 'http', status: 403 });
+    expect(await t.delivery.state()).toMatchObject({ waiting: 0, delivered: 0, lastError: null });
+
+    t.state.access = false;
+    expect(await t.delivery.sendTest(null)).toEqual({ ok: false, problem: 'no-access' });
+    t.state.destination = { format: 'json', url: 'https://logs.corp.example/audit' };
+    expect(await t.delivery.sendTest(null)).toEqual({ ok: false, problem: 'no-key' });
+    t.state.destination = null;
+    expect(await t.delivery.sendTest(null)).toEqual({ ok: false, problem: 'none' });
+  });
+
   it('forgets the queue on reset ("Forget everything")', async () => {
     const t = setUp({ answer: () => 'down' });
     await t.record('e1');

@@ -90,6 +90,7 @@ const SAMPLE: { [K in RequestType]: unknown } = {
   'delivery.save': { type: 'delivery.save', format: 'slack', url: 'https://hooks.example/x' },
   'delivery.remove': { type: 'delivery.remove' },
   'delivery.retry': { type: 'delivery.retry' },
+  'delivery.test': { type: 'delivery.test' },
   'vault.create': { type: 'vault.create', passphrase: 'a long enough passphrase' },
   'vault.unlock': { type: 'vault.unlock', passphrase: 'x' },
   'vault.lock': { type: 'vault.lock' },
