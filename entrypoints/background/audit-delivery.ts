@@ -67,6 +67,8 @@ export class AuditDelivery {
   private outbox: Outbox | null = null;
   private loading: Promise<Outbox> | null = null;
   private draining: Promise<void> | null = null;
+  /** Kicked while draining: look at the queue again once the drain stops. */
+  private again = false;
   private pendingWrite: Promise<void> | null = null;
   /** Changed since the write under way took its copy. */
   private dirty = false;
@@ -146,9 +148,22 @@ export class AuditDelivery {
       : { ok: false, problem: answer.error.problem, status: answer.error.status };
   }
 
-  /** Starts sending unless it is under way (after start-up, unlock, an alarm, host access). */
+  /**
+   * Starts sending (after start-up, unlock, an alarm, host access, a new entry). A kick while a
+   * drain runs makes it look again when it is done, so one that came as it was stopping (queue
+   * just found empty) is not lost.
+   */
   kick(): void {
-    this.draining ??= this.drain()
+    if (this.draining) {
+      this.again = true;
+      return;
+    }
+    this.draining = (async () => {
+      do {
+        this.again = false;
+        await this.drain();
+      } while (this.again);
+    })()
       .catch((error: unknown) => log.error('delivery stopped', error))
       .finally(() => {
         this.draining = null;
