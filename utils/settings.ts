@@ -1,7 +1,12 @@
 import * as z from 'zod/mini';
 import { DEFAULT_PRESETS, DurationPresetSchema, NoSpeakingSecondsSchema } from './mute/durations';
 import { BOTH_SCOPES, ScopesSchema } from './mute/scopes';
-import { ModeratorNameSchema, PolicyViewSchema, type PolicyView } from './policy/policy';
+import {
+  ModeratorNameSchema,
+  PolicyViewSchema,
+  policyForPages,
+  type PolicyView,
+} from './policy/policy';
 
 const SETTINGS_V2_SHAPE = {
   /** Lock after this many idle minutes; null locks only when the browser closes. */
@@ -105,6 +110,7 @@ export function applyPolicy(settings: Settings, policy: PolicyView): EffectiveSe
     moderatorName: policy.setKeys.includes('moderatorName')
       ? policy.rules.moderatorName
       : settings.moderatorName,
-    policy,
+    // What pages read: the delivery destination's URL (a secret) cut to its host.
+    policy: policyForPages(policy),
   };
 }

@@ -1,16 +1,17 @@
 import type { AuditEntry } from '../../utils/audit/entry';
 import {
   PACE_MS,
-  deliveredAlone,
   deliveryRequest,
+  fitsFormat,
   readAnswer,
   retryDelayMs,
   type Deliverable,
 } from '../../utils/audit/delivery';
 import {
-  EMPTY_OUTBOX,
   OutboxSchema,
+  emptyOutbox,
   itemId,
+  salvageOutbox,
   type BulkSummary,
   type DeliveryError,
   type DeliveryState,
@@ -36,6 +37,13 @@ const WRITE_GAP_MS = 250;
 const TIMEOUT_MS = 10_000;
 /** Waits longer than this are carried by an alarm too: the worker may stop meanwhile. */
 const ALARM_AFTER_MS = 20_000;
+/** Entries handed over this close to the latest are remembered, to hand none over twice. */
+const HANDED_MARGIN_MS = 5000;
+/** How far back a catch-up after a restart looks at most. */
+const CATCH_UP_LOOKBACK_MS = 10 * 60_000;
+/** Statuses that say this one delivery is malformed: set aside (counted) after this many. */
+const REFUSED_STATUSES = new Set([400, 413, 422]);
+const REFUSED_ATTEMPTS = 3;
 
 /** Where the destination comes from: the vault (locked: not known) and the policy. */
 export type DestinationRead = Destination | null | 'locked';
@@ -57,11 +65,14 @@ export interface AuditDeliveryDeps {
 }
 
 /**
- * Audit delivery: every finished audit entry (or, for Slack and Discord, every bulk run's
- * summary) goes into a queue in storage.local and is sent, oldest first, to the team's
- * destination. Never blocks an action (callers do not wait), never drops silently (only past
- * the budget, oldest first and counted), retried with back-off across worker and browser
- * restarts; while the vault is locked the destination is unknown and the queue waits for unlock.
+ * Audit delivery: every finished audit entry (and every bulk run's summary) goes into a queue in
+ * storage.local and is sent, oldest first, to the team's destination: what does not fit its
+ * format (a bulk entry for Slack or Discord, a summary for JSON) is left out, counted. Never
+ * blocks an action (callers do not wait), never drops silently (past the budget, or refused as
+ * malformed, it is counted and the audit log says so), retried with back-off across worker and
+ * browser restarts; while the vault is locked the destination is unknown and the queue waits for
+ * unlock. An entry recorded just before the worker stopped, not yet handed over, is found in the
+ * audit log at the next start or unlock (`catchUp`).
  */
 export class AuditDelivery {
   private outbox: Outbox | null = null;
@@ -74,8 +85,13 @@ export class AuditDelivery {
   private dirty = false;
   private lastWriteAt = 0;
   private lastSentAt = 0;
+  /** The item being sent: trimming past the budget keeps it. */
+  private sending: OutboxItem | null = null;
+  /** Bumped by "Try now" and a new destination: an attempt begun before it sets no back-off. */
+  private generation = 0;
+  /** Ids in the queue or handed over lately (`recent`), for the checks on every hand-over. */
+  private handed = new Set<string>();
   private timer: ReturnType<typeof setTimeout> | null = null;
-  private readonly listeners = new Set<() => void>();
   private readonly budget: number;
   private readonly sleep: (ms: number) => Promise<void>;
 
@@ -84,20 +100,30 @@ export class AuditDelivery {
     this.sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
-  /** A finished audit entry: queued when the destination takes it alone (not awaited by actions). */
+  /** A finished audit entry, handed over by the audit log (actions never wait for this). */
   async record(entry: AuditEntry): Promise<void> {
-    const destination = await this.deps.destination();
-    if (destination === null) return;
-    // Locked (an outcome settled at start-up): the format is not known yet, so it waits.
-    if (destination !== 'locked' && !deliveredAlone(destination.format, entry)) return;
-    await this.enqueue({ kind: 'entry', entry });
+    await this.handOver({ kind: 'entry', entry }, entry.resolvedAt ?? entry.at);
   }
 
-  /** A bulk run ended: one message for chat formats (JSON receivers have every entry). */
+  /** A bulk run ended: its one message for Slack and Discord. */
   async recordBulk(summary: BulkSummary): Promise<void> {
-    const destination = await this.deps.destination();
-    if (destination === null || destination === 'locked' || destination.format === 'json') return;
-    await this.enqueue({ kind: 'summary', summary });
+    await this.handOver({ kind: 'summary', summary }, summary.at);
+  }
+
+  /**
+   * After a start or an unlock: the entries the audit log finished since the last hand-over that
+   * were never handed over (the worker stopped in between) are handed over now.
+   */
+  async catchUp(finishedSince: (since: number) => Promise<AuditEntry[]>): Promise<void> {
+    if ((await this.deps.destination()) === null) return;
+    const box = await this.load();
+    const now = this.deps.now();
+    const since = Math.max(
+      (box.handedThrough ?? -Infinity) - HANDED_MARGIN_MS,
+      now - CATCH_UP_LOOKBACK_MS,
+    );
+    for (const entry of await finishedSince(since))
+      if (!this.handed.has(entry.id)) await this.record(entry);
   }
 
   async state(): Promise<DeliveryState> {
@@ -107,20 +133,16 @@ export class AuditDelivery {
       delivered: box.delivered,
       dropped: box.dropped,
       lastDroppedAt: box.lastDroppedAt,
+      skipped: box.skipped,
       lastError: box.lastError,
       retryAt: box.retryAt,
-      lastDeliveredAt: box.lastDeliveredAt,
     };
-  }
-
-  /** Called when the state changes (Options shows it live). */
-  onChange(listener: () => void): void {
-    this.listeners.add(listener);
   }
 
   /** The operator's "Try now", or a new destination: the back-off starts over. */
   async retryNow(): Promise<void> {
     const box = await this.load();
+    this.generation++;
     box.retryAt = null;
     box.failures = 0;
     await this.write();
@@ -178,7 +200,9 @@ export class AuditDelivery {
 
   /** After "Forget everything": nothing kept, nothing sent. */
   async reset(): Promise<void> {
-    this.outbox = { ...EMPTY_OUTBOX, items: [] };
+    this.outbox = emptyOutbox();
+    this.handed.clear();
+    this.generation++;
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
     await this.deps.alarms.clear(DELIVERY_ALARM);
@@ -186,20 +210,41 @@ export class AuditDelivery {
     await this.deps.area.remove(OUTBOX_KEY);
   }
 
-  private async enqueue(item: OutboxItem): Promise<void> {
+  /**
+   * Hands an item to the queue, once: it and its finish time are remembered with it, in the
+   * same write. Nothing is queued while no destination is set (removed, or never set).
+   */
+  private async handOver(item: OutboxItem, finishedAt: number): Promise<void> {
+    if ((await this.deps.destination()) === null) return;
     const box = await this.load();
     const id = itemId(item);
-    if (box.items.some((queued) => itemId(queued) === id)) return;
+    if (this.handed.has(id)) return;
+    this.handed.add(id);
     box.items.push(item);
+    box.handedThrough = Math.max(box.handedThrough ?? finishedAt, finishedAt);
+    const oldest = box.handedThrough - HANDED_MARGIN_MS;
+    box.recent = [...box.recent.filter((r) => r.at >= oldest), { id, at: finishedAt }];
     const over = box.items.length - this.budget;
     if (over > 0) {
-      box.items.splice(0, over);
-      box.dropped += over;
-      box.lastDroppedAt = this.deps.now();
-      log.warn(`delivery queue full: ${over} oldest entries dropped`);
+      // The oldest go, but not one being sent right now (its answer decides for it).
+      const from = box.items[0] === this.sending ? 1 : 0;
+      box.items.splice(from, over);
+      this.drop(box, over, 'the queue is full');
     }
+    this.rememberHanded(box);
     await this.write();
     this.kick();
+  }
+
+  private drop(box: Outbox, count: number, why: string): void {
+    box.dropped += count;
+    box.lastDroppedAt = this.deps.now();
+    log.warn(`delivery: ${count} entries dropped unsent (${why})`);
+  }
+
+  /** The ids a hand-over must not repeat: those queued, and those handed over lately. */
+  private rememberHanded(box: Outbox): void {
+    this.handed = new Set([...box.items.map(itemId), ...box.recent.map((r) => r.id)]);
   }
 
   private async drain(): Promise<void> {
@@ -215,11 +260,22 @@ export class AuditDelivery {
       const target = parseDestinationUrl(destination.url);
       // JSON without its signing key (a policy's destination, key not entered yet): waits.
       if (!target.ok || (destination.format === 'json' && destination.secret === undefined)) return;
-      const paceUntil = this.lastSentAt + PACE_MS[destination.format];
-      if (paceUntil > now) {
-        await this.sleep(paceUntil - now);
+      if (!fitsFormat(destination.format, head)) {
+        box.items.shift();
+        box.skipped++;
+        void this.write();
         continue;
       }
+      // Clamped: a clock set back must not stall the queue.
+      const pace = Math.min(
+        this.lastSentAt + PACE_MS[destination.format] - now,
+        PACE_MS[destination.format],
+      );
+      if (pace > 0) {
+        await this.sleep(pace);
+        continue;
+      }
+      const generation = this.generation;
       let error: DeliveryError | null = null;
       let retryAt = 0;
       if (!(await this.deps.hasHostAccess([target.origin]))) {
@@ -227,27 +283,42 @@ export class AuditDelivery {
         retryAt = now + retryDelayMs(box.failures + 1);
       } else {
         this.lastSentAt = now;
+        this.sending = head;
         const answer = await this.send(target.url, destination, head, box.failures);
+        this.sending = null;
         if (answer.kind === 'failed') ({ error, retryAt } = answer);
       }
+      // Reset meanwhile ("Forget everything"): nothing of this attempt is kept.
+      if (box !== this.outbox) return;
       const at = box.items.indexOf(head);
       if (error === null) {
-        // Dropped past the budget meanwhile: already counted.
         if (at !== -1) box.items.splice(at, 1);
         Object.assign(box, {
           delivered: box.delivered + 1,
           failures: 0,
           retryAt: null,
-          lastDeliveredAt: this.deps.now(),
+          lastError: null,
         });
         void this.write();
-      } else {
-        Object.assign(box, { failures: box.failures + 1, retryAt, lastError: error });
-        log.warn(
-          `delivery failed (${error.problem}${error.status === null ? '' : ` ${error.status}`}); ${box.items.length} waiting`,
-        );
-        await this.write();
+        continue;
       }
+      log.warn(
+        `delivery failed (${error.problem}${error.status === null ? '' : ` ${error.status}`}); ${box.items.length} waiting`,
+      );
+      if (
+        error.status !== null &&
+        REFUSED_STATUSES.has(error.status) &&
+        box.failures + 1 >= REFUSED_ATTEMPTS &&
+        at !== -1
+      ) {
+        // Refused as malformed again and again: set aside, counted, so the rest can go.
+        box.items.splice(at, 1);
+        this.drop(box, 1, `refused with ${error.status}`);
+        Object.assign(box, { failures: 0, retryAt: null, lastError: error });
+      } else if (generation === this.generation) {
+        Object.assign(box, { failures: box.failures + 1, retryAt, lastError: error });
+      } else box.lastError = error;
+      await this.write();
     }
   }
 
@@ -302,13 +373,23 @@ export class AuditDelivery {
   private load(): Promise<Outbox> {
     if (this.outbox) return Promise.resolve(this.outbox);
     this.loading ??= (async () => {
-      const stored = (await this.deps.area.get(OUTBOX_KEY))[OUTBOX_KEY];
-      const parsed = OutboxSchema.safeParse(fromJsonText(stored));
-      if (stored !== undefined && !parsed.success)
-        log.warn('delivery queue unreadable: started over');
-      this.outbox ??= parsed.success ? parsed.data : { ...EMPTY_OUTBOX, items: [] };
-      this.loading = null;
-      return this.outbox;
+      try {
+        const stored = fromJsonText((await this.deps.area.get(OUTBOX_KEY))[OUTBOX_KEY]);
+        const parsed = OutboxSchema.safeParse(stored);
+        let box = parsed.success ? parsed.data : emptyOutbox();
+        if (stored !== undefined && !parsed.success) {
+          box = salvageOutbox(stored, this.deps.now());
+          log.warn(
+            `delivery queue unreadable: ${box.items.length} entries kept, ${box.dropped} dropped`,
+          );
+        }
+        this.outbox ??= box;
+        this.rememberHanded(this.outbox);
+        return this.outbox;
+      } finally {
+        // A failed read is tried again next time, not kept.
+        this.loading = null;
+      }
     })();
     return this.loading;
   }
@@ -319,19 +400,18 @@ export class AuditDelivery {
    * failed write (storage full) is logged: the queue stays in memory and goes with the next one.
    */
   private write(): Promise<void> {
-    for (const listener of this.listeners) listener();
     this.dirty = true;
     return (this.pendingWrite ??= this.flush());
   }
 
   private async flush(): Promise<void> {
     for (;;) {
-      const gap = this.lastWriteAt + WRITE_GAP_MS - this.deps.now();
+      const gap = Math.min(this.lastWriteAt + WRITE_GAP_MS - this.deps.now(), WRITE_GAP_MS);
       if (gap > 0) await this.sleep(gap);
       this.dirty = false;
       this.lastWriteAt = this.deps.now();
       await this.deps.area
-        .set({ [OUTBOX_KEY]: toJsonText(this.outbox ?? EMPTY_OUTBOX) })
+        .set({ [OUTBOX_KEY]: toJsonText(this.outbox ?? emptyOutbox()) })
         .catch((error: unknown) => log.error('could not write the delivery queue', error));
       // Cleared only here, after an await: a change made during the write is in `dirty`.
       if (!this.dirty) {

@@ -156,7 +156,13 @@ export class AuditLog {
       this.settling.delete(record.id);
       if (intent) {
         const entry = entryOf(intent, record);
-        for (const listener of this.entryListeners) listener(entry);
+        for (const listener of this.entryListeners) {
+          try {
+            listener(entry);
+          } catch (error) {
+            log.error('an entry listener failed', error);
+          }
+        }
       }
     }
   }
@@ -199,15 +205,24 @@ export class AuditLog {
 
   /** The entries with these ids among those recorded since `since` (a bulk run picking up). */
   async entries(ids: ReadonlySet<string>, since: number): Promise<Map<string, AuditEntry>> {
+    const entries = await this.entriesOnPagesSince(since);
+    return new Map(entries.filter((e) => ids.has(e.id)).map((e) => [e.id, e]));
+  }
+
+  /** The entries whose outcome was recorded at or after `since` (the delivery catching up). */
+  async finishedSince(since: number): Promise<AuditEntry[]> {
+    const entries = await this.entriesOnPagesSince(since);
+    return entries.filter((e) => e.outcome !== 'unknown' && (e.resolvedAt ?? e.at) >= since);
+  }
+
+  /** Every entry on the pages written to since `since` (and the outcomes not written yet). */
+  private async entriesOnPagesSince(since: number): Promise<AuditEntry[]> {
     await this.idle();
     const { index } = await this.load();
     const keys = index.pages.filter((p) => p.newest >= since).map((p) => auditPageKey(p.n));
     const stored = keys.length > 0 ? await this.area.get(keys) : {};
-    const { entries } = mergeRecords([
-      ...keys.flatMap((key) => recordsOf(stored[key])),
-      ...this.unwritten,
-    ]);
-    return new Map(entries.filter((e) => ids.has(e.id)).map((e) => [e.id, e]));
+    return mergeRecords([...keys.flatMap((key) => recordsOf(stored[key])), ...this.unwritten])
+      .entries;
   }
 
   /** Intents recorded by an earlier worker that never got an outcome: to be resolved. */

@@ -70,8 +70,12 @@ export class BulkRunner {
       alarms: AlarmsLike;
       now: () => number;
       sleep?: (ms: number) => Promise<void>;
-      /** A run stopped sending (done, or cancelled): the audit delivery summarises it. */
-      onRunEnded?: (job: BulkJob) => void;
+      /**
+       * A run stopped sending (done, or cancelled): the audit delivery summarises it. Awaited
+       * before the job is stored as ended, so a worker stopped in between summarises it again
+       * (under the same id) rather than never.
+       */
+      onRunEnded?: (job: BulkJob) => Promise<void>;
     },
   ) {}
 
@@ -186,7 +190,7 @@ export class BulkRunner {
       const wasRunning = job.phase === 'running' || job.phase === 'paused';
       job.phase = 'cancelled';
       job.finishedAt = this.deps.now();
-      if (wasRunning) this.deps.onRunEnded?.(job);
+      if (wasRunning) await this.runEnded(job);
     }
     await this.persist();
     return job;
@@ -331,9 +335,17 @@ export class BulkRunner {
     else if (job.phase === 'running') {
       job.phase = 'done';
       job.finishedAt = this.deps.now();
-      this.deps.onRunEnded?.(job);
+      await this.runEnded(job);
     }
     await this.persist();
+  }
+
+  private async runEnded(job: BulkJob): Promise<void> {
+    try {
+      await this.deps.onRunEnded?.(job);
+    } catch (error) {
+      log.error('could not hand the run over for its summary', error);
+    }
   }
 
   private async check(job: BulkJob, item: BulkItem): Promise<void> {

@@ -75,8 +75,10 @@ export default defineBackground({
       area: local,
       destination: async () => {
         const view = await policy.current();
-        if ((await vault.state()) !== 'unlocked') return 'locked';
-        return destinationInForce((await vault.data()).delivery ?? null, {
+        // Locked now, or between the two reads: not known.
+        const data = await vault.data().catch(() => null);
+        if (data === null) return 'locked';
+        return destinationInForce(data.delivery ?? null, {
           set: view.setKeys.includes('auditDestination'),
           destination: view.rules.auditDestination,
         });
@@ -109,13 +111,12 @@ export default defineBackground({
       audit,
       alarms: browser.alarms,
       now,
-      onRunEnded: (job) =>
-        void (async () => {
-          const app = (await vault.data()).profiles.find((p) => p.id === job.profileId);
-          if (!app) return;
-          const { moderatorName } = await effectiveSettings();
-          await delivery.recordBulk(bulkSummary(job, app, moderatorName, now()));
-        })().catch((error: unknown) => log.error('could not queue the bulk summary', error)),
+      onRunEnded: async (job) => {
+        const app = (await vault.data()).profiles.find((p) => p.id === job.profileId);
+        if (!app) return;
+        const { moderatorName } = await effectiveSettings();
+        await delivery.recordBulk(bulkSummary(job, app, moderatorName, now()));
+      },
     });
     /** After a restart or an unlock: the bulk job carries on, then what an earlier worker left
      * without an outcome is settled by reading the users' states. */
@@ -124,6 +125,8 @@ export default defineBackground({
       (pickingUp ??= (async () => {
         await bulk.resume();
         await mute.resolveUnknown((entryId) => bulk.owns(entryId));
+        // What was recorded just before a stop but never handed to the delivery goes now.
+        await delivery.catchUp((since) => audit.finishedSince(since));
       })()
         .catch((error: unknown) => log.error('could not pick up after a restart', error))
         .finally(() => {
@@ -238,7 +241,7 @@ export default defineBackground({
       refreshMenus: () => refreshMenus(),
       now,
     };
-    setSecretSource(() => vault.secretsInMemory());
+    setSecretSource(() => [...vault.secretsInMemory(), ...policy.secrets()]);
 
     vault.onChange((unlocked) => {
       if (!unlocked) chat.clear();
@@ -347,6 +350,8 @@ export default defineBackground({
     // Chrome reads policy files again while it runs; a stricter auto-lock applies at once.
     policy.onChange(() => {
       void autoLock.onSettingsChange();
+      // A destination the policy set or changed: what waits goes there now.
+      void delivery.retryNow();
       void refreshMenus();
       void sites.syncRegistrations();
     });

@@ -1,4 +1,9 @@
-import { NO_POLICY_VIEW, readPolicy, type PolicyView } from '../../utils/policy/policy';
+import {
+  NO_POLICY_VIEW,
+  policySecrets,
+  readPolicy,
+  type PolicyView,
+} from '../../utils/policy/policy';
 
 /**
  * The organisation's policy as the browser hands it over in `storage.managed`: read once, kept,
@@ -8,16 +13,21 @@ import { NO_POLICY_VIEW, readPolicy, type PolicyView } from '../../utils/policy/
  */
 export class OrgPolicy {
   private view: Promise<PolicyView> | null = null;
+  /** The last policy read, for what must be known at once (the logger's redaction). */
+  private latest: PolicyView = NO_POLICY_VIEW;
   private readonly listeners = new Set<() => void>();
 
   constructor(private readonly read: () => Promise<unknown>) {}
 
   current(): Promise<PolicyView> {
     // A read that fails is no policy for now, and is tried again next time (not kept).
-    return (this.view ??= this.read().then(readPolicy, () => {
-      this.view = null;
-      return NO_POLICY_VIEW;
-    }));
+    return (this.view ??= this.read().then(
+      (raw) => (this.latest = readPolicy(raw)),
+      () => {
+        this.view = null;
+        return NO_POLICY_VIEW;
+      },
+    ));
   }
 
   /** The browser says the policy changed: read it again, then tell whoever applies it. */
@@ -25,6 +35,11 @@ export class OrgPolicy {
     this.view = null;
     await this.current();
     for (const listener of this.listeners) listener();
+  }
+
+  /** Secrets the policy holds (a delivery URL), as last read: for the logger's redaction. */
+  secrets(): string[] {
+    return policySecrets(this.latest);
   }
 
   onChange(listener: () => void): void {

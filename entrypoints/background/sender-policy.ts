@@ -104,11 +104,16 @@ export const SENDER_POLICY: { [K in RequestType]: readonly SenderKind[] } = {
 
 /**
  * Requests a page makes by itself (config and state lookups on load, on navigation, while
- * scrolling): they never count as the operator being there, so a page cannot keep the vault
+ * scrolling; Options following the delivery queue): they never count as the operator being there, so a page cannot keep the vault
  * unlocked. Every other request is an operator's action (an extension page, a page-button
  * action, the picker) and moves the auto-lock's idle timer.
  */
-const AUTOMATIC: ReadonlySet<RequestType> = new Set(['page.config', 'page.states']);
+const AUTOMATIC: ReadonlySet<RequestType> = new Set([
+  'page.config',
+  'page.states',
+  // Options follows the delivery queue live, re-reading it each time the queue is written.
+  'delivery.get',
+]);
 
 export function movesIdleTimer(type: RequestType): boolean {
   return !AUTOMATIC.has(type);

@@ -246,6 +246,7 @@ function DeliveryStatus({
   }
   // The audit log above says which and when (audit_undelivered).
   if (state.dropped > 0) lines.push(t('delivery_dropped', number(state.dropped)));
+  if (state.skipped > 0) lines.push(t('delivery_skipped', number(state.skipped)));
   // Asked for at Save; withdrawn since (or a policy's destination saved without a click): ask here.
   const access =
     destination && !view.hostAccess

@@ -179,6 +179,7 @@ test('Slack and Discord: bad addresses refused, a mute as a sentence, a bulk run
   await expect.poll(() => receiver.accepted('/slack/').length).toBe(1);
   expect(receiver.accepted('/slack/')[0]).toEqual({
     text: 'mod-night-1 muted spammer_01 for 1 hr in Demo community (PROD): spam links &lt;!channel&gt;',
+    mrkdwn: false,
   });
 
   await popup.getByRole('tab', { name: 'Bulk' }).click();
@@ -191,6 +192,7 @@ test('Slack and Discord: bad addresses refused, a mute as a sentence, a bulk run
   await expect.poll(() => receiver.accepted('/slack/').length, { timeout: 10_000 }).toBe(2);
   expect(receiver.accepted('/slack/')[1]).toEqual({
     text: 'mod-night-1 muted 5 users for 1 day in Demo community (PROD)',
+    mrkdwn: false,
   });
   // One message for the run: none per user, even after a while.
   await popup.waitForTimeout(2500);
@@ -201,9 +203,10 @@ test('Slack and Discord: bad addresses refused, a mute as a sentence, a bulk run
   await expect(section.locator('#delivery-feedback')).toContainText(/Test delivered in \d+ ms\./);
   expect(receiver.accepted('/slack/').at(-1)).toEqual({
     text: 'Mute Console test message from mod-night-1: audit entries will arrive here.',
+    mrkdwn: false,
   });
 
-  // Discord: the same sentence as `content`, no mention resolved.
+  // Discord: the same sentence as `content`, Markdown taken literally, no mention resolved.
   await setDeliveryDestination(options, 'Discord', 'https://discord.com/discord/1/token');
   await popup.getByRole('tab', { name: 'Mute' }).click();
   await popup.getByLabel('User ID').fill('spammer_02');
@@ -212,7 +215,9 @@ test('Slack and Discord: bad addresses refused, a mute as a sentence, a bulk run
   await expect(popup.getByText(/^Muted spammer_02/)).toBeVisible();
   await expect.poll(() => receiver.accepted('/discord/').length).toBe(1);
   expect(receiver.accepted('/discord/')[0]).toEqual({
-    content: 'mod-night-1 muted spammer_02 for 1 hr in Demo community (PROD): @everyone raid',
+    content:
+      'mod\\-night\\-1 muted spammer\\_02 for 1 hr in Demo community \\(PROD\\): @everyone raid',
     allowed_mentions: { parse: [] },
+    flags: 4,
   });
 });

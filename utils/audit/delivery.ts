@@ -2,7 +2,6 @@ import { hmacSha256Hex } from '../hmac';
 import { t, uiLocale } from '../i18n';
 import { PERMANENT_SECONDS, formatDuration } from '../mute/durations';
 import type { Environment } from '../vault/profile';
-import type { AuditEntry } from './entry';
 import type { DeliveryFormat, Destination } from './destination';
 import { itemId, type DeliveryError, type OutboxItem } from './outbox';
 
@@ -13,9 +12,13 @@ import { itemId, type DeliveryError, type OutboxItem } from './outbox';
  * background/audit-delivery.ts, the only importer (it signs: this module pulls in jsrsasign).
  */
 
-/** Whether an entry is delivered on its own: chat formats get a bulk run as one summary. */
-export function deliveredAlone(format: DeliveryFormat, entry: AuditEntry): boolean {
-  return format === 'json' || entry.source !== 'bulk';
+/**
+ * Whether the format in force takes an item: JSON receivers get every entry (and no summary);
+ * Slack and Discord get a bulk run as its one summary (and none of its entries).
+ */
+export function fitsFormat(format: DeliveryFormat, item: OutboxItem): boolean {
+  if (format === 'json') return item.kind === 'entry';
+  return item.kind === 'summary' || item.entry.source !== 'bulk';
 }
 
 /**
@@ -80,12 +83,21 @@ export function deliveryRequest(
       };
     }
     case 'slack':
-      return { headers: json, body: JSON.stringify({ text: slackEscape(chatText(item)) }) };
-    case 'discord':
-      // A reason or user ID is never a ping: no @everyone, role or user mention is resolved.
+      // Plain text: a reason is never a link, a mention or formatting.
       return {
         headers: json,
-        body: JSON.stringify({ content: chatText(item), allowed_mentions: { parse: [] } }),
+        body: JSON.stringify({ text: slackEscape(chatText(item)), mrkdwn: false }),
+      };
+    case 'discord':
+      // A reason or user ID is never a ping (no mention is resolved), never Markdown or a
+      // masked link, and no link in it gets a preview (flag 4: SUPPRESS_EMBEDS).
+      return {
+        headers: json,
+        body: JSON.stringify({
+          content: discordEscape(chatText(item)),
+          allowed_mentions: { parse: [] },
+          flags: 4,
+        }),
       };
   }
 }
@@ -93,6 +105,11 @@ export function deliveryRequest(
 /** Slack reads `<…>` as links and mentions (`<!channel>`): the three control characters go escaped. */
 function slackEscape(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Discord's Markdown characters, each taken literally (a backslash before it). */
+function discordEscape(text: string): string {
+  return text.replace(/[\\*_~`|>[\]()#-]/g, (c) => `\\${c}`);
 }
 
 /** "mod-night-1 muted spammer_01 for 1 hr in Demo community (PROD): spam links". */

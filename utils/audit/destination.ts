@@ -46,7 +46,7 @@ export function parseDestinationUrl(
 
 /**
  * The destination in force: the policy's format and URL when it sets them (with the signing key
- * the operator keeps in the vault), else the operator's own; `null` when there is none (a policy
+ * the operator saved for it in the vault), else the operator's own; `null` when there is none (a policy
  * that means to set one and cannot be read leaves none).
  */
 export function destinationInForce(
@@ -55,9 +55,11 @@ export function destinationInForce(
 ): Destination | null {
   if (!policy.set) return own;
   if (policy.destination === null) return null;
+  // The key the operator saved for this very destination; one of their own elsewhere is not it.
+  const same = own?.format === policy.destination.format && own.url === policy.destination.url;
   return {
     ...policy.destination,
-    ...(own?.secret === undefined ? {} : { secret: own.secret }),
+    ...(same && own.secret !== undefined ? { secret: own.secret } : {}),
   };
 }
 

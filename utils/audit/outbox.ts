@@ -79,19 +79,33 @@ export const DeliveryErrorSchema = z.strictObject({
 });
 export type DeliveryError = z.infer<typeof DeliveryErrorSchema>;
 
+/** An entry handed to the queue lately (or left out by its format): not handed again. */
+const HandedSchema = z.strictObject({ id: z.string().check(z.maxLength(100)), at: z.number() });
+
 /** The queue as stored (storage.local, as JSON text): it outlives the worker and the browser. */
 export const OutboxSchema = z.strictObject({
   items: z.array(OutboxItemSchema),
   delivered: z.int().check(z.minimum(0)),
-  /** Dropped oldest-first past the budget: counted, shown, never silently. */
+  /**
+   * Never delivered: dropped oldest-first past the budget, refused by the destination as
+   * malformed, or unreadable in storage. Counted and shown, never silently.
+   */
   dropped: z.int().check(z.minimum(0)),
   lastDroppedAt: z.nullable(z.number()),
+  /** Left out as not for the format in force (a bulk entry for Slack, a summary for JSON). */
+  skipped: z.int().check(z.minimum(0)),
   /** Failed attempts at the head of the queue in a row. */
   failures: z.int().check(z.minimum(0)),
   /** No attempt before this (back-off, or the destination's Retry-After). */
   retryAt: z.nullable(z.number()),
   lastError: z.nullable(DeliveryErrorSchema),
-  lastDeliveredAt: z.nullable(z.number()),
+  /**
+   * The latest finish time of an entry handed over, and the entries handed over close to it:
+   * after a restart, the audit log's entries finished since then that are not among them were
+   * recorded but never handed over (the worker stopped in between), and are handed over then.
+   */
+  handedThrough: z.nullable(z.number()),
+  recent: z.array(HandedSchema),
 });
 export type Outbox = z.infer<typeof OutboxSchema>;
 
@@ -101,22 +115,50 @@ export const DeliveryStateSchema = z.strictObject({
   delivered: z.int(),
   dropped: z.int(),
   lastDroppedAt: z.nullable(z.number()),
+  skipped: z.int(),
   lastError: z.nullable(DeliveryErrorSchema),
   retryAt: z.nullable(z.number()),
-  lastDeliveredAt: z.nullable(z.number()),
 });
 export type DeliveryState = z.infer<typeof DeliveryStateSchema>;
 
-export const EMPTY_OUTBOX: Outbox = {
-  items: [],
-  delivered: 0,
-  dropped: 0,
-  lastDroppedAt: null,
-  failures: 0,
-  retryAt: null,
-  lastError: null,
-  lastDeliveredAt: null,
-};
+export function emptyOutbox(): Outbox {
+  return {
+    items: [],
+    delivered: 0,
+    dropped: 0,
+    lastDroppedAt: null,
+    skipped: 0,
+    failures: 0,
+    retryAt: null,
+    lastError: null,
+    handedThrough: null,
+    recent: [],
+  };
+}
+
+/**
+ * A stored queue that does not fit its schema: the items that still read are kept, the others
+ * counted as dropped (never lost without a trace); the counters start over where unreadable.
+ */
+export function salvageOutbox(stored: unknown, nowMs: number): Outbox {
+  const box = emptyOutbox();
+  const raw = (typeof stored === 'object' && stored !== null ? stored : {}) as Record<
+    string,
+    unknown
+  >;
+  const items: unknown[] = Array.isArray(raw.items) ? raw.items : [];
+  for (const item of items) {
+    const parsed = OutboxItemSchema.safeParse(item);
+    if (parsed.success) box.items.push(parsed.data);
+    else box.dropped++;
+  }
+  for (const key of ['delivered', 'dropped', 'skipped'] as const) {
+    const value = raw[key];
+    if (typeof value === 'number' && Number.isInteger(value) && value >= 0) box[key] += value;
+  }
+  if (box.dropped > 0) box.lastDroppedAt = nowMs;
+  return box;
+}
 
 /** Why a test did not arrive: `none`, no destination; `no-key`, JSON without its signing key. */
 export const DeliveryTestProblemSchema = z.union([

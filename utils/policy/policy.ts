@@ -251,6 +251,28 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/**
+ * The policy as extension pages receive it: a delivery destination's URL is a bearer secret
+ * (a webhook's token is in its path), so pages get only its scheme and host.
+ */
+export function policyForPages(view: PolicyView): PolicyView {
+  const destination = view.rules.auditDestination;
+  if (destination === null) return view;
+  const target = parseDestinationUrl(destination.url);
+  return {
+    ...view,
+    rules: {
+      ...view.rules,
+      auditDestination: { ...destination, url: target.ok ? `https://${target.host}/` : '' },
+    },
+  };
+}
+
+/** The secrets a policy holds, for the logger's redaction: a delivery destination's URL. */
+export function policySecrets(view: PolicyView): string[] {
+  return view.rules.auditDestination ? [view.rules.auditDestination.url] : [];
+}
+
 /** The protected-ID pattern that covers `userId` (`all` when every ID is), or null. */
 export function protectedBy(
   userId: string,

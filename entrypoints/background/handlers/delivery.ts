@@ -70,7 +70,10 @@ export function deliveryHandlers({
         next = { format, url: parsed.url };
       }
       if (next.format === 'json') {
-        const key = secret || (stored?.format === 'json' ? stored.secret : undefined);
+        // An edit without a key keeps the one saved for this same destination.
+        const kept =
+          stored?.format === 'json' && stored.url === next.url ? stored.secret : undefined;
+        const key = secret || kept;
         if (key === undefined || key.length < MIN_SECRET)
           throw new HandlerError({ kind: 'invalid-input', field: 'delivery-secret' });
         next.secret = key;
@@ -81,6 +84,9 @@ export function deliveryHandlers({
       return view();
     },
     async 'delivery.remove'() {
+      // The organisation's destination is not the operator's to stop.
+      if ((await policyDestination()).set)
+        throw new HandlerError({ kind: 'invalid-input', field: 'delivery-managed' });
       await vault.update(({ delivery: _removed, ...data }) => data);
       return view();
     },

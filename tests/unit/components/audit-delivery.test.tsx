@@ -17,7 +17,7 @@ const IDLE: DeliveryState = {
   lastDroppedAt: null,
   lastError: null,
   retryAt: null,
-  lastDeliveredAt: null,
+  skipped: 0,
 };
 
 function view(extra: Partial<DeliveryView> = {}, state: Partial<DeliveryState> = {}): DeliveryView {
@@ -91,11 +91,13 @@ describe('Options → Audit delivery', () => {
     expect(screen.getByRole('button', { name: 'Allow access' })).toBeTruthy();
   });
 
-  it('counts what the full queue dropped, pointing to the audit log', async () => {
-    show(view({}, { dropped: 42, lastDroppedAt: AT, delivered: 5000 }));
-    expect((await screen.findByText(/Nothing waiting/)).textContent).toContain(
-      '42 dropped unsent when the queue was full (see the audit log).',
+  it('counts what was never delivered (pointing to the audit log) and what was left out', async () => {
+    show(view({}, { dropped: 42, lastDroppedAt: AT, delivered: 5000, skipped: 3 }));
+    const state = (await screen.findByText(/Nothing waiting/)).textContent;
+    expect(state).toContain(
+      '42 never delivered: the queue was full, or the destination refused them (see the audit log).',
     );
+    expect(state).toContain('3 left out as not for this format');
   });
 
   it('shows the background’s refusal of a plain-http address in words', async () => {

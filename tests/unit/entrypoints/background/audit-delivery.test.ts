@@ -45,6 +45,8 @@ interface Received {
   body: string;
   /** What the destination answered. */
   status?: number;
+  /** The fake clock when it arrived. */
+  at?: number;
 }
 
 /**
@@ -54,7 +56,7 @@ interface Received {
 function setUp(
   options: {
     destination?: DestinationRead;
-    answer?: (request: Received) => number | 'down' | 'hang';
+    answer?: (request: Received) => number | 'down' | 'hang' | Promise<number>;
     area?: KeyValueArea;
     budget?: number;
     access?: boolean;
@@ -80,7 +82,7 @@ function setUp(
         headers: init?.headers as Record<string, string>,
         body: init?.body as string,
       };
-      const fate = options.answer?.(request) ?? 200;
+      const fate = await (options.answer?.(request) ?? 200);
       if (fate === 'down') throw new TypeError('Failed to fetch');
       if (fate === 'hang')
         return new Promise<Response>((_, reject) =>
@@ -88,7 +90,7 @@ function setUp(
             reject(new DOMException('signal timed out', 'TimeoutError')),
           ),
         );
-      received.push({ ...request, status: fate });
+      received.push({ ...request, status: fate, at: clock });
       return new Response(null, {
         status: fate,
         headers: options.retryAfter ? { 'Retry-After': options.retryAfter } : {},
@@ -123,6 +125,21 @@ function setUp(
     },
   };
 }
+
+const SUMMARY: BulkSummary = {
+  id: 'bulk:job-1:0',
+  at: NOW,
+  moderator: 'mod-night-1',
+  appLabel: 'Demo community',
+  sdkAppId: 1,
+  environment: 'production',
+  action: 'mute',
+  seconds: 86400,
+  reason: 'raid',
+  done: 3,
+  failed: 0,
+  skipped: 0,
+};
 
 /** The entries the destination took (2xx or 409), in the order it took them. */
 const idsOf = (received: Received[]) =>
@@ -168,7 +185,12 @@ describe('audit delivery', () => {
     t.delivery.kick();
     await t.delivery.idle();
     expect(idsOf(t.received)).toEqual(['e1', 'e2', 'e3']);
-    expect(await t.delivery.state()).toMatchObject({ waiting: 0, delivered: 3, retryAt: null });
+    expect(await t.delivery.state()).toMatchObject({
+      waiting: 0,
+      delivered: 3,
+      retryAt: null,
+      lastError: null,
+    });
   });
 
   it('does not send before the back-off is over, and sets an alarm for a long wait', async () => {
@@ -243,7 +265,6 @@ describe('audit delivery', () => {
       dropped: 2,
       lastDroppedAt: expect.any(Number) as number,
     });
-    t.state.destination = JSON_DESTINATION;
     const later = setUp({ area: t.area });
     later.advance(60_000);
     later.delivery.kick();
@@ -251,57 +272,127 @@ describe('audit delivery', () => {
     expect(idsOf(later.received)).toEqual(['e3', 'e4', 'e5']);
   });
 
-  it('Slack and Discord: a bulk run is one summary, its entries are not sent one by one, and pacing holds', async () => {
+  it('Slack and Discord: a bulk run is one summary, none of its entries, one message per 1.1 s', async () => {
     const t = setUp({
       destination: { format: 'slack', url: 'https://hooks.slack.com/services/x' },
     });
     for (const id of ['b1', 'b2', 'b3'])
       await t.delivery.record(auditEntry({ id, source: 'bulk' }));
-    const summary: BulkSummary = {
-      id: 'bulk:job-1:0',
-      at: NOW,
-      moderator: 'mod-night-1',
-      appLabel: 'Demo community',
-      sdkAppId: 1,
-      environment: 'production',
-      action: 'mute',
-      seconds: 86400,
-      reason: 'raid',
-      done: 3,
-      failed: 0,
-      skipped: 0,
-    };
-    await t.delivery.recordBulk(summary);
-    // The same run summarised again (a worker that resumed the job) is not queued twice.
-    await t.delivery.recordBulk(summary);
+    await t.delivery.recordBulk(SUMMARY);
+    // The same run summarised again (a worker that resumed the job) is not handed over twice.
+    await t.delivery.recordBulk(SUMMARY);
     await t.delivery.record(auditEntry({ id: 'p1' }));
     await t.delivery.idle();
     expect(t.received.map((r) => (JSON.parse(r.body) as { text: string }).text)).toEqual([
       'mod-night-1 muted 3 users for 1 day in Demo community (PROD): raid',
       'mod-night-1 muted spammer_01 for 1 hr in Demo community (PROD): spam links',
     ]);
-    // Slack takes about one message a second: the second waited for it.
-    expect(t.slept.some((ms) => ms > 0 && ms <= 1100)).toBe(true);
+    expect((await t.delivery.state()).skipped).toBe(3);
+    // Slack takes about one message a second: the second went 1.1 s after the first.
+    expect(t.received[1]!.at! - t.received[0]!.at!).toBeGreaterThanOrEqual(1100);
   });
 
   it('JSON receivers get every bulk entry, and no summary', async () => {
     const t = setUp();
     await t.delivery.record(auditEntry({ id: 'b1', source: 'bulk' }));
-    await t.delivery.recordBulk({
-      id: 'bulk:job-1:0',
-      at: NOW,
-      appLabel: 'Demo community',
-      sdkAppId: 1,
-      environment: 'test',
-      action: 'unmute',
-      seconds: 0,
-      reason: '',
-      done: 1,
-      failed: 0,
-      skipped: 0,
-    });
+    await t.delivery.recordBulk(SUMMARY);
     await t.delivery.idle();
     expect(idsOf(t.received)).toEqual(['b1']);
+    expect((await t.delivery.state()).skipped).toBe(1);
+  });
+
+  it('a JSON backlog switched to Slack sends the single entries, not 5,000 bulk ones', async () => {
+    const t = setUp({ answer: () => 'down' });
+    await t.record('p1');
+    for (const id of ['b1', 'b2', 'b3'])
+      await t.delivery.record(auditEntry({ id, source: 'bulk' }));
+    t.state.destination = { format: 'slack', url: 'https://hooks.slack.com/services/x' };
+    const up = setUp({
+      area: t.area,
+      destination: { format: 'slack', url: 'https://hooks.slack.com/services/x' },
+    });
+    up.advance(60_000);
+    up.delivery.kick();
+    await up.delivery.idle();
+    expect(up.received).toHaveLength(1);
+    expect(await up.delivery.state()).toMatchObject({ waiting: 0, delivered: 1, skipped: 3 });
+  });
+
+  it('hands over after a restart what the audit log finished but the queue never got', async () => {
+    const { area } = memoryArea();
+    const before = setUp({ area, answer: () => 'down' });
+    await before.record('e1');
+    // e2 and e3 were recorded in the audit log; the worker stopped before handing them over.
+    const log = [
+      auditEntry({ id: 'e1', at: NOW }),
+      auditEntry({ id: 'e2', at: NOW + 10 }),
+      auditEntry({ id: 'e3', at: NOW + 20 }),
+    ];
+    const after = setUp({ area });
+    after.advance(30_000);
+    let askedSince = 0;
+    await after.delivery.catchUp(async (since) => {
+      askedSince = since;
+      return log.filter((e) => e.at >= since);
+    });
+    // From a little before the last hand-over (entries finish out of order).
+    expect(askedSince).toBe(NOW - 5000);
+    await after.delivery.idle();
+    expect(idsOf(after.received)).toEqual(['e1', 'e2', 'e3']);
+    // Caught up once: a second catch-up hands nothing over again.
+    await after.delivery.catchUp(async () => log);
+    await after.delivery.idle();
+    expect(after.received).toHaveLength(3);
+  });
+
+  it('catches nothing up without a destination, and never looks back more than 10 minutes', async () => {
+    const none = setUp({ destination: null });
+    let asked = false;
+    await none.delivery.catchUp(async () => {
+      asked = true;
+      return [];
+    });
+    expect(asked).toBe(false);
+    const fresh = setUp();
+    let since = 0;
+    await fresh.delivery.catchUp(async (s) => {
+      since = s;
+      return [];
+    });
+    expect(since).toBe(NOW - 10 * 60_000);
+  });
+
+  it('keeps the entry being sent when the budget trims the queue: counted once, delivered or dropped', async () => {
+    let release: (status: number) => void = () => {};
+    const first = new Promise<number>((resolve) => (release = resolve));
+    const t = setUp({
+      budget: 2,
+      answer: (request) =>
+        (JSON.parse(request.body) as { entry: { id: string } }).entry.id === 'e1' ? first : 200,
+    });
+    await t.delivery.record(auditEntry({ id: 'e1' }));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    for (const id of ['e2', 'e3', 'e4']) await t.delivery.record(auditEntry({ id }));
+    release(200);
+    await t.delivery.idle();
+    expect(idsOf(t.received)).toEqual(['e1', 'e4']);
+    expect(await t.delivery.state()).toMatchObject({ waiting: 0, delivered: 2, dropped: 2 });
+  });
+
+  it('sets aside an entry the destination refuses as malformed three times, counted, and sends the rest', async () => {
+    const t = setUp({
+      answer: (request) =>
+        (JSON.parse(request.body) as { entry: { id: string } }).entry.id === 'bad' ? 422 : 200,
+    });
+    await t.record('bad', 'good');
+    for (let i = 0; i < 3; i++) {
+      t.advance(60_000);
+      t.delivery.kick();
+      await t.delivery.idle();
+    }
+    expect(idsOf(t.received)).toEqual(['good']);
+    expect(t.received.filter((r) => r.status === 422)).toHaveLength(3);
+    expect(await t.delivery.state()).toMatchObject({ waiting: 0, delivered: 1, dropped: 1 });
   });
 
   it('never throws at the caller when storage is full: the queue stays in memory and still goes', async () => {
@@ -311,12 +402,42 @@ describe('audit delivery', () => {
     expect(idsOf(t.received)).toEqual(['e1']);
   });
 
-  it('starts over from an unreadable stored queue instead of failing', async () => {
+  it('keeps what still reads of a damaged stored queue, and counts the rest as dropped', async () => {
     const { area, items } = memoryArea();
-    items.set(OUTBOX_KEY, '{"items": "not a list"');
+    items.set(
+      OUTBOX_KEY,
+      JSON.stringify({
+        items: [{ kind: 'entry', entry: auditEntry({ id: 'e0' }) }, { kind: 'x' }],
+      }),
+    );
     const t = setUp({ area });
     await t.record('e1');
-    expect(idsOf(t.received)).toEqual(['e1']);
+    expect(idsOf(t.received)).toEqual(['e0', 'e1']);
+    expect((await t.delivery.state()).dropped).toBe(1);
+    // Not even an object: started over, and still working.
+    const { area: worse, items: worseItems } = memoryArea();
+    worseItems.set(OUTBOX_KEY, '{"items": "not a list"');
+    const u = setUp({ area: worse });
+    await u.record('e2');
+    expect(idsOf(u.received)).toEqual(['e2']);
+  });
+
+  it('tries a failed read of the queue again instead of keeping the failure', async () => {
+    const { area } = memoryArea();
+    let failures = 1;
+    const flaky: KeyValueArea = {
+      ...area,
+      get: async (keys) => {
+        if (failures-- > 0) throw new Error('storage unavailable');
+        return area.get(keys);
+      },
+    };
+    const t = setUp({ area: flaky });
+    await expect(t.delivery.record(auditEntry({ id: 'e1' }))).rejects.toThrow(
+      'storage unavailable',
+    );
+    await t.record('e2');
+    expect(idsOf(t.received)).toEqual(['e2']);
   });
 
   it('"Try now" starts the back-off over', async () => {
@@ -326,6 +447,22 @@ describe('audit delivery', () => {
     down = false;
     await t.delivery.retryNow();
     await t.delivery.idle();
+    expect(await t.delivery.state()).toMatchObject({ waiting: 0, delivered: 1 });
+  });
+
+  it('"Try now" during an attempt that then fails leaves no back-off from it', async () => {
+    let release: (status: number) => void = () => {};
+    const t = setUp({
+      answer: () => (t.received.length === 0 ? new Promise<number>((r) => (release = r)) : 200),
+    });
+    await t.delivery.record(auditEntry({ id: 'e1' }));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    await t.delivery.retryNow();
+    release(503);
+    await t.delivery.idle();
+    // Tried again at once (only the queue's write gap between): the failure set no back-off.
+    expect(t.received.map((r) => r.status)).toEqual([503, 200]);
+    expect(t.received[1]!.at! - t.received[0]!.at!).toBeLessThan(2000);
     expect(await t.delivery.state()).toMatchObject({ waiting: 0, delivered: 1 });
   });
 

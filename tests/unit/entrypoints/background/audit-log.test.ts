@@ -102,6 +102,21 @@ beforeEach(() => {
 });
 
 describe('AuditLog', () => {
+  it('lists the entries finished since a time (answered, or settled later), never the open ones', async () => {
+    const audit = auditLog();
+    await audit.begin(intent('old', NOW - 60_000));
+    await audit.finish(ok('old', NOW - 59_000));
+    await audit.begin(intent('new', NOW - 1000));
+    await audit.finish(ok('new', NOW - 900));
+    await audit.begin(intent('open', NOW - 500));
+    await audit.begin(intent('settled', NOW - 120_000));
+    await audit.finish({ ...ok('settled', NOW - 100), resolved: true });
+    expect((await audit.finishedSince(NOW - 10_000)).map((e) => e.id).sort()).toEqual([
+      'new',
+      'settled',
+    ]);
+  });
+
   it('hands every finished entry to its listeners, a settled one from an earlier worker too', async () => {
     const before = auditLog();
     await before.begin(intent('left'));

@@ -76,7 +76,7 @@ describe('delivery handlers', () => {
     expect((await vault.data()).delivery).toBeUndefined();
   });
 
-  it('want a signing key of 16 characters for JSON, and keep the stored key and URL on an edit', async () => {
+  it('want a signing key of 16 characters for JSON, keep the stored URL on an edit, and the key only for that URL', async () => {
     const { save, vault } = await setUp();
     const url = 'https://audit.corp.example/audit';
     await expect(save({ format: 'json', url })).rejects.toMatchObject({
@@ -93,9 +93,12 @@ describe('delivery handlers', () => {
       url,
       secret: 'another-key-of-enough-length',
     });
-    // A new URL alone: the key stays.
-    await save({ format: 'json', url: 'https://audit2.corp.example/in' });
-    expect((await vault.data()).delivery?.secret).toBe('another-key-of-enough-length');
+    // A new URL wants its own key: one collector's key never signs for another.
+    await expect(
+      save({ format: 'json', url: 'https://audit2.corp.example/in' }),
+    ).rejects.toMatchObject({
+      appError: { field: 'delivery-secret' },
+    });
     // Another format needs its own URL.
     await expect(save({ format: 'slack' })).rejects.toMatchObject({
       appError: { field: 'delivery-url-malformed' },
@@ -117,6 +120,26 @@ describe('delivery handlers', () => {
       url: 'https://collector.corp.example/audit',
       secret: KEY,
     });
+  });
+
+  it('under a policy: a key saved for another destination is not used, and Stop is refused', async () => {
+    const { save, handlers, vault } = await setUp({
+      version: 1,
+      auditDestination: { format: 'json', url: 'https://collector.corp.example/audit' },
+    });
+    // The moderator's own destination from before the policy, with its key.
+    await vault.update((data) => ({
+      ...data,
+      delivery: { format: 'json', url: 'https://mine.example/in', secret: KEY },
+    }));
+    const view = await handlers['delivery.get']({ type: 'delivery.get' }, ctx);
+    expect(view.destination).toMatchObject({ host: 'collector.corp.example', hasSecret: false });
+    await expect(save({ format: 'json' })).rejects.toMatchObject({
+      appError: { field: 'delivery-secret' },
+    });
+    await expect(
+      handlers['delivery.remove']({ type: 'delivery.remove' }, ctx),
+    ).rejects.toMatchObject({ appError: { kind: 'invalid-input', field: 'delivery-managed' } });
   });
 
   it('remove the destination (the queue stays, waiting for one)', async () => {

@@ -38,14 +38,14 @@ describe('destination URLs', () => {
     expect(parseDestinationUrl(url)).toEqual({ ok: false, problem });
   });
 
-  it('puts the policy’s format and URL in force with the operator’s signing key', () => {
-    const own = { format: 'json' as const, url: 'https://mine.example/', secret: 'k'.repeat(20) };
+  it('puts the policy’s format and URL in force with the key the operator saved for it', () => {
     const policy = { format: 'json' as const, url: 'https://corp.example/audit' };
+    const saved = { ...policy, secret: 'k'.repeat(20) };
+    const own = { format: 'json' as const, url: 'https://mine.example/', secret: 'm'.repeat(20) };
     expect(destinationInForce(own, { set: false, destination: null })).toBe(own);
-    expect(destinationInForce(own, { set: true, destination: policy })).toEqual({
-      ...policy,
-      secret: own.secret,
-    });
+    expect(destinationInForce(saved, { set: true, destination: policy })).toEqual(saved);
+    // A key the operator keeps for a destination of their own never signs for the policy's.
+    expect(destinationInForce(own, { set: true, destination: policy })).toEqual(policy);
     // Meant but unreadable: nowhere, not the operator's own.
     expect(destinationInForce(own, { set: true, destination: null })).toBeNull();
   });
@@ -82,6 +82,7 @@ describe('what each format sends', () => {
     );
     expect(JSON.parse(slack.body)).toEqual({
       text: 'mod-night-1 muted spammer_01 for 1 hr in Demo community (PROD): spam links',
+      mrkdwn: false,
     });
     expect(slack.headers['Idempotency-Key']).toBeUndefined();
     const discord = deliveryRequest(
@@ -89,9 +90,12 @@ describe('what each format sends', () => {
       entryItem(),
       NOW,
     );
+    // Markdown characters escaped (Discord shows them as typed), no link previews.
     expect(JSON.parse(discord.body)).toEqual({
-      content: 'mod-night-1 muted spammer_01 for 1 hr in Demo community (PROD): spam links',
+      content:
+        'mod\\-night\\-1 muted spammer\\_01 for 1 hr in Demo community \\(PROD\\): spam links',
       allowed_mentions: { parse: [] },
+      flags: 4,
     });
   });
 
@@ -103,9 +107,15 @@ describe('what each format sends', () => {
     expect(slack.text).toContain('&lt;!channel&gt; @everyone &lt;@123&gt; &amp; more');
     expect(slack.text).not.toContain('<!channel>');
     const discord = JSON.parse(
-      deliveryRequest({ format: 'discord', url: 'https://discord.com/x' }, item, NOW).body,
-    ) as { allowed_mentions: unknown };
+      deliveryRequest(
+        { format: 'discord', url: 'https://discord.com/x' },
+        entryItem({ reason: '[free nitro](https://evil.example) **now**' }),
+        NOW,
+      ).body,
+    ) as { content: string; allowed_mentions: unknown };
     expect(discord.allowed_mentions).toEqual({ parse: [] });
+    // A masked link or bold text in a reason stays literal.
+    expect(discord.content).toContain('\\[free nitro\\]\\(https://evil.example\\) \\*\\*now\\*\\*');
   });
 
   it.each([
