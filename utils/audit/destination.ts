@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { originPattern } from '../chat-api/endpoint';
 
 /**
  * Where the audit log is delivered (utils/audit/delivery.ts): the format, the URL, and for JSON
@@ -41,7 +42,7 @@ export function parseDestinationUrl(
   if (url.username !== '' || url.password !== '') return { ok: false, problem: 'credentials' };
   url.hash = '';
   if (url.href.length > MAX_URL) return { ok: false, problem: 'malformed' };
-  return { ok: true, url: url.href, host: url.host, origin: `https://${url.hostname}/*` };
+  return { ok: true, url: url.href, host: url.host, origin: originPattern(url.href) };
 }
 
 /**

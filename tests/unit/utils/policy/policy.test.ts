@@ -4,6 +4,7 @@ import {
   NO_POLICY,
   NO_POLICY_VIEW,
   hostMatches,
+  policySecrets,
   protectedBy,
   readPolicy,
   sitePermitted,
@@ -142,7 +143,7 @@ describe('readPolicy', () => {
     ]);
   });
 
-  it('refuses a delivery destination over plain http: none is in force, and the operator cannot set one', () => {
+  it('reads a delivery destination over plain http as set but unreadable: none is in force', () => {
     const view = readPolicy({
       version: 1,
       auditDestination: { format: 'json', url: 'http://collector.corp.example/audit' },
@@ -150,6 +151,18 @@ describe('readPolicy', () => {
     expect(view.setKeys).toContain('auditDestination');
     expect(view.rules.auditDestination).toBeNull();
     expect(view.warnings).toEqual([{ kind: 'unreadable', key: 'auditDestination' }]);
+  });
+
+  it('gives pages a policy destination as its host only: the webhook URL is a secret', () => {
+    const url = 'https://hooks.slack.com/services/T0/B0/SECRETTOKEN';
+    const view = readPolicy({ version: 1, auditDestination: { format: 'slack', url } });
+    const settings = applyPolicy(DEFAULT_SETTINGS, view);
+    expect(settings.policy.rules.auditDestination).toEqual({
+      format: 'slack',
+      url: 'https://hooks.slack.com/',
+    });
+    expect(JSON.stringify(settings)).not.toContain('SECRETTOKEN');
+    expect(policySecrets(view)).toEqual([url]);
   });
 
   it('warns about unknown keys, an unknown version and a pattern that would match every ID', () => {
