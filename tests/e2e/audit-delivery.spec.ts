@@ -6,7 +6,12 @@ import {
 } from '../support/audit-receiver';
 import { allowSiteAccess, stopServiceWorker, type LaunchedExtension } from '../support/browser';
 import { generatedUsers } from '../support/demo-seed';
-import { openPopup, pickDuration, setDeliveryDestination } from '../support/operator';
+import {
+  muteForTenMinutes,
+  openPopup,
+  pickDuration,
+  setDeliveryDestination,
+} from '../support/operator';
 import { expect, PASSPHRASE, setUpDemoApp, test } from './fixtures';
 
 /**
@@ -39,15 +44,6 @@ async function launchWithReceiver(
   return extension;
 }
 
-async function muteFromPopup(extension: LaunchedExtension, userId: string): Promise<void> {
-  const popup = await openPopup(extension);
-  await popup.getByLabel('User ID').fill(userId);
-  await pickDuration(popup, '10 min');
-  await popup.getByRole('button', { name: `Mute ${userId}` }).click();
-  await expect(popup.getByText(new RegExp(`^Muted ${userId} for 10 min`))).toBeVisible();
-  await popup.close();
-}
-
 test('JSON: each mute reaches the receiver signed, with its id; nothing is lost through an outage, a lock and a worker restart', async ({
   launch,
 }) => {
@@ -66,7 +62,7 @@ test('JSON: each mute reaches the receiver signed, with its id; nothing is lost 
     section.getByText('Delivering to audit.corp.example (JSON (signed)).'),
   ).toBeVisible();
 
-  await muteFromPopup(extension, 'alice');
+  await muteForTenMinutes(extension, 'alice');
   await expect.poll(() => receiver.acceptedIds().length).toBe(1);
   const [first] = receiver.accepted('/audit') as Array<{
     type: string;
@@ -87,8 +83,8 @@ test('JSON: each mute reaches the receiver signed, with its id; nothing is lost 
 
   // The destination goes down: mutes still go through at once, and the entries wait.
   receiver.mode = { kind: 'status', status: 503 };
-  await muteFromPopup(extension, 'bob');
-  await muteFromPopup(extension, 'carol');
+  await muteForTenMinutes(extension, 'bob');
+  await muteForTenMinutes(extension, 'carol');
   await expect(section.locator('#delivery-state')).toContainText('2 waiting.');
   await expect(section.locator('#delivery-state')).toContainText('Last error: HTTP 503 at');
 
@@ -125,7 +121,7 @@ test('a lost answer is sent again and refused by id; a bad signature is detected
     'https://audit.corp.example/audit',
     'not-the-receivers-key-0123456789',
   );
-  await muteFromPopup(extension, 'dave');
+  await muteForTenMinutes(extension, 'dave');
   await expect(section.locator('#delivery-state')).toContainText('Last error: HTTP 401 at');
   expect(receiver.deliveries.map((d) => d.verdict)).toContain('bad-signature');
   expect(receiver.acceptedIds()).toEqual([]);
@@ -138,7 +134,7 @@ test('a lost answer is sent again and refused by id; a bad signature is detected
   // The receiver takes the next entry but its answer is lost: the extension sends it again,
   // the receiver refuses the repeat by its Idempotency-Key, and the entry counts as delivered.
   receiver.mode = { kind: 'lose-answer' };
-  await muteFromPopup(extension, 'erin');
+  await muteForTenMinutes(extension, 'erin');
   await expect(section.locator('#delivery-state')).toContainText('Nothing waiting; 2 delivered.', {
     timeout: 15_000,
   });

@@ -1,27 +1,18 @@
 import { readFileSync } from 'node:fs';
-import type { LaunchedExtension } from '../support/browser';
 import { expect, setUpDemoApp, test } from './fixtures';
-import { openPopup, pickDuration } from '../support/operator';
+import { muteForTenMinutes } from '../support/operator';
 
 /**
  * Moderator names: set once in Options, on every audit entry from this browser, shown and
  * filterable in the audit log, and in its CSV export.
  */
-async function muteFromPopup(extension: LaunchedExtension, userId: string): Promise<void> {
-  const popup = await openPopup(extension);
-  await popup.getByLabel('User ID').fill(userId);
-  await pickDuration(popup, '10 min');
-  await popup.getByRole('button', { name: `Mute ${userId}` }).click();
-  await expect(popup.getByText(new RegExp(`^Muted ${userId} for 10 min`))).toBeVisible();
-  await popup.close();
-}
 
 test('a moderator name set in Options goes on every entry, and the audit log filters by it', async ({
   extension,
 }) => {
   const options = await setUpDemoApp(extension);
   // Before a name is set: the entry has none, and no moderator filter is offered.
-  await muteFromPopup(extension, 'alice');
+  await muteForTenMinutes(extension, 'alice');
 
   await options.getByLabel('Moderator name').fill('  mod-night-1 ');
   await options.getByRole('button', { name: 'Save name' }).click();
@@ -29,8 +20,8 @@ test('a moderator name set in Options goes on every entry, and the audit log fil
   await expect(
     options.getByText('It is declared, not checked: anyone using this browser acts under it.'),
   ).toBeVisible();
-  await muteFromPopup(extension, 'bob');
-  await muteFromPopup(extension, 'carol');
+  await muteForTenMinutes(extension, 'bob');
+  await muteForTenMinutes(extension, 'carol');
 
   await options.reload();
   await expect(options.getByLabel('Moderator name')).toHaveValue('mod-night-1');

@@ -92,6 +92,19 @@ export async function pickDuration(page: Page, label: string): Promise<void> {
   await page.locator('label.chip', { hasText: label }).click();
 }
 
+/** Opens the popup, mutes `userId` for 10 min with the default scopes, and closes it. */
+export async function muteForTenMinutes(
+  extension: { openPage(file: string): Promise<Page> },
+  userId: string,
+): Promise<void> {
+  const popup = await openPopup(extension);
+  await popup.getByLabel('User ID').fill(userId);
+  await pickDuration(popup, '10 min');
+  await popup.getByRole('button', { name: `Mute ${userId}` }).click();
+  await popup.getByText(new RegExp(`^Muted ${userId} for 10 min`)).waitFor();
+  await popup.close();
+}
+
 export type DeliveryFormatLabel = 'JSON (signed)' | 'Slack' | 'Discord';
 
 /** Options → Audit delivery: the format, the URL and (JSON) the signing key, saved. */
