@@ -60,6 +60,8 @@ export class BulkRunner {
    */
   private takenOver = false;
   private loop: Promise<void> | null = null;
+  /** Kicked while the loop ran: run again once it stops. */
+  private again = false;
   private persistTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
@@ -291,9 +293,21 @@ export class BulkRunner {
     this.job ??= parsed.success ? parsed.data : null;
   }
 
+  /**
+   * Starts the loop. A kick while it runs (Retry pressed as a run was storing its end) makes it
+   * run again once it stops, so the work the kick was for is not left waiting.
+   */
   private kick(): void {
-    if (this.loop) return;
-    this.loop = this.run()
+    if (this.loop) {
+      this.again = true;
+      return;
+    }
+    this.loop = (async () => {
+      do {
+        this.again = false;
+        await this.run();
+      } while (this.again);
+    })()
       .catch((error: unknown) => log.error('bulk run stopped', error))
       .finally(() => {
         this.loop = null;

@@ -49,7 +49,12 @@ export function BulkTab(props: {
   const [shorten, setShorten] = useState(false);
   const [error, setError] = useState<AppError | null>(null);
 
-  const poll = useCallback(async () => setJob(await send({ type: 'bulk.status' })), [send]);
+  // A poll that meets the worker stopping (Firefox ends an idle event page; the next message
+  // starts a new one) fails once: the job shown stays, and the next poll asks the new worker.
+  const poll = useCallback(
+    () => send({ type: 'bulk.status' }).then(setJob, () => undefined),
+    [send],
+  );
   useEffect(() => {
     void poll();
   }, [poll]);
