@@ -62,6 +62,8 @@ export function MuteTab(props: {
   const [progress, setProgress] = useState<Progress | null>(null);
   const [result, setResult] = useState<ActionResult | null>(null);
   const [error, setError] = useState<AppError | null>(null);
+  /** The ID the result, error and reason shown belong to (the last one acted on). */
+  const [actedOn, setActedOn] = useState<string | null>(null);
   const idInput = useRef<HTMLInputElement>(null);
 
   const parsed = parseUserId(rawId);
@@ -124,8 +126,11 @@ export function MuteTab(props: {
       rules: settings,
       now: at,
     });
+  // Never before the state shown was read: a clock up to a second old would take the mute just
+  // applied for one longer than a new one, and warn that this one shortens it.
+  const decisionNow = Math.max(now, known?.readAt ?? 0);
   const preview =
-    userId !== null && resolved.ok ? decisionFor(userId, resolved.seconds, now) : null;
+    userId !== null && resolved.ok ? decisionFor(userId, resolved.seconds, decisionNow) : null;
   const shortens = preview?.kind === 'ask' && preview.questions.includes('shortens');
   // Refused whatever the operator answers: the ID (admin account, protected by the
   // organisation) or the duration (longer than the organisation allows).
@@ -146,7 +151,7 @@ export function MuteTab(props: {
       idInput.current?.focus();
       return;
     }
-    const decision = decisionFor(userId, seconds, now);
+    const decision = decisionFor(userId, seconds, decisionNow);
     if (decision.kind === 'refuse') return;
     if (decision.kind === 'ask') setConfirm(pendingQuestion(decision, seconds, userId, profile));
     else void run(userId, seconds, []);
@@ -156,6 +161,7 @@ export function MuteTab(props: {
     setConfirm(null);
     setBusy(true);
     setResult(null);
+    setActedOn(target);
     const progressId = crypto.randomUUID();
     const key = `${STORED.progress.key}${progressId}`;
     const onProgress = (changes: Record<string, { newValue?: unknown }>) => {
@@ -212,6 +218,21 @@ export function MuteTab(props: {
     }
   }
 
+  /**
+   * Another ID is another user: the last one's reason, result (with its Undo, still in the
+   * Active tab) and error go, so nothing of theirs is sent or read as this one's.
+   */
+  function changeId(text: string) {
+    setRawId(text);
+    const next = parseUserId(text);
+    if (actedOn === null || (next.ok && next.userId === actedOn)) return;
+    setReason('');
+    setResult(null);
+    setError(null);
+    setConfirm(null);
+    setActedOn(null);
+  }
+
   const idProblem =
     !parsed.ok && (touched || rawId !== '')
       ? t(`userIdProblem_${keyPart(parsed.problem)}` as MessageKey)
@@ -238,7 +259,7 @@ export function MuteTab(props: {
           placeholder="user_1234"
           aria-invalid={idProblem || idRefused ? 'true' : undefined}
           aria-describedby="mute-user-problem mute-state"
-          onInput={(e) => setRawId(e.currentTarget.value)}
+          onInput={(e) => changeId(e.currentTarget.value)}
           onBlur={() => rawId !== '' && setTouched(true)}
         />
         {idRefused ? (

@@ -260,3 +260,38 @@ test('the audit log lists every action and exports it as CSV and JSON', async ({
     ['erin', 'unmute'],
   ]);
 });
+
+test('each user starts afresh: the last one’s reason, result and Undo go with their ID; no false "shorter" warning', async ({
+  extension,
+}) => {
+  await setUpDemoApp(extension);
+  const popup = await openPopup(extension);
+  await enterUser(popup, 'bob', 'Not muted');
+  await pickDuration(popup, '1 hr');
+  await popup.getByLabel('Reason (optional, for the audit log)').fill('spam links');
+  // Any moment the "shorter" warning shows, however brief, is recorded.
+  await popup.evaluate(() => {
+    const seen = window as unknown as { sawShorter: boolean };
+    seen.sawShorter = false;
+    new MutationObserver(() => {
+      if (document.body.innerText.includes('shorter than the mute already in place'))
+        seen.sawShorter = true;
+    }).observe(document.body, { subtree: true, childList: true, characterData: true });
+  });
+  await popup.getByRole('button', { name: 'Mute bob' }).click();
+  await expect(popup.getByText(/^Muted bob for 1 hr/)).toBeVisible();
+  await expect(popup.getByRole('button', { name: 'Undo' })).toBeVisible();
+  // The same duration right after the mute is not "shorter" than the mute it just set, whatever
+  // the popup's one-second clock read: watched past its next tick.
+  await popup.waitForTimeout(1500);
+  expect(
+    await popup.evaluate(() => (window as unknown as { sawShorter: boolean }).sawShorter),
+  ).toBe(false);
+
+  await enterUser(popup, 'carol', 'Not muted');
+  await expect(popup.getByLabel('Reason (optional, for the audit log)')).toHaveValue('');
+  await expect(popup.getByText(/Muted bob/)).toHaveCount(0);
+  await expect(popup.getByRole('button', { name: 'Undo' })).toHaveCount(0);
+  // Back to bob: nothing of carol's, and bob's mute read from the server.
+  await enterUser(popup, 'bob', /One-to-one and group: muted, 59 min/);
+});
