@@ -30,7 +30,7 @@ const log = createLogger('delivery');
 export const OUTBOX_KEY = STORED.auditOutbox.key;
 export const DELIVERY_ALARM = 'audit-delivery';
 /** The most entries kept waiting: a full bulk run of 5,000 fits. */
-export const OUTBOX_BUDGET = 5000;
+const OUTBOX_BUDGET = 5000;
 /** Writes of the queue are grouped: at most one this often (a killed worker re-sends these few). */
 const WRITE_GAP_MS = 250;
 /** A destination that has not answered by then is counted as down. */

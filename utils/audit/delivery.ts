@@ -32,11 +32,11 @@ export function retryDelayMs(failures: number): number {
   return Math.min(15 * 60_000, 2000 * 2 ** Math.max(0, failures - 1));
 }
 
-export const SIGNATURE_HEADER = 'Mute-Console-Signature';
-export const TIMESTAMP_HEADER = 'Mute-Console-Timestamp';
+const SIGNATURE_HEADER = 'Mute-Console-Signature';
+const TIMESTAMP_HEADER = 'Mute-Console-Timestamp';
 
 /** The signature a JSON delivery carries: `v1=` + hex HMAC-SHA256 of `<timestamp>.<body>`. */
-export function signatureOf(secret: string, timestamp: number, body: string): string {
+function signatureOf(secret: string, timestamp: number, body: string): string {
   return `v1=${hmacSha256Hex(secret, `${timestamp}.${body}`)}`;
 }
 

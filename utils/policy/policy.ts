@@ -54,7 +54,6 @@ const AuditDestinationSchema = z.strictObject({
     z.refine((url) => parseDestinationUrl(url).ok),
   ),
 });
-export type AuditDestination = z.infer<typeof AuditDestinationSchema>;
 
 /** Every rule a policy can set, by its key in the policy. */
 const RULE_SCHEMAS = {
