@@ -212,18 +212,23 @@ export class AuditDelivery {
 
   /**
    * Hands an item to the queue, once: it and its finish time are remembered with it, in the
-   * same write. Nothing is queued while no destination is set (removed, or never set).
+   * same write. Nothing is queued while no destination is set (removed, or never set); what
+   * the format in force does not take is counted as left out (checked again at sending, for a
+   * format changed meanwhile).
    */
   private async handOver(item: OutboxItem, finishedAt: number): Promise<void> {
-    if ((await this.deps.destination()) === null) return;
+    const destination = await this.deps.destination();
+    if (destination === null) return;
     const box = await this.load();
     const id = itemId(item);
     if (this.handed.has(id)) return;
     this.handed.add(id);
-    box.items.push(item);
     box.handedThrough = Math.max(box.handedThrough ?? finishedAt, finishedAt);
     const oldest = box.handedThrough - HANDED_MARGIN_MS;
     box.recent = [...box.recent.filter((r) => r.at >= oldest), { id, at: finishedAt }];
+    // Not for the format in force (known unless locked): left out now, counted, never queued.
+    if (destination !== 'locked' && !fitsFormat(destination.format, item)) box.skipped++;
+    else box.items.push(item);
     const over = box.items.length - this.budget;
     if (over > 0) {
       // The oldest go, but not one being sent right now (its answer decides for it).
