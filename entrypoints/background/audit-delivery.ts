@@ -8,8 +8,10 @@ import {
   type Deliverable,
 } from '../../utils/audit/delivery';
 import {
+  OutboxHeadSchema,
   OutboxSchema,
   emptyOutbox,
+  outboxHead,
   itemId,
   salvageOutbox,
   type BulkSummary,
@@ -28,11 +30,14 @@ import type { KeyValueArea } from './vault-service';
 const log = createLogger('delivery');
 
 export const OUTBOX_KEY = STORED.auditOutbox.key;
+export const OUTBOX_HEAD_KEY = STORED.auditOutboxHead.key;
 export const DELIVERY_ALARM = 'audit-delivery';
 /** The most entries kept waiting: a full bulk run of 5,000 fits. */
 const OUTBOX_BUDGET = 5000;
 /** Writes of the queue are grouped: at most one this often (a killed worker re-sends these few). */
 const WRITE_GAP_MS = 250;
+/** The stored items are rewritten once this many are gone from their front (else the head only). */
+const COMPACT_AFTER = 500;
 /** A destination that has not answered by then is counted as down. */
 const TIMEOUT_MS = 10_000;
 /** Waits longer than this are carried by an alarm too: the worker may stop meanwhile. */
@@ -83,6 +88,10 @@ export class AuditDelivery {
   private pendingWrite: Promise<void> | null = null;
   /** Changed since the write under way took its copy. */
   private dirty = false;
+  /** The items changed otherwise than from their front: the next write stores them. */
+  private itemsChanged = false;
+  /** Items gone from the front since the items were stored (the head record counts them). */
+  private frontRemoved = 0;
   private lastWriteAt = 0;
   private lastSentAt = 0;
   /** The item being sent: trimming past the budget keeps it. */
@@ -201,13 +210,15 @@ export class AuditDelivery {
   /** After "Forget everything": nothing kept, nothing sent. */
   async reset(): Promise<void> {
     this.outbox = emptyOutbox();
+    this.itemsChanged = false;
+    this.frontRemoved = 0;
     this.handed.clear();
     this.generation++;
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
     await this.deps.alarms.clear(DELIVERY_ALARM);
     await this.idle();
-    await this.deps.area.remove(OUTBOX_KEY);
+    await this.deps.area.remove([OUTBOX_KEY, OUTBOX_HEAD_KEY]);
   }
 
   /**
@@ -237,8 +248,15 @@ export class AuditDelivery {
       this.drop(box, over, 'the queue is full');
     }
     this.rememberHanded(box);
-    await this.write();
+    await this.write(true);
     this.kick();
+  }
+
+  /** Takes item `at` out: from the front, the head record says so; elsewhere, items are rewritten. */
+  private remove(at: number): void {
+    this.outbox?.items.splice(at, 1);
+    if (at === 0) this.frontRemoved++;
+    else this.itemsChanged = true;
   }
 
   private drop(box: Outbox, count: number, why: string): void {
@@ -267,6 +285,7 @@ export class AuditDelivery {
       if (!target.ok || (destination.format === 'json' && destination.secret === undefined)) return;
       if (!fitsFormat(destination.format, head)) {
         box.items.shift();
+        this.frontRemoved++;
         box.skipped++;
         void this.write();
         continue;
@@ -297,7 +316,7 @@ export class AuditDelivery {
       if (box !== this.outbox) return;
       const at = box.items.indexOf(head);
       if (error === null) {
-        if (at !== -1) box.items.splice(at, 1);
+        if (at !== -1) this.remove(at);
         Object.assign(box, {
           delivered: box.delivered + 1,
           failures: 0,
@@ -317,7 +336,7 @@ export class AuditDelivery {
         at !== -1
       ) {
         // Refused as malformed again and again: set aside, counted, so the rest can go.
-        box.items.splice(at, 1);
+        this.remove(at);
         this.drop(box, 1, `refused with ${error.status}`);
         Object.assign(box, { failures: 0, retryAt: null, lastError: error });
       } else if (generation === this.generation) {
@@ -379,17 +398,35 @@ export class AuditDelivery {
     if (this.outbox) return Promise.resolve(this.outbox);
     this.loading ??= (async () => {
       try {
-        const stored = fromJsonText((await this.deps.area.get(OUTBOX_KEY))[OUTBOX_KEY]);
-        const parsed = OutboxSchema.safeParse(stored);
+        const stored = await this.deps.area.get([OUTBOX_KEY, OUTBOX_HEAD_KEY]);
+        const raw = fromJsonText(stored[OUTBOX_KEY]);
+        const parsed = OutboxSchema.safeParse(raw);
         let box = parsed.success ? parsed.data : emptyOutbox();
-        if (stored !== undefined && !parsed.success) {
-          box = salvageOutbox(stored, this.deps.now());
+        let removed = 0;
+        if (raw !== undefined && !parsed.success) {
+          box = salvageOutbox(raw, this.deps.now());
+          this.itemsChanged = true;
           log.warn(
             `delivery queue unreadable: ${box.items.length} entries kept, ${box.dropped} dropped`,
           );
         }
-        this.outbox ??= box;
-        this.rememberHanded(this.outbox);
+        // The head record of this very revision: what drained since the items were stored.
+        const head = OutboxHeadSchema.safeParse(stored[OUTBOX_HEAD_KEY]);
+        if (
+          parsed.success &&
+          head.success &&
+          head.data.rev === box.rev &&
+          head.data.removed <= box.items.length
+        ) {
+          const { rev: _rev, removed: gone, ...counters } = head.data;
+          box = { ...box, ...counters, items: box.items.slice(gone) };
+          removed = gone;
+        }
+        if (!this.outbox) {
+          this.outbox = box;
+          this.frontRemoved = removed;
+          this.rememberHanded(box);
+        }
         return this.outbox;
       } finally {
         // A failed read is tried again next time, not kept.
@@ -402,10 +439,13 @@ export class AuditDelivery {
   /**
    * Writes the queue; whatever changes while a write runs goes in the next one, at most one
    * write per WRITE_GAP_MS. Resolves once a write that holds the caller's change has run. A
-   * failed write (storage full) is logged: the queue stays in memory and goes with the next one.
+   * delivery rewrites only the small head record; the items are rewritten when they change
+   * otherwise (`itemsChanged`), or once COMPACT_AFTER are gone from their front. A failed write
+   * (storage full) is logged: the queue stays in memory and goes with the next one.
    */
-  private write(): Promise<void> {
+  private write(itemsChanged = false): Promise<void> {
     this.dirty = true;
+    if (itemsChanged) this.itemsChanged = true;
     return (this.pendingWrite ??= this.flush());
   }
 
@@ -415,9 +455,29 @@ export class AuditDelivery {
       if (gap > 0) await this.sleep(gap);
       this.dirty = false;
       this.lastWriteAt = this.deps.now();
-      await this.deps.area
-        .set({ [OUTBOX_KEY]: toJsonText(this.outbox ?? emptyOutbox()) })
-        .catch((error: unknown) => log.error('could not write the delivery queue', error));
+      const box = this.outbox ?? emptyOutbox();
+      const whole =
+        this.itemsChanged ||
+        this.frontRemoved >= COMPACT_AFTER ||
+        (this.frontRemoved > 0 && box.items.length === 0);
+      const removed = this.frontRemoved;
+      let items: Record<string, unknown>;
+      if (whole) {
+        box.rev++;
+        this.itemsChanged = false;
+        items = {
+          [OUTBOX_KEY]: toJsonText(box),
+          [OUTBOX_HEAD_KEY]: outboxHead(box, 0),
+        };
+      } else items = { [OUTBOX_HEAD_KEY]: outboxHead(box, removed) };
+      try {
+        await this.deps.area.set(items);
+        // Those gone since the items were stored: only the ones gone during this write.
+        if (whole) this.frontRemoved -= removed;
+      } catch (error) {
+        log.error('could not write the delivery queue', error);
+        if (whole) this.itemsChanged = true;
+      }
       // Cleared only here, after an await: a change made during the write is in `dirty`.
       if (!this.dirty) {
         this.pendingWrite = null;

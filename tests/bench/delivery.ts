@@ -35,13 +35,14 @@ export async function deliveryFigures(
   emulator: RemoteEmulator,
   receiver: AuditReceiver,
   sizes: { clicks: number; drainIds: number },
+  options: { profile?: boolean } = {},
 ): Promise<DeliveryFigures> {
   const withoutDestination = await popupClicks(extension, emulator, sizes.clicks);
 
   await allowSiteAccess(extension, `https://${COLLECTOR_HOST}/*`);
-  const options = await extension.openPage('options.html');
+  const page = await extension.openPage('options.html');
   await setDeliveryDestination(
-    options,
+    page,
     'JSON (signed)',
     `https://${COLLECTOR_HOST}/audit`,
     RECEIVER_SECRET,
@@ -51,7 +52,7 @@ export async function deliveryFigures(
   receiver.mode = { kind: 'hang' };
   const destinationHanging = await popupClicks(extension, emulator, sizes.clicks);
   // What the clicks queued goes first, so the drain below starts from an empty queue.
-  await drained(options, receiver, { kind: 'up' });
+  await drained(page, receiver, { kind: 'up' });
 
   receiver.mode = { kind: 'down' };
   const popup = await extension.openPage('popup.html');
@@ -60,19 +61,28 @@ export async function deliveryFigures(
   await confirm.click();
   await popup.getByText(/^Finished: /).waitFor({ timeout: 120_000 });
   await popup.close();
-  await options
+  await page
     .locator('#delivery-state')
     .getByText(`${users.length.toLocaleString('en')} waiting.`, { exact: false })
     .waitFor({ timeout: 30_000 });
 
   const before = receiver.acceptedIds().length;
-  const endTrace = await traceWorker(extension.context, options, extension.extensionId);
+  const endTrace = await traceWorker(extension.context, page, extension.extensionId, options);
   const t0 = Date.now();
-  await drained(options, receiver, { kind: 'up' });
+  await drained(page, receiver, { kind: 'up' });
   const seconds = (Date.now() - t0) / 1000;
   const trace = await endTrace();
+  if (trace.hot) {
+    console.log(
+      `delivery drain profile (longest task ${Math.round(trace.longestTask)} ms), self time:`,
+    );
+    for (const [where, list] of Object.entries(trace.hot)) {
+      console.log(`  ${where}:`);
+      for (const f of list) console.log(`    ${f.selfMs.toFixed(1).padStart(8)} ms  ${f.name}`);
+    }
+  }
   const entries = receiver.acceptedIds().length - before;
-  await options.close();
+  await page.close();
   return {
     withoutDestination,
     destinationDown,

@@ -875,10 +875,16 @@ async function main(): Promise<void> {
 
   // It leaves a delivery destination set: the groups after it mute nothing.
   const delivery = wanted('delivery')
-    ? await deliveryFigures(extension, emulator, receiver, {
-        clicks: SMOKE ? 1 : 5,
-        drainIds: SMOKE ? 20 : 1000,
-      })
+    ? await deliveryFigures(
+        extension,
+        emulator,
+        receiver,
+        {
+          clicks: SMOKE ? 1 : 5,
+          drainIds: SMOKE ? 20 : 1000,
+        },
+        { profile: values.profile },
+      )
     : null;
   if (delivery) {
     record('delivery', 'popup Mute → request, no destination', 'ms', delivery.withoutDestination);

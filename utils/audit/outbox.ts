@@ -84,6 +84,8 @@ const HandedSchema = z.strictObject({ id: z.string().check(z.maxLength(100)), at
 
 /** The queue as stored (storage.local, as JSON text): it outlives the worker and the browser. */
 export const OutboxSchema = z.strictObject({
+  /** Bumped at each write of the items: the head record (below) says which one it counts on. */
+  rev: z.int(),
   items: z.array(OutboxItemSchema),
   delivered: z.int().check(z.minimum(0)),
   /**
@@ -109,6 +111,39 @@ export const OutboxSchema = z.strictObject({
 });
 export type Outbox = z.infer<typeof OutboxSchema>;
 
+/**
+ * What changes as the queue drains, stored apart so a delivery rewrites a few bytes, not the
+ * whole queue: how many of the items stored under revision `rev` are gone from its front, and
+ * the counters. The items are rewritten when they change otherwise, or every few hundred gone.
+ */
+export const OutboxHeadSchema = z.strictObject({
+  rev: z.int(),
+  removed: z.int().check(z.minimum(0)),
+  delivered: z.int().check(z.minimum(0)),
+  dropped: z.int().check(z.minimum(0)),
+  lastDroppedAt: z.nullable(z.number()),
+  skipped: z.int().check(z.minimum(0)),
+  failures: z.int().check(z.minimum(0)),
+  retryAt: z.nullable(z.number()),
+  lastError: z.nullable(DeliveryErrorSchema),
+});
+export type OutboxHead = z.infer<typeof OutboxHeadSchema>;
+
+/** The head record of a queue whose first `removed` stored items are gone. */
+export function outboxHead(box: Outbox, removed: number): OutboxHead {
+  return {
+    rev: box.rev,
+    removed,
+    delivered: box.delivered,
+    dropped: box.dropped,
+    lastDroppedAt: box.lastDroppedAt,
+    skipped: box.skipped,
+    failures: box.failures,
+    retryAt: box.retryAt,
+    lastError: box.lastError,
+  };
+}
+
 /** The queue's state, for Options: "12 waiting; last error 403 at 10:42". */
 export const DeliveryStateSchema = z.strictObject({
   waiting: z.int(),
@@ -123,6 +158,7 @@ export type DeliveryState = z.infer<typeof DeliveryStateSchema>;
 
 export function emptyOutbox(): Outbox {
   return {
+    rev: 0,
     items: [],
     delivered: 0,
     dropped: 0,

@@ -45,6 +45,12 @@ export const STORED = {
   auditPage: { area: 'local', key: 'auditPage.', prefix: true, writer: 'background/audit-log.ts' },
   /** The audit delivery's queue, as JSON text (utils/audit/delivery.ts). */
   auditOutbox: { area: 'local', key: 'auditOutbox', writer: 'background/audit-delivery.ts' },
+  /** How far the stored queue has drained (written at each delivery, the queue itself seldom). */
+  auditOutboxHead: {
+    area: 'local',
+    key: 'auditOutboxHead',
+    writer: 'background/audit-delivery.ts',
+  },
   /** Version 1 of the audit log (one array, WXT's version under `auditLog$`): migrated, removed. */
   legacyAuditLog: { area: 'local', key: 'auditLog', writer: 'background/audit-log.ts' },
   // storage.session (trusted contexts only)

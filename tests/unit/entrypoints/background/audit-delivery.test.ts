@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   AuditDelivery,
   DELIVERY_ALARM,
+  OUTBOX_HEAD_KEY,
   OUTBOX_KEY,
   type DestinationRead,
 } from '../../../../entrypoints/background/audit-delivery';
@@ -21,6 +22,8 @@ const JSON_DESTINATION: Destination = {
 /** A storage area of its own per test (a worker's timers never touch another test's queue). */
 function memoryArea(options: { failWrites?: () => boolean } = {}) {
   const items = new Map<string, unknown>();
+  /** Every write's keys, in order. */
+  const writes: string[][] = [];
   const area: KeyValueArea = {
     get: async (keys) => {
       const out: Record<string, unknown> = {};
@@ -29,6 +32,7 @@ function memoryArea(options: { failWrites?: () => boolean } = {}) {
     },
     set: async (values) => {
       if (options.failWrites?.()) throw new Error('QUOTA_BYTES quota exceeded');
+      writes.push(Object.keys(values));
       for (const [key, value] of Object.entries(values)) items.set(key, value);
     },
     remove: async (keys) => {
@@ -36,7 +40,7 @@ function memoryArea(options: { failWrites?: () => boolean } = {}) {
     },
     clear: async () => items.clear(),
   };
-  return { area, items };
+  return { area, items, writes };
 }
 
 interface Received {
@@ -215,6 +219,31 @@ describe('audit delivery', () => {
     await after.delivery.idle();
     expect(idsOf(after.received)).toEqual(['e1', 'e2']);
     expect(await after.delivery.state()).toMatchObject({ waiting: 0, delivered: 2 });
+  });
+
+  it('draining rewrites only the small head record, and a restart goes on from it without re-sending', async () => {
+    const { area, writes } = memoryArea();
+    const before = setUp({ area, answer: () => 'down' });
+    await before.record('e1', 'e2', 'e3', 'e4', 'e5', 'e6');
+    let taken = 0;
+    const during = setUp({ area, answer: () => (++taken <= 4 ? 200 : 'down') });
+    during.advance(60_000);
+    writes.length = 0;
+    during.delivery.kick();
+    await during.delivery.idle();
+    expect(idsOf(during.received)).toEqual(['e1', 'e2', 'e3', 'e4']);
+    // Four deliveries and a failure: the queue's items were not written again.
+    expect(writes.length).toBeGreaterThan(0);
+    expect(writes.every((keys) => keys.join() === OUTBOX_HEAD_KEY)).toBe(true);
+
+    const after = setUp({ area });
+    after.advance(120_000);
+    after.delivery.kick();
+    await after.delivery.idle();
+    expect(idsOf(after.received)).toEqual(['e5', 'e6']);
+    expect(await after.delivery.state()).toMatchObject({ waiting: 0, delivered: 6 });
+    // Drained: the items are stored again, empty.
+    expect(writes.at(-1)).toEqual([OUTBOX_KEY, OUTBOX_HEAD_KEY]);
   });
 
   it('waits while the vault is locked and goes at unlock', async () => {
