@@ -52,7 +52,8 @@ export function AuditDeliverySection() {
     });
     // The queue is written as it drains: the state follows it live.
     const onChanged = (changes: Record<string, unknown>) => {
-      if (STORED.auditOutbox.key in changes) void refresh();
+      if (STORED.auditOutbox.key in changes || STORED.auditOutboxHead.key in changes)
+        void refresh();
     };
     browser.storage.local.onChanged.addListener(onChanged);
     return () => browser.storage.local.onChanged.removeListener(onChanged);
