@@ -24,6 +24,7 @@ import {
 import { parseDestinationUrl, type Destination } from '../../utils/audit/destination';
 import { fromJsonText, toJsonText } from '../../utils/json-text';
 import { createLogger } from '../../utils/log';
+import { createRerunLoop } from '../../utils/rerun-loop';
 import { STORED } from '../../utils/storage/keys';
 import type { KeyValueArea } from './vault-service';
 
@@ -82,9 +83,9 @@ export interface AuditDeliveryDeps {
 export class AuditDelivery {
   private outbox: Outbox | null = null;
   private loading: Promise<Outbox> | null = null;
-  private draining: Promise<void> | null = null;
-  /** Kicked while draining: look at the queue again once the drain stops. */
-  private again = false;
+  private readonly loop = createRerunLoop(() => this.drain(), {
+    onError: (error) => log.error('delivery stopped', error),
+  });
   private pendingWrite: Promise<void> | null = null;
   /** Changed since the write under way took its copy. */
   private dirty = false;
@@ -179,31 +180,14 @@ export class AuditDelivery {
       : { ok: false, problem: answer.error.problem, status: answer.error.status };
   }
 
-  /**
-   * Starts sending (after start-up, unlock, an alarm, host access, a new entry). A kick while a
-   * drain runs makes it look again when it is done, so one that came as it was stopping (queue
-   * just found empty) is not lost.
-   */
+  /** Starts sending (after start-up, unlock, an alarm, host access, a new entry). */
   kick(): void {
-    if (this.draining) {
-      this.again = true;
-      return;
-    }
-    this.draining = (async () => {
-      do {
-        this.again = false;
-        await this.drain();
-      } while (this.again);
-    })()
-      .catch((error: unknown) => log.error('delivery stopped', error))
-      .finally(() => {
-        this.draining = null;
-      });
+    this.loop.kick();
   }
 
   /** Resolves when the sending under way stops (queue empty, waiting, or locked). */
   async idle(): Promise<void> {
-    while (this.draining) await this.draining;
+    for (let run = this.loop.running(); run; run = this.loop.running()) await run;
     while (this.pendingWrite) await this.pendingWrite;
   }
 

@@ -1,5 +1,6 @@
 import { ChatApiError } from '../../utils/chat-api/errors';
 import { createLogger } from '../../utils/log';
+import { createRerunLoop } from '../../utils/rerun-loop';
 import { BulkJobSchema, MAX_BULK_IDS, type BulkItem, type BulkJob } from '../../utils/mute/bulk';
 import { UNMUTE_SECONDS } from '../../utils/mute/durations';
 import { durationRefusal, policyError } from '../../utils/mute/decision';
@@ -59,9 +60,10 @@ export class BulkRunner {
    * from the audit log, and waits out the rate window, before this worker sends anything.
    */
   private takenOver = false;
-  private loop: Promise<void> | null = null;
-  /** Kicked while the loop ran: run again once it stops. */
-  private again = false;
+  private readonly loop = createRerunLoop(() => this.run(), {
+    onError: (error) => log.error('bulk run stopped', error),
+    onStop: () => void this.settleAlarm(),
+  });
   private persistTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
@@ -83,7 +85,7 @@ export class BulkRunner {
 
   /** Resolves once the running phase (if any) has stopped sending and its results are in. */
   async idle(): Promise<void> {
-    while (this.loop) await this.loop;
+    for (let run = this.loop.running(); run; run = this.loop.running()) await run;
   }
 
   async status(): Promise<BulkJob | null> {
@@ -226,7 +228,7 @@ export class BulkRunner {
   async resume(): Promise<void> {
     await this.load();
     const job = this.job;
-    if (this.loop) return;
+    if (this.loop.running()) return;
     // No job to run (the browser restarted, or it ended as the worker stopped): no alarm either.
     if (!job) return this.settleAlarm();
     if (job.phase === 'paused') {
@@ -293,26 +295,9 @@ export class BulkRunner {
     this.job ??= parsed.success ? parsed.data : null;
   }
 
-  /**
-   * Starts the loop. A kick while it runs (Retry pressed as a run was storing its end) makes it
-   * run again once it stops, so the work the kick was for is not left waiting.
-   */
+  /** Starts the loop (a kick while it runs, as Retry pressed while a run stores its end, runs it again). */
   private kick(): void {
-    if (this.loop) {
-      this.again = true;
-      return;
-    }
-    this.loop = (async () => {
-      do {
-        this.again = false;
-        await this.run();
-      } while (this.again);
-    })()
-      .catch((error: unknown) => log.error('bulk run stopped', error))
-      .finally(() => {
-        this.loop = null;
-        void this.settleAlarm();
-      });
+    this.loop.kick();
   }
 
   /** Once the loop stops: a paused job's deadline keeps its alarm; otherwise none is left. */

@@ -116,17 +116,19 @@ export type Outbox = z.infer<typeof OutboxSchema>;
  * whole queue: how many of the items stored under revision `rev` are gone from its front, and
  * the counters. The items are rewritten when they change otherwise, or every few hundred gone.
  */
-export const OutboxHeadSchema = z.strictObject({
-  rev: z.int(),
-  removed: z.int().check(z.minimum(0)),
-  delivered: z.int().check(z.minimum(0)),
-  dropped: z.int().check(z.minimum(0)),
-  lastDroppedAt: z.nullable(z.number()),
-  skipped: z.int().check(z.minimum(0)),
-  failures: z.int().check(z.minimum(0)),
-  retryAt: z.nullable(z.number()),
-  lastError: z.nullable(DeliveryErrorSchema),
-});
+export const OutboxHeadSchema = z.extend(
+  z.pick(OutboxSchema, {
+    rev: true,
+    delivered: true,
+    dropped: true,
+    lastDroppedAt: true,
+    skipped: true,
+    failures: true,
+    retryAt: true,
+    lastError: true,
+  }),
+  { removed: z.int().check(z.minimum(0)) },
+);
 export type OutboxHead = z.infer<typeof OutboxHeadSchema>;
 
 /** The head record of a queue whose first `removed` stored items are gone. */
