@@ -62,7 +62,9 @@ export async function dropGrantedOrigins(
   const granted = ((await permissions.getAll()).origins ?? []).filter(
     (origin) => !declared.includes(origin),
   );
-  if (granted.length > 0) await permissions.remove({ origins: granted });
+  // One at a time: Chrome lists the manifest's content-script hosts (the built-in console
+  // sites) as granted but refuses to remove them, and one refusal must not keep the others.
+  for (const origin of granted) await permissions.remove({ origins: [origin] }).catch(() => false);
 }
 
 /**

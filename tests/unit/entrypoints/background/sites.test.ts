@@ -40,6 +40,32 @@ const ACME: Site = {
   builtIn: false,
 };
 
+describe('dropGrantedOrigins', () => {
+  it('takes back every origin granted at run time, whatever the browser refuses to remove', async () => {
+    const granted = new Set([
+      'https://adminapisgp.im.qcloud.com/*',
+      'https://console.cloud.tencent.com/*',
+      'https://admin.acme.example/*',
+      'https://audit.corp.example/*',
+    ]);
+    const permissions = {
+      getAll: async () => ({ origins: [...granted] }),
+      remove: async ({ origins }: { origins: string[] }) => {
+        // As Chrome answers for a host its manifest's content scripts need.
+        if (origins.includes('https://console.cloud.tencent.com/*'))
+          throw new Error('You cannot remove required permissions.');
+        for (const origin of origins) granted.delete(origin);
+        return true;
+      },
+    };
+    await dropGrantedOrigins(permissions, ['https://adminapisgp.im.qcloud.com/*']);
+    expect([...granted]).toEqual([
+      'https://adminapisgp.im.qcloud.com/*',
+      'https://console.cloud.tencent.com/*',
+    ]);
+  });
+});
+
 describe('Sites', () => {
   beforeEach(() => {
     fakeBrowser.reset();
