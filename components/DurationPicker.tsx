@@ -1,5 +1,5 @@
 import { keyPart, t, uiLocale, type MessageKey } from '../utils/i18n';
-import { presetLabel } from '../utils/mute/preset-label';
+import { presetLabel } from '../utils/mute/duration-text';
 import { resolveDuration, type DurationChoice } from '../utils/mute/duration-choice';
 
 export {
@@ -59,7 +59,7 @@ export function DurationPicker({ idPrefix, presets, value, onChange, nowMs }: Pr
         <input
           id={`${idPrefix}-custom`}
           aria-label={t('duration_customLabel')}
-          placeholder="30s, 2h30m, 3d"
+          placeholder={t('duration_customPlaceholder')}
           value={value.text}
           onInput={(e) => onChange({ kind: 'custom', text: e.currentTarget.value })}
           aria-invalid={!resolved.ok && value.text !== '' ? 'true' : undefined}

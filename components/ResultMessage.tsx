@@ -1,11 +1,7 @@
 import { t, uiLocale } from '../utils/i18n';
+import { durationText } from '../utils/mute/duration-text';
 import type { ApplyOutcome } from '../utils/messages/protocol';
-import {
-  PERMANENT_SECONDS,
-  UNMUTE_SECONDS,
-  formatDateTime,
-  formatDuration,
-} from '../utils/mute/durations';
+import { PERMANENT_SECONDS, UNMUTE_SECONDS, formatDateTime } from '../utils/mute/durations';
 import type { Scopes } from '../utils/mute/scopes';
 import { describeState } from '../utils/mute/describe-state';
 
@@ -41,7 +37,7 @@ export function ResultMessage({
     const until = applied.kind === 'timed' ? formatDateTime(applied.until, uiLocale()) : '';
     text = t('result_muted', [
       result.userId,
-      formatDuration(result.seconds, uiLocale()),
+      durationText(result.seconds),
       scopesText(result.scopes),
       until,
     ]);

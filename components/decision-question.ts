@@ -1,4 +1,4 @@
-import { t } from '../utils/i18n';
+import { sentences, t } from '../utils/i18n';
 import type { AppError } from '../utils/messages/app-error';
 import { questionWords, type Decision, type Question } from '../utils/mute/decision';
 import type { Environment } from '../utils/vault/profile';
@@ -28,7 +28,7 @@ export function pendingQuestion(
   return {
     seconds,
     questions: decision.questions,
-    message: questionWords(decision, userId, appWhere(app)).join(' '),
+    message: sentences(questionWords(decision, userId, appWhere(app))),
     confirmLabel: decision.questions.includes('shortens')
       ? t('confirm_yesShorten')
       : t('confirm_yesMute'),

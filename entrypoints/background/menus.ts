@@ -1,4 +1,4 @@
-import { presetLabel } from '../../utils/mute/preset-label';
+import { presetLabel } from '../../utils/mute/duration-text';
 import { UNMUTE_SECONDS, type DurationPreset } from '../../utils/mute/durations';
 import { t } from '../../utils/i18n';
 import type { StartInput } from './quick-actions';

@@ -1,10 +1,11 @@
 import { ChatApiError } from '../../utils/chat-api/errors';
-import { keyPart, t, uiLocale, type MessageKey } from '../../utils/i18n';
+import { durationText } from '../../utils/mute/duration-text';
+import { keyPart, t, type MessageKey } from '../../utils/i18n';
 import { describeError } from '../../utils/messages/describe-error';
 import { decide, type Question, presetsWithin } from '../../utils/mute/decision';
 import type { QuickActionView } from '../../utils/mute/quick-action';
 import { QuickActionSchema, type QuickAction } from '../../utils/mute/quick-action';
-import { PERMANENT_SECONDS, UNMUTE_SECONDS, formatDuration } from '../../utils/mute/durations';
+import { PERMANENT_SECONDS, UNMUTE_SECONDS } from '../../utils/mute/durations';
 import { BOTH_SCOPES, type Scopes } from '../../utils/mute/scopes';
 import { type MuteState } from '../../utils/mute/state';
 import { describeState } from '../../utils/mute/describe-state';
@@ -351,7 +352,7 @@ export class QuickActions {
           ? t('notify_unmuted', [userId, profile.label])
           : applied === PERMANENT_SECONDS
             ? t('notify_mutedPermanently', [userId, profile.label])
-            : t('notify_muted', [userId, profile.label, formatDuration(applied, uiLocale())]);
+            : t('notify_muted', [userId, profile.label, durationText(applied)]);
       return { message, outcome };
     } catch (error) {
       // Not a failure to report: the caller asks (the window) or parks the action for it.

@@ -6,7 +6,7 @@ import { HostAccessButton } from '../../components/HostAccessButton';
 import { askForAccess } from '../../components/host-access';
 import { PasswordInput } from '../../components/PasswordInput';
 import { bytesToHex } from '../../utils/encoding';
-import { keyPart, t, uiLocale, type MessageKey } from '../../utils/i18n';
+import { keyPart, sentences, t, uiLocale, type MessageKey } from '../../utils/i18n';
 import type {
   DeliveryError,
   DeliveryTestProblem,
@@ -256,7 +256,7 @@ function DeliveryStatus({
   return (
     <div class="delivery-status">
       <p id="delivery-state" role="status">
-        {lines.join(' ')}
+        {sentences(lines)}
       </p>
       {access && (
         <p id="delivery-access">

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { durationText } from '../../utils/mute/duration-text';
 import { useSend } from '../../components/background';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { auditToCsv, auditToJson } from '../../utils/audit/export';
@@ -7,7 +8,7 @@ import type { ResponseOf } from '../../utils/messages/protocol';
 import { t, uiLocale } from '../../utils/i18n';
 import { asAppError, type AppError } from '../../utils/messages/app-error';
 import { describeError } from '../../utils/messages/describe-error';
-import { PERMANENT_SECONDS, formatDateTime, formatDuration } from '../../utils/mute/durations';
+import { PERMANENT_SECONDS, formatDateTime } from '../../utils/mute/durations';
 import { describeState } from '../../utils/mute/describe-state';
 import type { ProfileMeta } from '../../utils/vault/profile';
 
@@ -220,5 +221,5 @@ function actionText(e: AuditEntry): string {
   if (e.action === 'unmute') return t('audit_actionUnmute');
   return e.seconds === PERMANENT_SECONDS
     ? t('audit_actionMutePermanent')
-    : t('audit_actionMute', formatDuration(e.seconds, uiLocale()));
+    : t('audit_actionMute', durationText(e.seconds));
 }

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { t } from '../../utils/i18n';
+import { asides, t } from '../../utils/i18n';
 import type { EffectiveSettings, SettingsPatch } from '../../utils/settings';
 import { LockIcon } from './PolicySection';
 
@@ -30,7 +30,8 @@ export function ModeratorName({
       <h3>{t('prefs_moderator')}</h3>
       {fixed ? (
         <p id="prefs-moderator-fixed">
-          <LockIcon /> {settings.moderatorName ?? t('policy_none')} · {t('policy_lockedNote')}
+          <LockIcon />{' '}
+          {asides([settings.moderatorName ?? t('policy_none'), t('policy_lockedNote')])}
         </p>
       ) : (
         <form class="inline-form" onSubmit={(e) => void save(e)}>

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { useSend } from '../../components/background';
-import { presetLabel } from '../../utils/mute/preset-label';
+import { presetLabel } from '../../utils/mute/duration-text';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { builtInReasons } from '../../components/ReasonField';
 import { ScopePicker } from '../../components/ScopePicker';

@@ -1,9 +1,9 @@
 import { parseDestinationUrl } from '../../utils/audit/destination';
+import { durationText } from '../../utils/mute/duration-text';
 import { useEffect, useState } from 'preact/hooks';
 import { useSend } from '../../components/background';
-import { keyPart, t, uiLocale, type MessageKey } from '../../utils/i18n';
+import { keyPart, listText, t, type MessageKey } from '../../utils/i18n';
 import type { VaultStatus } from '../../utils/messages/protocol';
-import { formatDuration } from '../../utils/mute/durations';
 import type { PolicyRules, PolicyView, PolicyWarning, RuleKey } from '../../utils/policy/policy';
 import { ProfileForm } from './ProfileForm';
 
@@ -110,7 +110,7 @@ function ruleWords(key: RuleKey, rules: PolicyRules): string {
     case 'longestMuteSeconds':
       return rules.longestMuteSeconds === null
         ? t('policy_none')
-        : formatDuration(rules.longestMuteSeconds, uiLocale());
+        : durationText(rules.longestMuteSeconds);
     case 'allowPermanentMutes':
       return t(rules.allowPermanentMutes ? 'policy_allowed' : 'policy_notAllowed');
     case 'confirmProduction':
@@ -123,12 +123,12 @@ function ruleWords(key: RuleKey, rules: PolicyRules): string {
       return t(rules.allowBackupExport ? 'policy_allowed' : 'policy_notAllowed');
     case 'protectedIds':
       if (rules.protectedIds === 'all') return t('policy_protectedAll');
-      return rules.protectedIds.length === 0 ? t('policy_none') : rules.protectedIds.join(', ');
+      return rules.protectedIds.length === 0 ? t('policy_none') : listText(rules.protectedIds);
     case 'allowedSites':
       if (rules.allowedSites === null) return t('policy_anySite');
-      return rules.allowedSites.length === 0 ? t('policy_none') : rules.allowedSites.join(', ');
+      return rules.allowedSites.length === 0 ? t('policy_none') : listText(rules.allowedSites);
     case 'blockedSites':
-      return rules.blockedSites.length === 0 ? t('policy_none') : rules.blockedSites.join(', ');
+      return rules.blockedSites.length === 0 ? t('policy_none') : listText(rules.blockedSites);
     case 'moderatorName':
       return rules.moderatorName ?? t('policy_none');
     case 'auditDestination': {

@@ -6,7 +6,7 @@ import { PasswordInput } from '../../components/PasswordInput';
 import { ALLOW_LOOPBACK_HTTP } from '../../utils/build-mode';
 import { originPattern, parseCustomEndpoint } from '../../utils/chat-api/endpoint';
 import { REGIONS, type RegionId } from '../../utils/chat-api/regions';
-import { t, type MessageKey } from '../../utils/i18n';
+import { asides, t, type MessageKey } from '../../utils/i18n';
 import { asAppError, type AppError } from '../../utils/messages/app-error';
 import type { ProfileInput } from '../../utils/messages/protocol';
 import { AdminAccountSchema, type Environment, type ProfileMeta } from '../../utils/vault/profile';
@@ -171,7 +171,7 @@ export function ProfileForm({ profiles, editing: given, managed, onSaved, onCanc
             >
               {(Object.keys(REGIONS) as RegionId[]).map((r) => (
                 <option value={r} key={r}>
-                  {t(`region_${r}` as MessageKey)} — {REGIONS[r].primary}
+                  {asides([t(`region_${r}` as MessageKey), REGIONS[r].primary])}
                 </option>
               ))}
             </select>

@@ -7,7 +7,7 @@ import {
   type NewPassphrase,
 } from '../../components/NewPassphraseFields';
 import { PasswordInput } from '../../components/PasswordInput';
-import { t } from '../../utils/i18n';
+import { labelled, sentences, t } from '../../utils/i18n';
 import { asAppError, type AppError } from '../../utils/messages/app-error';
 import type { EffectiveSettings } from '../../utils/settings';
 import { LockIcon } from './PolicySection';
@@ -76,8 +76,14 @@ function AutoLockSetting() {
       </select>
       {longest !== null && (
         <p class="hint" id="auto-lock-locked">
-          <LockIcon /> {t('policy_lockedNote')} {t('policy_rule_longestAutoLockMinutes')}:{' '}
-          {t('policy_autoLockMinutes', String(longest))}
+          <LockIcon />{' '}
+          {sentences([
+            t('policy_lockedNote'),
+            labelled(
+              t('policy_rule_longestAutoLockMinutes'),
+              t('policy_autoLockMinutes', String(longest)),
+            ),
+          ])}
         </p>
       )}
       <p class="hint">

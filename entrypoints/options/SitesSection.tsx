@@ -4,7 +4,7 @@ import { sitePermitted } from '../../utils/policy/policy';
 import { askForAccess, hasSiteAccess } from '../../components/host-access';
 import { useSend } from '../../components/background';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import { t } from '../../utils/i18n';
+import { asides, listText, t } from '../../utils/i18n';
 import { asAppError, type AppError } from '../../utils/messages/app-error';
 import { originOfPattern, type Finder, type Site } from '../../utils/sites/site';
 import { USER_ID_HEADER_FORMS } from '../../utils/sites/user-id-header';
@@ -67,7 +67,8 @@ export function SitesSection({ profiles }: { profiles: readonly ProfileMeta[] })
               </p>
             )}
             <p class="profile-meta">
-              <code>{site.pattern}</code> · {describeFinder(site.finder)}
+              <code>{site.pattern}</code>
+              {t('join_aside', ['', describeFinder(site.finder)])}
             </p>
             <div class="actions">
               <label class="check">
@@ -155,7 +156,7 @@ function describeFinder(finder: Finder): string {
     finder.source === 'attribute'
       ? t('sites_finderAttribute', [finder.selector, finder.attribute ?? ''])
       : t('sites_finderText', finder.selector);
-  return finder.regex ? `${base} · /${finder.regex}/` : base;
+  return finder.regex ? asides([base, `/${finder.regex}/`]) : base;
 }
 
 /** A new operator site: its URL pattern and how to find IDs on it. */
@@ -281,11 +282,11 @@ function SiteForm({ onSave, onCancel }: { onSave: (site: Site) => void; onCancel
             id="site-header"
             value={header}
             onInput={(e) => setHeader(e.currentTarget.value)}
-            placeholder={USER_ID_HEADER_FORMS.slice(0, 4).join(' · ')}
+            placeholder={asides(USER_ID_HEADER_FORMS.slice(0, 4))}
             aria-describedby="site-header-hint"
           />
           <p class="hint" id="site-header-hint">
-            {t('sites_headerHint', USER_ID_HEADER_FORMS.join(', '))}
+            {t('sites_headerHint', listText(USER_ID_HEADER_FORMS))}
           </p>
         </div>
       )}

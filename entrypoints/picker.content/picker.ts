@@ -1,4 +1,4 @@
-import { t } from '../../utils/i18n';
+import { listText, t } from '../../utils/i18n';
 import { sendRequest } from '../../utils/messages/client';
 import { createIdFinder } from '../../utils/sites/find-ids';
 import { proposeFinder } from '../../utils/sites/propose-finder';
@@ -98,10 +98,7 @@ export function startPicker(done: () => void): void {
       return;
     }
     count.textContent = t('picker_count', String(found.length));
-    sample.textContent = found
-      .slice(0, 5)
-      .map((f) => f.userId)
-      .join(', ');
+    sample.textContent = listText(found.slice(0, 5).map((f) => f.userId));
     for (const { element } of found.slice(0, MAX_PREVIEW)) {
       const rect = element.getBoundingClientRect();
       if (rect.bottom < 0 || rect.top > innerHeight) continue;

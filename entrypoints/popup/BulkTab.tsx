@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
+import { durationText } from '../../utils/mute/duration-text';
 import { useSend } from '../../components/background';
 import { ConfirmBox } from '../../components/ConfirmBox';
 import {
@@ -18,7 +19,7 @@ import { describeError } from '../../utils/messages/describe-error';
 import { appWhere } from '../../components/decision-question';
 import { decide } from '../../utils/mute/decision';
 import { countItems, type BulkItem, type BulkJob } from '../../utils/mute/bulk';
-import { PERMANENT_SECONDS, formatDateTime, formatDuration } from '../../utils/mute/durations';
+import { PERMANENT_SECONDS, formatDateTime } from '../../utils/mute/durations';
 import { describeState } from '../../utils/mute/describe-state';
 import type { EffectiveSettings } from '../../utils/settings';
 import type { ProfileMeta } from '../../utils/vault/profile';
@@ -160,7 +161,7 @@ export function BulkTab(props: {
       ? t('bulk_whatUnmute', String(counts.total))
       : job.seconds === PERMANENT_SECONDS
         ? t('bulk_whatMutePermanent', String(counts.total))
-        : t('bulk_whatMute', [String(counts.total), formatDuration(job.seconds, uiLocale())]);
+        : t('bulk_whatMute', [String(counts.total), durationText(job.seconds)]);
   const where = appWhere(app);
   const finished = counts.done + counts.failed + counts.skipped;
   // From the dry run, through the one decision: who is muted for longer than this already.

@@ -41,6 +41,6 @@ test('a moderator name set in Options goes on every entry, and the audit log fil
   await audit.getByRole('button', { name: 'Export CSV' }).click();
   const csv = readFileSync(await (await download).path(), 'utf8');
   const lines = csv.trim().split('\r\n');
-  expect(lines[0]?.startsWith('time,moderator,app,')).toBe(true);
+  expect(lines[0]?.startsWith('\uFEFFtime,moderator,app,')).toBe(true);
   expect(lines.slice(1).map((l) => l.split(',')[1])).toEqual(['mod-night-1', 'mod-night-1']);
 });

@@ -239,7 +239,10 @@ test('the audit log lists every action and exports it as CSV and JSON', async ({
 
   const csvDownload = options.waitForEvent('download');
   await audit.getByRole('button', { name: 'Export CSV' }).click();
-  const csv = readFileSync(await (await csvDownload).path(), 'utf8').split('\r\n');
+  const bytes = readFileSync(await (await csvDownload).path());
+  // A UTF-8 byte order mark first, so Excel reads Chinese and Japanese reasons as written.
+  expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+  const csv = bytes.subarray(3).toString('utf8').split('\r\n');
   expect(csv[0]).toBe(
     'time,moderator,app,sdkAppId,environment,userId,action,scopes,previousC2c,previousGroup,nextC2c,nextGroup,seconds,reason,source,pageUrl,outcome,errorCode,resolvedAt',
   );

@@ -11,12 +11,37 @@ type Catalogue = Record<
   string,
   { message: string; placeholders?: Record<string, { content: string }> }
 >;
-const english = JSON.parse(
-  readFileSync(path.resolve('public/_locales/en/messages.json'), 'utf8'),
-) as Catalogue;
+export type CatalogueLocale = 'en' | 'zh_CN' | 'ja';
+
+function readCatalogue(locale: CatalogueLocale): Catalogue {
+  return JSON.parse(
+    readFileSync(path.resolve(`public/_locales/${locale}/messages.json`), 'utf8'),
+  ) as Catalogue;
+}
+
+const english = readCatalogue('en');
+
+/** getMessage over one catalogue, with Chrome's substitution rules. */
+function messagesOf(catalogue: Catalogue) {
+  return (key: string, substitutions?: string | string[]) =>
+    catalogueMessage(catalogue, key, substitutions);
+}
 
 export function getEnglishMessage(key: string, substitutions?: string | string[]): string {
-  const entry = english[key];
+  return catalogueMessage(english, key, substitutions);
+}
+
+/** Makes the fake browser speak another catalogue for the rest of the test. */
+export function useCatalogue(locale: CatalogueLocale): void {
+  fakeBrowser.i18n.getMessage = messagesOf(readCatalogue(locale));
+}
+
+function catalogueMessage(
+  catalogue: Catalogue,
+  key: string,
+  substitutions?: string | string[],
+): string {
+  const entry = catalogue[key];
   if (!entry) return '';
   const subs = substitutions === undefined ? [] : [substitutions].flat();
   const fill = (text: string) =>

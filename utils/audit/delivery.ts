@@ -1,6 +1,7 @@
 import { hmacSha256Hex } from '../hmac';
+import { durationText } from '../mute/duration-text';
 import { t, uiLocale } from '../i18n';
-import { PERMANENT_SECONDS, formatDuration } from '../mute/durations';
+import { PERMANENT_SECONDS } from '../mute/durations';
 import type { Environment } from '../vault/profile';
 import type { DeliveryFormat, Destination } from './destination';
 import { itemId, type DeliveryError, type OutboxItem } from './outbox';
@@ -126,7 +127,7 @@ export function chatText(item: Deliverable): string {
         ? t('delivery_bulkUnmuted', [who, count, where])
         : s.seconds === PERMANENT_SECONDS
           ? t('delivery_bulkMutedPermanently', [who, count, where])
-          : t('delivery_bulkMuted', [who, count, formatDuration(s.seconds, locale), where]);
+          : t('delivery_bulkMuted', [who, count, durationText(s.seconds), where]);
     if (s.reason !== '') text = t('delivery_withReason', [text, s.reason]);
     if (s.failed > 0)
       text = t('delivery_bulkFailed', [text, new Intl.NumberFormat(locale).format(s.failed)]);
@@ -144,7 +145,7 @@ export function chatText(item: Deliverable): string {
         ? t('delivery_unmuted', [who, e.userId, where])
         : e.seconds === PERMANENT_SECONDS
           ? t('delivery_mutedPermanently', [who, e.userId, where])
-          : t('delivery_muted', [who, e.userId, formatDuration(e.seconds, locale), where]);
+          : t('delivery_muted', [who, e.userId, durationText(e.seconds), where]);
   if (e.reason !== '') text = t('delivery_withReason', [text, e.reason]);
   if (e.outcome === 'failed')
     text = t('delivery_failed', [text, e.errorCode === null ? '—' : String(e.errorCode)]);

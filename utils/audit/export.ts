@@ -38,7 +38,10 @@ function csvField(value: string): string {
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-/** The audit log as CSV, one row per entry, oldest first. */
+/**
+ * The audit log as CSV, one row per entry, oldest first. It starts with a UTF-8 byte order mark:
+ * without one Excel reads the file in the system's code page and garbles Chinese and Japanese.
+ */
 export function auditToCsv(entries: readonly AuditEntry[]): string {
   const rows = entries.map((e) =>
     [
@@ -65,7 +68,7 @@ export function auditToCsv(entries: readonly AuditEntry[]): string {
       .map(csvField)
       .join(','),
   );
-  return `${[COLUMNS.join(','), ...rows].join('\r\n')}\r\n`;
+  return `\uFEFF${[COLUMNS.join(','), ...rows].join('\r\n')}\r\n`;
 }
 
 /** The audit log as pretty JSON: an object with the export time and the entries. */

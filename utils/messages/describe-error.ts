@@ -1,5 +1,6 @@
-import { PERMANENT_SECONDS, formatDuration } from '../mute/durations';
-import { keyPart, t, uiLocale, type MessageKey } from '../i18n';
+import { PERMANENT_SECONDS } from '../mute/durations';
+import { durationText } from '../mute/duration-text';
+import { keyPart, t, type MessageKey } from '../i18n';
 import type { AppError } from './app-error';
 
 /** What the operator reads: what happened, and what to do about it. */
@@ -24,9 +25,7 @@ export function describeError(error: AppError): ErrorText {
     case 'vault': {
       const problem = keyPart(error.problem);
       const wait =
-        error.retryAfterMs === undefined
-          ? ''
-          : formatDuration(Math.ceil(error.retryAfterMs / 1000), uiLocale());
+        error.retryAfterMs === undefined ? '' : durationText(Math.ceil(error.retryAfterMs / 1000));
       return {
         message: t(`vaultError_${problem}` as MessageKey, wait),
         advice: t(`vaultAdvice_${problem}` as MessageKey, wait),
@@ -85,7 +84,7 @@ export function policyWords(error: Extract<AppError, { kind: 'policy' }>): strin
       return t('policy_refuseSite', error.host ?? '');
     case 'longer-than-allowed': {
       const longest = error.longestSeconds ?? PERMANENT_SECONDS;
-      return t('policy_refuseLonger', formatDuration(longest, uiLocale()));
+      return t('policy_refuseLonger', durationText(longest));
     }
   }
 }

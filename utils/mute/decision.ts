@@ -1,10 +1,11 @@
 import * as z from 'zod/mini';
-import { t, uiLocale } from '../i18n';
+import { durationText } from './duration-text';
+import { asides, t } from '../i18n';
 import type { AppError } from '../messages/app-error';
 import { policyWords } from '../messages/describe-error';
 import { protectedBy, type MuteLimits } from '../policy/policy';
 import type { Environment } from '../vault/profile';
-import { PERMANENT_SECONDS, UNMUTE_SECONDS, formatDuration } from './durations';
+import { PERMANENT_SECONDS, UNMUTE_SECONDS } from './durations';
 import type { Scopes } from './scopes';
 import { SCOPE_NAMES, remainingSeconds, type MuteState, type ScopeName } from './state';
 
@@ -156,9 +157,7 @@ function shortenedScopes(
 }
 
 function lasting(seconds: number): string {
-  return seconds === PERMANENT_SECONDS
-    ? t('duration_permanent')
-    : formatDuration(seconds, uiLocale());
+  return seconds === PERMANENT_SECONDS ? t('duration_permanent') : durationText(seconds);
 }
 
 function scopeName(scope: ScopeName): string {
@@ -177,11 +176,11 @@ export function questionWords(
 ): string[] {
   return decision.questions.map((question) => {
     if (question === 'shortens') {
-      const changes = decision.shortened
-        .map((s) =>
+      const changes = asides(
+        decision.shortened.map((s) =>
           t('confirm_shortensScope', [scopeName(s.scope), lasting(s.before), lasting(s.after)]),
-        )
-        .join(t('list_separator'));
+        ),
+      );
       return t('confirm_shortens', [userId, where, changes]);
     }
     if (question === 'permanent') return t('confirm_permanent', [userId, where]);

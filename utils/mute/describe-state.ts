@@ -1,12 +1,13 @@
-import { t, uiLocale } from '../i18n';
-import { PERMANENT_SECONDS, formatDuration } from './durations';
+import { asides, labelled, t } from '../i18n';
+import { durationText } from './duration-text';
+import { PERMANENT_SECONDS } from './durations';
 import { isMuted, remainingSeconds, type MuteState, type ScopeState } from './state';
 
 function describeScope(scope: ScopeState, nowMs: number): string {
   const left = remainingSeconds(scope, nowMs);
   if (left === 0) return t('state_notMuted');
   if (left === PERMANENT_SECONDS) return t('state_permanent');
-  return t('state_left', formatDuration(left, uiLocale()));
+  return t('state_left', durationText(left));
 }
 
 /** "Not muted", or per scope: "One-to-one: muted, 1 hr 12 min left · Group: not muted". */
@@ -15,5 +16,5 @@ export function describeState(state: MuteState, nowMs: number): string {
   const c2c = describeScope(state.c2c, nowMs);
   const group = describeScope(state.group, nowMs);
   if (c2c === group) return t('state_bothScopes', c2c);
-  return `${t('scope_c2c')}: ${c2c} · ${t('scope_group')}: ${group}`;
+  return asides([labelled(t('scope_c2c'), c2c), labelled(t('scope_group'), group)]);
 }

@@ -1,9 +1,5 @@
-import {
-  toDurationNotation,
-  parseDuration,
-  type DurationPreset,
-  type DurationResult,
-} from './durations';
+import { parseDuration, type DurationPreset, type DurationResult } from './durations';
+import { durationNotation } from './duration-text';
 
 /** A preset by id, or custom notation such as "2h30m". */
 export type DurationChoice = { kind: 'preset'; id: string } | { kind: 'custom'; text: string };
@@ -36,7 +32,10 @@ export function choiceFromMemory(
   return { kind: 'preset', id: preset?.id ?? '1h' };
 }
 
-/** The choice that shows a number of seconds: its preset when one has it, else custom ("2h30m"). */
+/**
+ * The choice that shows a number of seconds: its preset when one has it, else custom in the UI
+ * language's units ("2h30m", "2小时30分钟").
+ */
 export function choiceForSeconds(
   seconds: number,
   presets: readonly DurationPreset[],
@@ -44,5 +43,5 @@ export function choiceForSeconds(
   const preset = presets.find((p) => p.seconds === seconds);
   return preset
     ? { kind: 'preset', id: preset.id }
-    : { kind: 'custom', text: toDurationNotation(seconds) };
+    : { kind: 'custom', text: durationNotation(seconds) };
 }

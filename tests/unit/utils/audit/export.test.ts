@@ -43,7 +43,7 @@ describe('audit export', () => {
     ]);
     const lines = csv.split('\r\n');
     expect(lines[0]).toBe(
-      'time,moderator,app,sdkAppId,environment,userId,action,scopes,previousC2c,previousGroup,nextC2c,nextGroup,seconds,reason,source,pageUrl,outcome,errorCode,resolvedAt',
+      '\uFEFFtime,moderator,app,sdkAppId,environment,userId,action,scopes,previousC2c,previousGroup,nextC2c,nextGroup,seconds,reason,source,pageUrl,outcome,errorCode,resolvedAt',
     );
     expect(csv).toContain(
       '2026-11-25T18:00:00.000Z,mod-night-1,"Demo, ""community""",1400187352,production,',

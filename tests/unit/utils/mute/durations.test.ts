@@ -22,6 +22,21 @@ describe('parseDuration', () => {
     ['permanent', PERMANENT_SECONDS],
     ['Forever', PERMANENT_SECONDS],
     ['永久', PERMANENT_SECONDS],
+    ['無期限', PERMANENT_SECONDS],
+    ['2 hours 30 minutes', 9000],
+    ['1 day, 12 hrs', 129600],
+    ['2小时30分', 9000],
+    ['2小时30分钟', 9000],
+    ['2个小时', 7200],
+    ['1周3天', 864000],
+    ['45秒', 45],
+    ['2時間30分', 9000],
+    ['1週間', 604800],
+    ['3日 4時間', 273600],
+    ['２ｈ', 7200],
+    ['２時間３０分', 9000],
+    ['１０Ｍ', 600],
+    ['1天、2小时', 93600],
   ])('reads %j as %i seconds', (text, seconds) => {
     expect(parseDuration(text)).toEqual({ ok: true, seconds });
   });
@@ -40,6 +55,11 @@ describe('parseDuration', () => {
     ['0h0m', 'zero'],
     [`${MAX_TIMED_SECONDS + 1}s`, 'too-long'],
     ['99999w', 'too-long'],
+    ['２', 'no-unit'],
+    ['30分2小时', 'bad-format'],
+    ['2小时2時間', 'bad-format'],
+    ['2 hours and 3 minutes', 'bad-format'],
+    ['二小时', 'bad-format'],
   ])('refuses %j (%s)', (text, problem) => {
     expect(parseDuration(text)).toEqual({ ok: false, problem });
   });
@@ -52,6 +72,13 @@ describe('parseDuration', () => {
     for (const seconds of [1, 59, 60, 3601, 9000, 86400 * 9 + 7, PERMANENT_SECONDS]) {
       expect(parseDuration(toDurationNotation(seconds))).toEqual({ ok: true, seconds });
     }
+  });
+
+  it('writes the notation with other unit words', () => {
+    const units = { w: '週間', d: '日', h: '時間', m: '分', s: '秒' };
+    expect(toDurationNotation(9000, units)).toBe('2時間30分');
+    expect(toDurationNotation(0, units)).toBe('0秒');
+    expect(toDurationNotation(PERMANENT_SECONDS, units, '無期限')).toBe('無期限');
   });
 });
 
@@ -70,6 +97,11 @@ describe('formatDuration', () => {
     expect(formatDuration(86400 + 180, 'en')).toBe('1 day');
     expect(formatDuration(45, 'en')).toBe('45 sec');
     expect(formatDuration(0, 'en')).toBe('0 sec');
+  });
+
+  it('puts two units together with the given join', () => {
+    expect(formatDuration(4320, 'zh-CN', (a, b) => `${a}${b}`)).toBe('1小时12分钟');
+    expect(formatDuration(45, 'zh-CN', () => 'never called')).toBe('45秒');
   });
 
   it('speaks the UI language', () => {
