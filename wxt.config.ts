@@ -27,6 +27,15 @@ export default defineConfig({
       'dist/**',
     ],
   },
+  hooks: {
+    // The page-UI harness (entrypoints/ui-harness) is for the accessibility checks of the
+    // demo/test build only: the production build never ships it.
+    'entrypoints:resolved': (wxt, entrypoints) => {
+      if (wxt.config.mode === 'loopback') return;
+      const harness = entrypoints.findIndex((entrypoint) => entrypoint.name === 'ui-harness');
+      if (harness >= 0) entrypoints.splice(harness, 1);
+    },
+  },
   manifest: ({ browser, mode }) => {
     const loopback = mode === 'loopback';
     return {

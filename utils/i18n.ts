@@ -67,3 +67,8 @@ export function asides(texts: readonly string[]): string {
 export function labelled(label: string, value: string): string {
   return t('join_labelled', [label, value]);
 }
+
+/** A count in the catalogue's language: "1,000". */
+export function numberText(value: number): string {
+  return new Intl.NumberFormat(uiLocale()).format(value);
+}

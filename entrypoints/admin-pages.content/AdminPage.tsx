@@ -5,7 +5,6 @@ import {
   type ContentScriptContext,
   type ShadowRootContentScriptUi,
 } from '#imports';
-import uiCss from '../../components/ui.css?inline';
 import { messagesReady, t } from '../../utils/i18n';
 import { RequestFailed } from '../../utils/messages/app-error';
 import { sendRequest } from '../../utils/messages/client';
@@ -16,15 +15,14 @@ import { detectAppIds } from './app-ids';
 import { createIdFinder } from '../../utils/sites/find-ids';
 import { PageButtons, type Entry } from './page-buttons';
 import { Popover, type PopoverActions } from './Popover';
-import popoverCss from './popover.css?inline';
 import { placePopover } from './popover-place';
+import { SHADOW_CSS } from './shadow-css';
 import { StateCache } from './states';
 import { STORED } from '../../utils/storage/keys';
 
 const ROUTE_POLL_MS = 500;
 /** How long the note saying why the popover closed itself stays (unless dismissed). */
 const NOTICE_MS = 12_000;
-const SHADOW_CSS = `${uiCss.replaceAll(':root', ':host')}\n${popoverCss}`;
 
 /** Resolves once the document is parsed (the script may start before `<body>` exists). */
 function domReady(): Promise<void> {

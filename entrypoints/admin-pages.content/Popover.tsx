@@ -213,7 +213,8 @@ export function Popover(props: {
   const [result, setResult] = useState<ActionResult | null>(null);
   const [error, setError] = useState<AppError | null>(null);
   const [waitingUnlock, setWaitingUnlock] = useState(false);
-  const root = useRef<HTMLFormElement>(null);
+  const root = useRef<HTMLDivElement>(null);
+  const form = useRef<HTMLFormElement>(null);
   const body = useRef<HTMLDivElement>(null);
   // Armed again when what it acts on changes: the locked view gives way to the form (another
   // element), or the fresh configuration names another app.
@@ -350,7 +351,7 @@ export function Popover(props: {
       // Enter confirms from any field, a checkbox or a preset included (not from the result
       // line, where it would repeat the action just done).
       event.preventDefault();
-      root.current?.requestSubmit();
+      form.current?.requestSubmit();
       return;
     }
     if (isTyping(event) || event.ctrlKey || event.metaKey || event.altKey) return;
@@ -400,7 +401,7 @@ export function Popover(props: {
       <div
         class="popover"
         role="dialog"
-        ref={root as never}
+        ref={root}
         aria-label={t('page_popoverLabel', userId)}
         onKeyDown={onKeyDown}
       >
@@ -450,105 +451,117 @@ export function Popover(props: {
   }
 
   return (
-    <form
+    // The dialog holds the form (a form element cannot take the dialog role).
+    <div
       ref={root}
       class="popover"
       role="dialog"
       aria-label={t('page_popoverLabel', userId)}
-      noValidate
       onKeyDown={onKeyDown}
-      onSubmit={(e) => {
-        e.preventDefault();
-        if (resolved.ok) whenArmed(() => request(resolved.seconds));
-      }}
     >
-      {arrow}
-      {head}
-      {/* Only the middle scrolls: who and where stay above it, the action and its result below. */}
-      <div class="popover-body" ref={body}>
-        {isAdmin ? (
-          <p class="field-error">{t('mute_refuseAdmin')}</p>
-        ) : (
-          <>
-            {protectedId && (
-              <RefusalNotice reason="protected-id" longestMuteSeconds={limits.longestMuteSeconds} />
-            )}
-            <StateLine status={status} nowMs={now} />
-          </>
-        )}
-        <ScopePicker idPrefix="page" value={scopes} onChange={setScopes} />
-        <DurationPicker
-          idPrefix="page"
-          presets={config.presets}
-          value={duration}
-          onChange={setDuration}
-          nowMs={now}
-        />
-        {durationRefused && (
-          <RefusalNotice reason={durationRefused} longestMuteSeconds={limits.longestMuteSeconds} />
-        )}
-        <ReasonField
-          idPrefix="page"
-          presets={config.reasons ?? builtInReasons()}
-          value={reason}
-          onChange={setReason}
-        />
-      </div>
-      <div class="popover-foot">
-        {confirm !== null && (
-          <ConfirmBox
-            message={confirm.message}
-            confirmLabel={confirm.confirmLabel}
-            onConfirm={() => whenArmed(() => void run(confirm.seconds, confirm.questions))}
-            onCancel={backOut}
-          />
-        )}
-        {(result || error) && (
-          <Outcome of={error ?? result}>
-            {result && (
-              <ResultMessage
-                result={result}
-                nowMs={now}
-                onUndo={(id) => whenArmed(() => void undo(id))}
-              />
-            )}
-            {error && (
-              <ErrorNotice
-                error={error}
-                onOpenAccessWindow={() =>
-                  whenArmed(
-                    () =>
-                      void actions.requestAccess().catch((e: unknown) => setError(asAppError(e))),
-                  )
-                }
-              />
-            )}
-          </Outcome>
-        )}
-        {notArmedLine}
-        <div class="actions">
-          <button
-            type="submit"
-            class="primary"
-            // Busy is not disabled: a disabled button drops focus to the page mid-action.
-            disabled={!app || isAdmin || protectedId || durationRefused !== null || !resolved.ok}
-            aria-disabled={armed && !busy ? undefined : 'true'}
-          >
-            {t('mute_submitFor', userId)}
-          </button>
-          {known && isMuted(known.state, now) && (
-            <button
-              type="button"
-              class="secondary"
-              aria-disabled={busy ? 'true' : undefined}
-              onClick={() => whenArmed(() => request(UNMUTE_SECONDS))}
-            >
-              {t('page_unmuteKey')}
-            </button>
+      <form
+        ref={form}
+        class="popover-form"
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (resolved.ok) whenArmed(() => request(resolved.seconds));
+        }}
+      >
+        {arrow}
+        {head}
+        {/* Only the middle scrolls: who and where stay above it, the action and its result below. */}
+        <div class="popover-body" ref={body}>
+          {isAdmin ? (
+            <p class="field-error">{t('mute_refuseAdmin')}</p>
+          ) : (
+            <>
+              {protectedId && (
+                <RefusalNotice
+                  reason="protected-id"
+                  longestMuteSeconds={limits.longestMuteSeconds}
+                />
+              )}
+              <StateLine status={status} nowMs={now} />
+            </>
           )}
+          <ScopePicker idPrefix="page" value={scopes} onChange={setScopes} />
+          <DurationPicker
+            idPrefix="page"
+            presets={config.presets}
+            value={duration}
+            onChange={setDuration}
+            nowMs={now}
+          />
+          {durationRefused && (
+            <RefusalNotice
+              reason={durationRefused}
+              longestMuteSeconds={limits.longestMuteSeconds}
+            />
+          )}
+          <ReasonField
+            idPrefix="page"
+            presets={config.reasons ?? builtInReasons()}
+            value={reason}
+            onChange={setReason}
+          />
         </div>
-      </div>
-    </form>
+        <div class="popover-foot">
+          {confirm !== null && (
+            <ConfirmBox
+              message={confirm.message}
+              confirmLabel={confirm.confirmLabel}
+              onConfirm={() => whenArmed(() => void run(confirm.seconds, confirm.questions))}
+              onCancel={backOut}
+            />
+          )}
+          {(result || error) && (
+            <Outcome of={error ?? result}>
+              {result && (
+                <ResultMessage
+                  result={result}
+                  nowMs={now}
+                  onUndo={(id) => whenArmed(() => void undo(id))}
+                />
+              )}
+              {error && (
+                <ErrorNotice
+                  error={error}
+                  onOpenAccessWindow={() =>
+                    whenArmed(
+                      () =>
+                        void actions.requestAccess().catch((e: unknown) => setError(asAppError(e))),
+                    )
+                  }
+                />
+              )}
+            </Outcome>
+          )}
+          {notArmedLine}
+          <div class="actions">
+            <button
+              type="submit"
+              class="primary"
+              // Busy is not disabled: a disabled button drops focus to the page mid-action.
+              disabled={!app || isAdmin || protectedId || durationRefused !== null || !resolved.ok}
+              aria-disabled={armed && !busy ? undefined : 'true'}
+            >
+              {t('mute_submitFor', userId)}
+            </button>
+            {known && isMuted(known.state, now) && (
+              <button
+                type="button"
+                class="secondary"
+                aria-disabled={busy ? 'true' : undefined}
+                onClick={() => whenArmed(() => request(UNMUTE_SECONDS))}
+              >
+                {t('page_unmuteKey')}
+              </button>
+            )}
+          </div>
+        </div>
+      </form>
+    </div>
   );
 }
 

@@ -59,10 +59,12 @@ export class ButtonLayer {
     onPointerOver: (button: HTMLButtonElement) => void,
     /** A key pressed on a button (moving between buttons, leaving the layer). */
     onKey: (button: HTMLButtonElement, event: KeyboardEvent) => void,
+    /** Closed on pages; open only in the test build's harness, where axe must reach in. */
+    shadowMode: ShadowRootMode = 'closed',
   ) {
     this.host = document.createElement('mute-console-buttons');
     this.host.style.cssText = 'position:absolute;top:0;left:0;width:0;height:0;z-index:2147483646;';
-    this.root = this.host.attachShadow({ mode: 'closed' });
+    this.root = this.host.attachShadow({ mode: shadowMode });
     adoptStyle(this.root, STYLE);
     this.layer = document.createElement('div');
     this.layer.className = 'layer';

@@ -6,7 +6,7 @@ import { HostAccessButton } from '../../components/HostAccessButton';
 import { askForAccess } from '../../components/host-access';
 import { PasswordInput } from '../../components/PasswordInput';
 import { bytesToHex } from '../../utils/encoding';
-import { keyPart, sentences, t, uiLocale, type MessageKey } from '../../utils/i18n';
+import { keyPart, numberText, sentences, t, uiLocale, type MessageKey } from '../../utils/i18n';
 import type {
   DeliveryError,
   DeliveryTestProblem,
@@ -223,17 +223,16 @@ function DeliveryStatus({
 }) {
   const { destination, state } = view;
   const locale = uiLocale();
-  const number = (n: number) => new Intl.NumberFormat(locale).format(n);
   const lines: string[] = [];
   lines.push(destination ? destinationWords(destination) : t('delivery_none'));
   if (destination?.format === 'json' && !destination.hasSecret)
     lines.push(t('delivery_needsSecret'));
-  if (state.waiting === 0) lines.push(t('delivery_allDelivered', number(state.delivered)));
+  if (state.waiting === 0) lines.push(t('delivery_allDelivered', numberText(state.delivered)));
   else {
     lines.push(
       destination
-        ? t('delivery_waiting', number(state.waiting))
-        : t('delivery_waitingNoDestination', number(state.waiting)),
+        ? t('delivery_waiting', numberText(state.waiting))
+        : t('delivery_waitingNoDestination', numberText(state.waiting)),
     );
     if (state.lastError)
       lines.push(
@@ -246,8 +245,8 @@ function DeliveryStatus({
       lines.push(t('delivery_nextTry', formatDateTime(state.retryAt, locale)));
   }
   // The audit log above says which and when (audit_undelivered).
-  if (state.dropped > 0) lines.push(t('delivery_dropped', number(state.dropped)));
-  if (state.skipped > 0) lines.push(t('delivery_skipped', number(state.skipped)));
+  if (state.dropped > 0) lines.push(t('delivery_dropped', numberText(state.dropped)));
+  if (state.skipped > 0) lines.push(t('delivery_skipped', numberText(state.skipped)));
   // Asked for at Save; withdrawn since (or a policy's destination saved without a click): ask here.
   const access =
     destination && !view.hostAccess

@@ -5,7 +5,7 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { auditToCsv, auditToJson } from '../../utils/audit/export';
 import type { AuditEntry } from '../../utils/audit/entry';
 import type { ResponseOf } from '../../utils/messages/protocol';
-import { t, uiLocale } from '../../utils/i18n';
+import { numberText, sentences, t, uiLocale } from '../../utils/i18n';
 import { asAppError, type AppError } from '../../utils/messages/app-error';
 import { describeError } from '../../utils/messages/describe-error';
 import { PERMANENT_SECONDS, formatDateTime } from '../../utils/mute/durations';
@@ -122,9 +122,12 @@ export function AuditLogView({ profiles }: { profiles: readonly ProfileMeta[] })
       </div>
       {error && <ErrorNotice error={error} />}
       <p class="hint" aria-live="polite">
-        {entries === null ? '' : t('audit_count', String(entries.length))}
-        {listing &&
-          ` ${t('audit_usage', [formatBytes(listing.bytes), formatBytes(listing.budgetBytes)])}`}
+        {sentences([
+          ...(entries === null ? [] : [t('audit_count', numberText(entries.length))]),
+          ...(listing
+            ? [t('audit_usage', [formatBytes(listing.bytes), formatBytes(listing.budgetBytes)])]
+            : []),
+        ])}
       </p>
       {listing && listing.skipped > 0 && (
         <p class="notice" role="status">
@@ -142,7 +145,7 @@ export function AuditLogView({ profiles }: { profiles: readonly ProfileMeta[] })
       {listing && listing.undelivered.count > 0 && (
         <p class="notice warning" role="status" id="audit-undelivered">
           {t('audit_undelivered', [
-            new Intl.NumberFormat(uiLocale()).format(listing.undelivered.count),
+            numberText(listing.undelivered.count),
             listing.undelivered.lastAt === null
               ? '—'
               : formatDateTime(listing.undelivered.lastAt, uiLocale()),

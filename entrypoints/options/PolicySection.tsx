@@ -2,7 +2,7 @@ import { parseDestinationUrl } from '../../utils/audit/destination';
 import { durationText } from '../../utils/mute/duration-text';
 import { useEffect, useState } from 'preact/hooks';
 import { useSend } from '../../components/background';
-import { keyPart, listText, t, type MessageKey } from '../../utils/i18n';
+import { keyPart, listText, numberText, t, type MessageKey } from '../../utils/i18n';
 import type { VaultStatus } from '../../utils/messages/protocol';
 import type { PolicyRules, PolicyView, PolicyWarning, RuleKey } from '../../utils/policy/policy';
 import { ProfileForm } from './ProfileForm';
@@ -77,7 +77,8 @@ export function ManagedApps({
         return (
           <div key={app.sdkAppId} class="managed-app">
             <p>
-              <strong>{app.label}</strong> · {app.sdkAppId}
+              <strong>{app.label}</strong>
+              {t('join_aside', ['', String(app.sdkAppId)])}
               {added && <> · {t('policy_appAdded')}</>}
             </p>
             {!added && (
@@ -106,7 +107,7 @@ export function LockIcon() {
 function ruleWords(key: RuleKey, rules: PolicyRules): string {
   switch (key) {
     case 'apps':
-      return String(rules.apps.length);
+      return numberText(rules.apps.length);
     case 'longestMuteSeconds':
       return rules.longestMuteSeconds === null
         ? t('policy_none')

@@ -1,4 +1,4 @@
-import { listText, t } from '../../utils/i18n';
+import { listText, numberText, t } from '../../utils/i18n';
 import { sendRequest } from '../../utils/messages/client';
 import { createIdFinder } from '../../utils/sites/find-ids';
 import { proposeFinder } from '../../utils/sites/propose-finder';
@@ -97,7 +97,7 @@ export function startPicker(done: () => void): void {
       count.textContent = t('picker_invalid');
       return;
     }
-    count.textContent = t('picker_count', String(found.length));
+    count.textContent = t('picker_count', numberText(found.length));
     sample.textContent = listText(found.slice(0, 5).map((f) => f.userId));
     for (const { element } of found.slice(0, MAX_PREVIEW)) {
       const rect = element.getBoundingClientRect();

@@ -53,6 +53,7 @@ export function App() {
   if (status.state === 'locked') {
     return (
       <main class="popup-main">
+        <h1>{t('extName')}</h1>
         <ChangeInterruptedNotice at={status.changeInterrupted} />
         <UnlockForm
           idPrefix="popup-unlock"
@@ -69,6 +70,7 @@ export function App() {
   if (!current) {
     return (
       <main class="popup-main">
+        <h1>{t('extName')}</h1>
         <p>{t('popup_noApps')}</p>
         <button
           type="button"

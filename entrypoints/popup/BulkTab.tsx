@@ -13,7 +13,7 @@ import { ReasonField } from '../../components/ReasonField';
 import { ScopePicker, type ScopeChoice } from '../../components/ScopePicker';
 import { useNow } from '../../components/useNow';
 import { noHostAccess } from '../../utils/chat-api/errors';
-import { keyPart, t, uiLocale, type MessageKey } from '../../utils/i18n';
+import { keyPart, numberText, sentences, t, uiLocale, type MessageKey } from '../../utils/i18n';
 import { asAppError, type AppError } from '../../utils/messages/app-error';
 import { describeError } from '../../utils/messages/describe-error';
 import { appWhere } from '../../components/decision-question';
@@ -106,7 +106,7 @@ export function BulkTab(props: {
           <label for="bulk-ids">{t('bulk_idsLabel')}</label>
           <textarea
             id="bulk-ids"
-            rows={5}
+            rows={3}
             value={text}
             spellcheck={false}
             onInput={(e) => setText(e.currentTarget.value)}
@@ -114,28 +114,30 @@ export function BulkTab(props: {
           />
           <p class="hint">{t('bulk_idsHint')}</p>
         </div>
-        <fieldset class="field">
-          <legend>{t('bulk_action')}</legend>
-          <label class="check">
-            <input
-              type="radio"
-              name="bulk-action"
-              checked={action === 'mute'}
-              onChange={() => setAction('mute')}
-            />
-            {t('bulk_actionMute')}
-          </label>
-          <label class="check">
-            <input
-              type="radio"
-              name="bulk-action"
-              checked={action === 'unmute'}
-              onChange={() => setAction('unmute')}
-            />
-            {t('bulk_actionUnmute')}
-          </label>
-        </fieldset>
-        <ScopePicker idPrefix="bulk" value={scopes} onChange={setScopes} />
+        <div class="field-pair">
+          <fieldset class="field choice-row">
+            <legend>{t('bulk_action')}</legend>
+            <label class="check">
+              <input
+                type="radio"
+                name="bulk-action"
+                checked={action === 'mute'}
+                onChange={() => setAction('mute')}
+              />
+              {t('bulk_actionMute')}
+            </label>
+            <label class="check">
+              <input
+                type="radio"
+                name="bulk-action"
+                checked={action === 'unmute'}
+                onChange={() => setAction('unmute')}
+              />
+              {t('bulk_actionUnmute')}
+            </label>
+          </fieldset>
+          <ScopePicker idPrefix="bulk" value={scopes} onChange={setScopes} />
+        </div>
         {action === 'mute' && (
           <DurationPicker
             idPrefix="bulk"
@@ -158,10 +160,10 @@ export function BulkTab(props: {
   const app = props.profiles.find((p) => p.id === job.profileId) ?? props.profile;
   const what =
     job.action === 'unmute'
-      ? t('bulk_whatUnmute', String(counts.total))
+      ? t('bulk_whatUnmute', numberText(counts.total))
       : job.seconds === PERMANENT_SECONDS
-        ? t('bulk_whatMutePermanent', String(counts.total))
-        : t('bulk_whatMute', [String(counts.total), durationText(job.seconds)]);
+        ? t('bulk_whatMutePermanent', numberText(counts.total))
+        : t('bulk_whatMute', [numberText(counts.total), durationText(job.seconds)]);
   const where = appWhere(app);
   const finished = counts.done + counts.failed + counts.skipped;
   // From the dry run, through the one decision: who is muted for longer than this already.
@@ -183,17 +185,21 @@ export function BulkTab(props: {
   const applying = counts.checked - (shorten ? 0 : longer);
   const longerChoice =
     longer === 0
-      ? ''
-      : ` ${t(shorten ? 'bulk_confirmShorten' : 'bulk_confirmSkip', String(longer))}`;
+      ? []
+      : [t(shorten ? 'bulk_confirmShorten' : 'bulk_confirmSkip', numberText(longer))];
 
   return (
     <div class="bulk-job">
       <p>
-        <strong>{what}</strong> · {where}
+        <strong>{what}</strong>
+        {t('join_aside', ['', where])}
       </p>
       {job.phase === 'checking' && (
         <p role="status">
-          {t('bulk_checking', [String(counts.checked + counts.failed), String(counts.total)])}
+          {t('bulk_checking', [
+            numberText(counts.checked + counts.failed),
+            numberText(counts.total),
+          ])}
         </p>
       )}
       {(job.phase === 'running' ||
@@ -203,7 +209,11 @@ export function BulkTab(props: {
         <>
           <progress max={counts.total} value={finished} aria-label={t('bulk_progressLabel')} />
           <p role="status">
-            {t('bulk_progress', [String(counts.done), String(counts.failed), String(counts.total)])}
+            {t('bulk_progress', [
+              numberText(counts.done),
+              numberText(counts.failed),
+              numberText(counts.total),
+            ])}
           </p>
         </>
       )}
@@ -219,12 +229,16 @@ export function BulkTab(props: {
           </p>
         ))}
       {job.phase === 'done' && (
-        <p class="notice success">{t('bulk_done', [String(counts.done), String(counts.failed)])}</p>
+        <p class="notice success">
+          {t('bulk_done', [numberText(counts.done), numberText(counts.failed)])}
+        </p>
       )}
-      {counts.skipped > 0 && <p class="notice info">{t('bulk_skipped', String(counts.skipped))}</p>}
+      {counts.skipped > 0 && (
+        <p class="notice info">{t('bulk_skipped', numberText(counts.skipped))}</p>
+      )}
       {longer > 0 && !confirming && (
         <fieldset class="bulk-longer">
-          <legend>{t('bulk_longer', [String(longer), String(counts.checked)])}</legend>
+          <legend>{t('bulk_longer', [numberText(longer), numberText(counts.checked)])}</legend>
           <label>
             <input
               type="radio"
@@ -246,15 +260,16 @@ export function BulkTab(props: {
         </fieldset>
       )}
       {job.phase === 'cancelled' && (
-        <p class="notice info">{t('bulk_cancelled', String(counts.total - finished))}</p>
+        <p class="notice info">{t('bulk_cancelled', numberText(counts.total - finished))}</p>
       )}
       {job.invalid.length > 0 && (
         <details>
-          <summary>{t('bulk_invalid', String(job.invalid.length))}</summary>
+          <summary>{t('bulk_invalid', numberText(job.invalid.length))}</summary>
           <ul>
             {job.invalid.map((item) => (
               <li key={item.text}>
-                <code>{item.text}</code>: {invalidReason(item.problem)}
+                <code>{item.text}</code>
+                {t('join_labelled', ['', invalidReason(item.problem)])}
               </li>
             ))}
           </ul>
@@ -263,8 +278,8 @@ export function BulkTab(props: {
       {error && <ErrorNotice error={error} />}
       {confirming && (
         <ConfirmBox
-          message={`${t('bulk_confirm', [what, where])}${longerChoice}`}
-          confirmLabel={t('bulk_apply', String(applying))}
+          message={sentences([t('bulk_confirm', [what, where]), ...longerChoice])}
+          confirmLabel={t('bulk_apply', numberText(applying))}
           onConfirm={() => {
             setConfirming(false);
             void call(() => send({ type: 'bulk.apply', jobId: job.id, shorten }));
@@ -280,7 +295,7 @@ export function BulkTab(props: {
             disabled={applying === 0}
             onClick={() => setConfirming(true)}
           >
-            {t('bulk_apply', String(applying))}
+            {t('bulk_apply', numberText(applying))}
           </button>
         )}
         {(job.phase === 'checking' || job.phase === 'running' || job.phase === 'paused') && (
@@ -298,7 +313,7 @@ export function BulkTab(props: {
             class="primary"
             onClick={() => void call(() => send({ type: 'bulk.retryFailed', jobId: job.id }))}
           >
-            {t('bulk_retryFailed', String(counts.failed))}
+            {t('bulk_retryFailed', numberText(counts.failed))}
           </button>
         )}
         {(job.phase === 'ready' || job.phase === 'done' || job.phase === 'cancelled') && (
@@ -349,7 +364,7 @@ export function BulkTab(props: {
         </tbody>
       </table>
       {job.items.length > SHOWN_ROWS && (
-        <p class="hint">{t('bulk_more', String(job.items.length - SHOWN_ROWS))}</p>
+        <p class="hint">{t('bulk_more', numberText(job.items.length - SHOWN_ROWS))}</p>
       )}
     </div>
   );

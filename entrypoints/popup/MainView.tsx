@@ -55,6 +55,8 @@ export function MainView(props: {
 
   return (
     <main class="popup-main">
+      {/* The app's name and badge head the popup visibly; this names it for a screen reader. */}
+      <h1 class="visually-hidden">{t('extName')}</h1>
       <header class="popup-header">
         <AppSwitcher
           profiles={props.status.profiles}

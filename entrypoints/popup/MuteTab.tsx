@@ -153,8 +153,11 @@ export function MuteTab(props: {
     }
     const decision = decisionFor(userId, seconds, decisionNow);
     if (decision.kind === 'refuse') return;
-    if (decision.kind === 'ask') setConfirm(pendingQuestion(decision, seconds, userId, profile));
-    else void run(userId, seconds, []);
+    if (decision.kind === 'ask') {
+      // A question starts the next action: the last one's result goes (its Undo stays in Active).
+      setResult(null);
+      setConfirm(pendingQuestion(decision, seconds, userId, profile));
+    } else void run(userId, seconds, []);
   }
 
   async function run(target: string, seconds: number, confirmed: PendingQuestion['questions']) {
@@ -291,7 +294,8 @@ export function MuteTab(props: {
         />
       )}
       <ReasonField idPrefix="mute" presets={props.reasons} value={reason} onChange={setReason} />
-      {shortens && (
+      {/* While the question is asked, it says this (before → after) and its buttons are the actions. */}
+      {shortens && !confirm && (
         <p class="notice warning" role="status">
           {t('mute_shortens')}
         </p>
@@ -304,7 +308,7 @@ export function MuteTab(props: {
           onCancel={() => setConfirm(null)}
         />
       )}
-      <div class="actions">
+      <div class="actions" hidden={confirm !== null}>
         <button
           type="submit"
           class="primary"

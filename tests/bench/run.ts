@@ -441,7 +441,7 @@ async function bulk(
   longestWorkerTask: number;
 }> {
   const popup = await extension.openPage('popup.html');
-  await popup.setViewportSize({ width: 400, height: 900 });
+  await popup.setViewportSize({ width: 440, height: 900 });
   const confirm = await prepareBulk(popup, generatedUsers(BULK_IDS));
   await emulator.reset();
   // The worker's thread is traced from the confirming click until "Finished:" shows. Tracing

@@ -41,6 +41,7 @@ test('a moderator name set in Options goes on every entry, and the audit log fil
   await audit.getByRole('button', { name: 'Export CSV' }).click();
   const csv = readFileSync(await (await download).path(), 'utf8');
   const lines = csv.trim().split('\r\n');
-  expect(lines[0]?.startsWith('\uFEFFtime,moderator,app,')).toBe(true);
+  // A UTF-8 byte order mark first (trim() would take it away with the whitespace).
+  expect(csv.startsWith('\uFEFFtime,moderator,app,')).toBe(true);
   expect(lines.slice(1).map((l) => l.split(',')[1])).toEqual(['mod-night-1', 'mod-night-1']);
 });

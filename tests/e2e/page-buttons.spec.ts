@@ -79,7 +79,7 @@ test('console account list: a button per UserID, a real click mutes with the cho
   await page.keyboard.press('Escape');
   await expect
     .poll(() => axNames(page, 'button', /^Mute spammer_01/))
-    .toEqual(['Mute spammer_01 — muted now: click to change']);
+    .toEqual(['Muted: spammer_01 — click to change']);
   // One size for every state: a page cannot tell muted from not muted by the button's width.
   const muted = await pageButtonBox(page, 'spammer_01');
   const free = await pageButtonBox(page, 'bob');
@@ -97,7 +97,7 @@ test('the popover asks before it shortens a permanent mute: one Enter never turn
   const { page } = await openConsole(launch);
   await expect
     .poll(() => axNames(page, 'button', /^Mute dave/))
-    .toEqual(['Mute dave — muted now: click to change']);
+    .toEqual(['Muted: dave — click to change']);
   await clickPageButton(page, 'dave');
   await expect.poll(() => axNames(page, 'dialog')).toEqual(['Mute Console: dave']);
   await popoverArmed(page, 'dave');

@@ -35,6 +35,8 @@ export interface LaunchOptions {
   extraHostPorts?: Record<string, number>;
   headless?: boolean;
   viewport?: { width: number; height: number } | null;
+  /** The browser's UI language, e.g. "zh-CN": it picks the extension's catalogue. */
+  language?: string;
 }
 
 export interface LaunchedExtension {
@@ -72,6 +74,7 @@ export function chromiumArgs(options: LaunchOptions): string[] {
     `--host-resolver-rules=${rules.join(', ')}`,
     `--disable-extensions-except=${dir}`,
     `--load-extension=${dir}`,
+    ...(options.language === undefined ? [] : [`--lang=${options.language}`]),
   ];
 }
 

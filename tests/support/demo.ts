@@ -100,7 +100,7 @@ async function main(): Promise<void> {
     await admin.waitForTimeout(1500);
     await options.screenshot({ path: path.join(out, 'options.png'), fullPage: true });
     const popup = await extension.openPage('popup.html');
-    await popup.setViewportSize({ width: 400, height: 640 });
+    await popup.setViewportSize({ width: 440, height: 620 });
     await popup.reload();
     await popup.getByLabel('User ID').fill('spammer_01');
     await popup.locator('#mute-state[data-state="known"]').waitFor();

@@ -83,7 +83,7 @@ export async function openPopup(extension: {
   openPage(file: string): Promise<Page>;
 }): Promise<Page> {
   const popup = await extension.openPage('popup.html');
-  await popup.setViewportSize({ width: 400, height: 900 });
+  await popup.setViewportSize({ width: 440, height: 900 });
   return popup;
 }
 

@@ -1,6 +1,6 @@
 import { hmacSha256Hex } from '../hmac';
 import { durationText } from '../mute/duration-text';
-import { t, uiLocale } from '../i18n';
+import { numberText, t } from '../i18n';
 import { PERMANENT_SECONDS } from '../mute/durations';
 import type { Environment } from '../vault/profile';
 import type { DeliveryFormat, Destination } from './destination';
@@ -115,12 +115,11 @@ function discordEscape(text: string): string {
 
 /** "mod-night-1 muted spammer_01 for 1 hr in Demo community (PROD): spam links". */
 export function chatText(item: Deliverable): string {
-  const locale = uiLocale();
   if (item.kind === 'test') return t('delivery_testText', item.moderator ?? t('delivery_someone'));
   if (item.kind === 'summary') {
     const s = item.summary;
     const who = s.moderator ?? t('delivery_someone');
-    const count = new Intl.NumberFormat(locale).format(s.done);
+    const count = numberText(s.done);
     const where = appText(s.appLabel, s.environment);
     let text =
       s.action === 'unmute'
@@ -129,10 +128,8 @@ export function chatText(item: Deliverable): string {
           ? t('delivery_bulkMutedPermanently', [who, count, where])
           : t('delivery_bulkMuted', [who, count, durationText(s.seconds), where]);
     if (s.reason !== '') text = t('delivery_withReason', [text, s.reason]);
-    if (s.failed > 0)
-      text = t('delivery_bulkFailed', [text, new Intl.NumberFormat(locale).format(s.failed)]);
-    if (s.skipped > 0)
-      text = t('delivery_bulkSkipped', [text, new Intl.NumberFormat(locale).format(s.skipped)]);
+    if (s.failed > 0) text = t('delivery_bulkFailed', [text, numberText(s.failed)]);
+    if (s.skipped > 0) text = t('delivery_bulkSkipped', [text, numberText(s.skipped)]);
     return text;
   }
   const e = item.entry;
