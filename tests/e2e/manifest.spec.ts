@@ -101,3 +101,10 @@ test('only the loopback (demo and test) build may reach loopback over plain http
     [...REGION_PATTERNS, 'http://127.0.0.1/*', 'http://localhost/*'].sort(),
   );
 });
+
+test('the page-UI harness for the accessibility checks is in the test build only', () => {
+  expect(existsSync(path.join(LOOPBACK_BUILD, 'ui-harness.html'))).toBe(true);
+  expect(existsSync(path.join(PRODUCTION_BUILD, 'ui-harness.html'))).toBe(false);
+  const shipped = readdirSync(path.join(PRODUCTION_BUILD, 'chunks'));
+  expect(shipped.filter((file) => file.includes('harness'))).toEqual([]);
+});
