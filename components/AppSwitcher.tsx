@@ -18,7 +18,7 @@ export function AppSwitcher(props: {
         >
           {props.profiles.map((p) => (
             <option key={p.id} value={p.id}>
-              {p.label} ({p.sdkAppId})
+              {t('app_withId', [p.label, String(p.sdkAppId)])}
             </option>
           ))}
         </select>

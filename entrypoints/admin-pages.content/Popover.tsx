@@ -387,7 +387,7 @@ export function Popover(props: {
       </div>
       {config.locked ? null : app ? (
         <span class="popover-app">
-          <span class="popover-app-name">{`${app.label} (${app.sdkAppId})`}</span>{' '}
+          <span class="popover-app-name">{t('app_withId', [app.label, String(app.sdkAppId)])}</span>{' '}
           <EnvironmentBadge environment={app.environment} />
         </span>
       ) : (

@@ -2,7 +2,7 @@ import { parseDestinationUrl } from '../../utils/audit/destination';
 import { durationText } from '../../utils/mute/duration-text';
 import { useEffect, useState } from 'preact/hooks';
 import { useSend } from '../../components/background';
-import { keyPart, listText, numberText, t, type MessageKey } from '../../utils/i18n';
+import { asides, keyPart, listText, numberText, t, type MessageKey } from '../../utils/i18n';
 import type { VaultStatus } from '../../utils/messages/protocol';
 import type { PolicyRules, PolicyView, PolicyWarning, RuleKey } from '../../utils/policy/policy';
 import { ProfileForm } from './ProfileForm';
@@ -78,8 +78,10 @@ export function ManagedApps({
           <div key={app.sdkAppId} class="managed-app">
             <p>
               <strong>{app.label}</strong>
-              {t('join_aside', ['', String(app.sdkAppId)])}
-              {added && <> · {t('policy_appAdded')}</>}
+              {t('join_aside', [
+                '',
+                added ? asides([String(app.sdkAppId), t('policy_appAdded')]) : String(app.sdkAppId),
+              ])}
             </p>
             {!added && (
               <>

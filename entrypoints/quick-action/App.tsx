@@ -249,8 +249,7 @@ export function App() {
           )}
           {view.app && (
             <>
-              {' '}
-              · {view.app.label} ({view.app.sdkAppId}){' '}
+              {t('join_aside', ['', t('app_withId', [view.app.label, String(view.app.sdkAppId)])])}{' '}
               <EnvironmentBadge environment={view.app.environment} />
             </>
           )}

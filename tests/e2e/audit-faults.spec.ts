@@ -194,13 +194,13 @@ test('a 1,000-ID bulk run killed at 5 seeded points: every ID muted once in the 
   await popup.getByLabel('User IDs').fill(users.join('\n'));
   await pickDuration(popup, '1 day');
   await popup.getByRole('button', { name: 'Check them first (dry run)' }).click();
-  await expect(popup.getByRole('button', { name: 'Apply to 1000 users' })).toBeVisible({
+  await expect(popup.getByRole('button', { name: 'Apply to 1,000 users' })).toBeVisible({
     timeout: 30_000,
   });
-  await popup.getByRole('button', { name: 'Apply to 1000 users' }).click();
+  await popup.getByRole('button', { name: 'Apply to 1,000 users' }).click();
   const dialog = popup.getByRole('alertdialog');
-  await expect(dialog).toContainText('Mute 1000 users for 1 day on Demo community (PROD)?');
-  await dialog.getByRole('button', { name: 'Apply to 1000 users' }).click();
+  await expect(dialog).toContainText('Mute 1,000 users for 1 day on Demo community (PROD)?');
+  await dialog.getByRole('button', { name: 'Apply to 1,000 users' }).click();
 
   const sets = () => emulator.requests.filter((r) => r.command === 'setnospeaking');
   const startedAt = Date.now();
@@ -243,7 +243,7 @@ test('a 1,000-ID bulk run killed at 5 seeded points: every ID muted once in the 
 
   const final = await openPopup(extension);
   await final.getByRole('tab', { name: 'Bulk' }).click();
-  await expect(final.getByText('Finished: 1000 done, 0 failed.')).toBeVisible({
+  await expect(final.getByText('Finished: 1,000 done, 0 failed.')).toBeVisible({
     timeout: 30_000,
   });
 
@@ -549,7 +549,10 @@ test('a log at its 24 MiB budget drops its oldest page, counts it, and leaves th
     ),
   ).toBeVisible({ timeout: 30_000 });
   await expect(
-    audit.getByText(`${seeded.entries - seeded.firstPageEntries + 1} entries`),
+    // Counts are written in the catalogue's language: 8,353.
+    audit.getByText(
+      `${(seeded.entries - seeded.firstPageEntries + 1).toLocaleString('en')} entries`,
+    ),
   ).toBeVisible();
 
   // The vault still opens with its passphrase and its app still mutes.

@@ -78,7 +78,7 @@ test('console account list: a button per UserID, a real click mutes with the cho
   // The button now says so, in words as well as colour.
   await page.keyboard.press('Escape');
   await expect
-    .poll(() => axNames(page, 'button', /^Mute spammer_01/))
+    .poll(() => axNames(page, 'button', /^Muted?:? spammer_01/))
     .toEqual(['Muted: spammer_01 — click to change']);
   // One size for every state: a page cannot tell muted from not muted by the button's width.
   const muted = await pageButtonBox(page, 'spammer_01');
@@ -96,7 +96,7 @@ test('the popover asks before it shortens a permanent mute: one Enter never turn
   emulator.setMute(APP, 'dave', { c2c: PERMANENT, group: PERMANENT });
   const { page } = await openConsole(launch);
   await expect
-    .poll(() => axNames(page, 'button', /^Mute dave/))
+    .poll(() => axNames(page, 'button', /^Muted?:? dave/))
     .toEqual(['Muted: dave — click to change']);
   await clickPageButton(page, 'dave');
   await expect.poll(() => axNames(page, 'dialog')).toEqual(['Mute Console: dave']);

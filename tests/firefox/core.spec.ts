@@ -63,6 +63,14 @@ test('first run: create the vault, add apps, Test connection right, with a wrong
   ).toBe('refused');
   expect(await firefox.backgroundEval(hasSingapore)).toBe(true);
 
+  // The catalogue's join patterns use named placeholders ("$first$$second$" in Chinese):
+  // Firefox fills them as Chrome does.
+  expect(
+    await firefox.extensionEval(
+      `['join_sentences', 'join_labelled', 'duration_twoUnits', 'app_withId'].map((key) => browser.i18n.getMessage(key, ['A', 'b']))`,
+    ),
+  ).toEqual(['A b', 'A: b', 'A b', 'A (b)']);
+
   await firefox.flushConsole();
   expect(firefox.consoleErrors).toEqual([]);
 });

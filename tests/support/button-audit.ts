@@ -25,9 +25,12 @@ export interface ButtonAudit {
   covering: Array<{ button: string; over: string }>;
 }
 
-/** The ID a page button is named for: "Mute <id>", then " — <state>" when it has one. */
+/** A page button's name: "Mute <id>", or "Muted: <id>" when muted, then " — <state>". */
+const PAGE_BUTTON_NAME = /^(?:Mute|Muted:) /;
+
+/** The ID a page button is named for. */
 export function buttonId(name: string): string {
-  return name.replace(/^Mute /, '').split(' — ')[0] as string;
+  return name.replace(PAGE_BUTTON_NAME, '').split(' — ')[0] as string;
 }
 
 /**
@@ -38,12 +41,12 @@ export const READ_MS = 450;
 
 /** The IDs of the page buttons, in the order the accessibility tree (and Tab) meets them. */
 export async function pageButtonIds(page: Page): Promise<string[]> {
-  return (await axNames(page, 'button', /^Mute /)).map(buttonId);
+  return (await axNames(page, 'button', PAGE_BUTTON_NAME)).map(buttonId);
 }
 
 /** The border box of the page button for an ID, or null when it has none on screen. */
 export async function pageButtonBox(page: Page, id: string): Promise<Box | null> {
-  const button = (await axButtons(page, /^Mute /)).find((b) => buttonId(b.name) === id);
+  const button = (await axButtons(page, PAGE_BUTTON_NAME)).find((b) => buttonId(b.name) === id);
   return button?.box ?? null;
 }
 
@@ -102,7 +105,7 @@ export async function settleFrames(page: Page): Promise<void> {
 export async function auditButtons(page: Page): Promise<ButtonAudit> {
   // No hover: a button revealed by hovering its row may lie over the end of a long ID.
   await page.mouse.move(0, 0);
-  const buttons = (await axButtons(page, /^Mute /)).filter((b) => b.box !== null) as Array<{
+  const buttons = (await axButtons(page, PAGE_BUTTON_NAME)).filter((b) => b.box !== null) as Array<{
     name: string;
     box: Box;
     attributes: Record<string, string>;

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { findChromium, launchWithExtension, LOOPBACK_BUILD } from './browser';
@@ -70,12 +71,18 @@ async function main(): Promise<void> {
   const emulator = await startEmulatorOnFreePorts();
   const pages = await startFixtureServer();
   const headless = values.headless;
-  const extension = await launchWithExtension({
-    extensionDir: LOOPBACK_BUILD,
-    emulatorPort: emulator.httpsPort,
-    headless,
-    viewport: headless ? { width: 1100, height: 900 } : null,
-  });
+  // Headless, the profile is opened again in Chinese for its screenshot.
+  const userDataDir = headless ? mkdtempSync(path.join(tmpdir(), 'mute-console-demo-')) : undefined;
+  const launch = (language?: string) =>
+    launchWithExtension({
+      extensionDir: LOOPBACK_BUILD,
+      emulatorPort: emulator.httpsPort,
+      headless,
+      viewport: headless ? { width: 1100, height: 900 } : null,
+      userDataDir,
+      language,
+    });
+  const extension = await launch();
 
   const options = await extension.openPage('options.html');
   await createVault(options, DEMO_PASSPHRASE);
@@ -106,8 +113,22 @@ async function main(): Promise<void> {
     await popup.locator('#mute-state[data-state="known"]').waitFor();
     await popup.screenshot({ path: path.join(out, 'popup.png') });
     await admin.screenshot({ path: path.join(out, 'admin-page.png') });
-    console.log(`Screenshots written to ${out}`);
+    // Active mutes are written within a second; then the same profile in Chinese.
+    await admin.waitForTimeout(1200);
     await extension.close();
+    const chinese = await launch('zh-CN');
+    const popupZh = await chinese.openPage('popup.html');
+    await popupZh.setViewportSize({ width: 440, height: 620 });
+    await popupZh.locator('input[type="password"]').fill(DEMO_PASSPHRASE);
+    await popupZh.locator('input[type="password"]').press('Enter');
+    await popupZh.locator('#mute-user').fill('spammer_01');
+    await popupZh.locator('#mute-state[data-state="known"]').waitFor();
+    await popupZh.locator('.duration-picker label.chip').last().click();
+    await popupZh.locator('.duration-picker input:not([type])').fill('2小时30分钟');
+    await popupZh.screenshot({ path: path.join(out, 'popup-zh-CN.png') });
+    await chinese.close();
+    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+    console.log(`Screenshots written to ${out}`);
     await Promise.all([emulator.close(), pages.close()]);
     return;
   }

@@ -127,7 +127,7 @@ export async function setDeliveryDestination(
  * dialog's Apply button, for the caller to click when it is ready to measure or watch.
  */
 export async function prepareBulk(popup: Page, userIds: readonly string[]) {
-  const apply = `Apply to ${userIds.length} users`;
+  const apply = `Apply to ${userIds.length.toLocaleString('en')} users`;
   await popup.getByRole('tab', { name: 'Bulk' }).click();
   await popup.getByLabel('User IDs').fill(userIds.join('\n'));
   await popup.getByRole('button', { name: 'Check them first (dry run)' }).click();
