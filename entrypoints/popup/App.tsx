@@ -10,9 +10,29 @@ import { presetsWithin } from '../../utils/mute/decision';
 import { chooseApp } from '../../utils/vault/profile';
 import { MainView } from './MainView';
 
+/** The popup's own app, kept by the popup page (an app id; checked against the vault's apps). */
+const POPUP_APP_KEY = 'popupApp';
+
+function rememberedPopupApp(): string | null {
+  try {
+    return localStorage.getItem(POPUP_APP_KEY);
+  } catch {
+    return null;
+  }
+}
+
+function rememberPopupApp(id: string): void {
+  try {
+    localStorage.setItem(POPUP_APP_KEY, id);
+  } catch {
+    // Not remembered: the next popup opens on the default app.
+  }
+}
+
 /** The toolbar popup. Locked: the unlock form and nothing else. */
 export function App() {
   const send = useSend();
+  const [popupApp, setPopupApp] = useState(rememberedPopupApp);
   const [status, setStatus] = useState<VaultStatus | null>(null);
   const [settings, setSettings] = useState<EffectiveSettings | null>(null);
   // Both at once: the form needs the presets as soon as the vault is known to be open.
@@ -66,7 +86,9 @@ export function App() {
     );
   }
 
-  const current = chooseApp(status.profiles, status.defaultProfileId);
+  // The popup's own choice first: switching apps here never moves the default that the menu,
+  // the shortcut and page buttons use (that is "Make default").
+  const current = chooseApp(status.profiles, status.defaultProfileId, popupApp);
   if (!current) {
     return (
       <main class="popup-main">
@@ -83,6 +105,15 @@ export function App() {
     );
   }
   return (
-    <MainView status={status} settings={settings} current={current} onStatusChange={refresh} />
+    <MainView
+      status={status}
+      settings={settings}
+      current={current}
+      onSwitch={(id) => {
+        rememberPopupApp(id);
+        setPopupApp(id);
+      }}
+      onStatusChange={refresh}
+    />
   );
 }

@@ -110,7 +110,7 @@ export function BulkTab(props: {
             value={text}
             spellcheck={false}
             onInput={(e) => setText(e.currentTarget.value)}
-            placeholder="user_0001, user_0002…"
+            placeholder={'user_0001\nuser_0002\n…'}
           />
           <p class="hint">{t('bulk_idsHint')}</p>
         </div>

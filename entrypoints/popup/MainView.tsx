@@ -19,6 +19,8 @@ export function MainView(props: {
   status: VaultStatus;
   settings: EffectiveSettings;
   current: ProfileMeta;
+  /** Another app for the popup only. */
+  onSwitch: (id: string) => void;
   onStatusChange: () => Promise<void>;
 }) {
   const send = useSend();
@@ -61,7 +63,9 @@ export function MainView(props: {
         <AppSwitcher
           profiles={props.status.profiles}
           current={props.current}
-          onChange={(id) =>
+          defaultId={props.status.defaultProfileId}
+          onChange={props.onSwitch}
+          onMakeDefault={(id) =>
             void send({ type: 'profiles.setDefault', id }).then(props.onStatusChange)
           }
         />

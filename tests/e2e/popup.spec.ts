@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
-import { DEMO_APP, generatedUsers } from '../support/demo-seed';
+import { DEMO_APP, SECOND_APP, generatedUsers } from '../support/demo-seed';
 import { PERMANENT } from '../support/emulator/server';
 import { stopServiceWorker, type LaunchedExtension } from '../support/browser';
 import { expect, setUpDemoApp, test } from './fixtures';
-import { openPopup, pickDuration } from '../support/operator';
+import { addApp, openPopup, pickDuration } from '../support/operator';
+import { runMenu } from '../support/worker-handlers';
 
 const APP = DEMO_APP.sdkAppId;
 
@@ -172,6 +173,75 @@ test('bulk asks once, from its dry run, whether to shorten the mutes already lon
       .map((r) => (r.body as { Set_Account?: string }).Set_Account)
       .sort(),
   ).toEqual(['alice', 'dave']);
+});
+
+test('switching apps in the popup changes the popup only; Make default is its own action', async ({
+  extension,
+  emulator,
+}) => {
+  const options = await setUpDemoApp(extension);
+  await options.getByRole('button', { name: 'Add another app' }).click();
+  await addApp(options, {
+    label: SECOND_APP.label,
+    region: 'Frankfurt',
+    sdkAppId: SECOND_APP.sdkAppId,
+    secretKey: SECOND_APP.secretKey,
+  });
+  let popup = await openPopup(extension);
+  const switcher = popup.getByLabel('App', { exact: true });
+  await expect(switcher.locator('option:checked')).toHaveText(
+    'Demo community (1400187352) · default',
+  );
+  await expect(popup.getByRole('button', { name: 'Make default' })).toHaveCount(0);
+  await switcher.selectOption({ label: `${SECOND_APP.label} (${SECOND_APP.sdkAppId})` });
+  await expect(popup.getByRole('button', { name: 'Make default' })).toBeVisible();
+  await popup.close();
+
+  // The selection menu still acts on the default app.
+  const worker = await extension.serviceWorker();
+  await runMenu(worker, 'mute:preset:600', 'alice', 'https://example.com/');
+  await expect.poll(() => emulator.muteState(APP, 'alice').c2c).toBeGreaterThan(590);
+  expect(emulator.muteState(SECOND_APP.sdkAppId, 'alice')).toEqual({ c2c: 0, group: 0 });
+
+  // The popup opens on the app it was switched to; Make default moves the default there.
+  popup = await openPopup(extension);
+  await expect(popup.getByLabel('App', { exact: true }).locator('option:checked')).toHaveText(
+    `${SECOND_APP.label} (${SECOND_APP.sdkAppId})`,
+  );
+  await popup.getByRole('button', { name: 'Make default' }).click();
+  await expect(popup.getByLabel('App', { exact: true }).locator('option:checked')).toHaveText(
+    `${SECOND_APP.label} (${SECOND_APP.sdkAppId}) · default`,
+  );
+  await expect(popup.getByRole('button', { name: 'Make default' })).toHaveCount(0);
+  await runMenu(worker, 'mute:preset:600', 'bob', 'https://example.com/');
+  await expect.poll(() => emulator.muteState(SECOND_APP.sdkAppId, 'bob').c2c).toBeGreaterThan(590);
+});
+
+test('a bulk list on several lines is one ID per line: an ID with a space or a comma is one user', async ({
+  extension,
+  emulator,
+}) => {
+  await setUpDemoApp(extension);
+  emulator.addAccounts(['john smith', 'smith', 'a,b']);
+  const popup = await openPopup(extension);
+  await popup.getByRole('tab', { name: 'Bulk' }).click();
+  await popup.getByLabel('User IDs').fill('john smith\r\na,b\n\n  bob  ');
+  await pickDuration(popup, '10 min');
+  await popup.getByRole('button', { name: 'Check them first (dry run)' }).click();
+  await popup.getByRole('button', { name: 'Apply to 3 users' }).waitFor();
+  // The parsed list, as it will be sent, before anything is applied.
+  await expect(popup.locator('.bulk-table tbody code')).toHaveText(['john smith', 'a,b', 'bob']);
+  await popup.getByRole('button', { name: 'Apply to 3 users' }).click();
+  await popup.getByRole('alertdialog').getByRole('button', { name: 'Apply to 3 users' }).click();
+  await expect(popup.getByText('Finished: 3 done, 0 failed.')).toBeVisible();
+  expect(
+    emulator.requests
+      .filter((r) => r.command === 'setnospeaking')
+      .map((r) => (r.body as { Set_Account?: string }).Set_Account)
+      .sort(),
+  ).toEqual(['a,b', 'bob', 'john smith']);
+  // "smith" exists too, and was never touched.
+  expect(emulator.muteState(APP, 'smith')).toEqual({ c2c: 0, group: 0 });
 });
 
 test('a 500-user bulk run stays under the rate limit, survives a worker restart and retries a failure', async ({

@@ -47,10 +47,12 @@ export function parseUserId(raw: string): UserIdResult {
   return { ok: true, userId };
 }
 
-/** Splits a pasted list of IDs on new lines, commas, semicolons and white space. */
+/**
+ * Splits a pasted list of IDs. A list on several lines is one ID per line: an ID may contain
+ * spaces and commas ("john smith" is one user, and muting "john" and "smith" would hit two
+ * others). A list on one line is split on commas, semicolons and white space.
+ */
 export function splitUserIdList(text: string): string[] {
-  return text
-    .split(/[\s,;，、]+/u)
-    .map((part) => part.trim())
-    .filter((part) => part.length > 0);
+  const parts = /[\r\n]/.test(text.trim()) ? text.split(/\r\n|\r|\n/) : text.split(/[\s,;，、]+/u);
+  return parts.map((part) => part.trim()).filter((part) => part.length > 0);
 }

@@ -39,8 +39,19 @@ describe('parseUserId', () => {
 });
 
 describe('splitUserIdList', () => {
-  it('splits on new lines, commas, semicolons and spaces', () => {
-    expect(splitUserIdList('a\nb, c;d  e\r\nf，g')).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'g']);
+  it('splits a list on one line on commas, semicolons and spaces', () => {
+    expect(splitUserIdList('a, b;c  d，e、f')).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
     expect(splitUserIdList(' \n ')).toEqual([]);
+  });
+
+  it('takes one ID per line when the list has several lines: spaces and commas stay in the ID', () => {
+    expect(splitUserIdList('john smith\r\nbob,2\n\n  carol  \rdave')).toEqual([
+      'john smith',
+      'bob,2',
+      'carol',
+      'dave',
+    ]);
+    // A trailing new line after one ID is still a one-line list.
+    expect(splitUserIdList('alice bob\n')).toEqual(['alice', 'bob']);
   });
 });
