@@ -73,6 +73,13 @@ test('every popup tab fits 600 px at a readable size in English, Chinese and Jap
         );
       }
 
+      // The PROD badge (本番, 生产) stays on one line inside its pill.
+      const badge = await popup.locator('.badge.prod').evaluate((element) => ({
+        height: element.getBoundingClientRect().height,
+        line: parseFloat(getComputedStyle(element).lineHeight),
+      }));
+      expect(badge.height, `${language}: PROD badge`).toBeLessThan(2 * badge.line);
+
       // The Mute tab at its fullest: a custom duration, the result with Undo, the state.
       await customDuration(popup, custom[language]);
       await expect(popup.locator('#mute-expiry')).not.toHaveText('');
