@@ -49,7 +49,9 @@ describe('BulkRunner', () => {
   it('checks then mutes 500 users, never faster than 200 requests a second', async () => {
     const { bulk, audit } = await backgroundServices(emulator.httpsPort);
     const ids = generatedUsers(500);
-    const text = `${ids.join('\n')}\nuser_0001, \u7528\u6237 administrator`;
+    // One per line: a duplicate (its trailing comma is what a paste drags along), a non-ASCII
+    // ID and the admin account.
+    const text = `${ids.join('\n')}\nuser_0001, \n\u7528\u6237\nadministrator`;
     const job = await bulk.start({
       profileId: 'demo',
       text,
